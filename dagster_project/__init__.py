@@ -1,0 +1,1 @@
+"""sundhedsdata: the Dagster code location that monitors Sundhedsaftalen 2024-2027."""

@@ -1,0 +1,25 @@
+"""Command line: python -m dagster_project.generator --out data --seed 2024 --scale 0.05"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dagster_project.generator.extracts import SURVEY_YEARS, generate_extracts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Write synthetic landing extracts (SYNTHETIC DATA).")
+    parser.add_argument("--out", type=Path, required=True, help="folder for landing/ and synthetic_truth/")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--scale", type=float, default=0.05, help="1 = full Denmark (~5.9 M residents)")
+    parser.add_argument("--years", type=int, nargs="*", default=SURVEY_YEARS, help="survey rounds")
+    args = parser.parse_args()
+    result = generate_extracts(args.out, seed=args.seed, scale=args.scale, survey_years=args.years)
+    for path in result.files:
+        print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    print(f"true values in {result.truth_dir}")
+
+
+if __name__ == "__main__":
+    main()

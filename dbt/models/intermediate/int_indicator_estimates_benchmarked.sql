@@ -1,0 +1,111 @@
+{#-
+    Every estimate with the values a mart publishes: percentages rounded for display (null when
+    suppressed) and the comparison with its region and with Denmark, made on the unrounded
+    figures ("similar" when the benchmark lies inside the row's 95% interval).
+-#}
+with
+
+estimates as (
+
+    select * from {{ ref('int_indicator_estimates') }}
+
+),
+
+geography_regions as (
+
+    select
+        'municipality' as geography_level,
+        kommune_kode as geography_code,
+        region_code
+    from {{ ref('municipalities') }}
+    union all
+    select
+        'cluster' as geography_level,
+        cluster_code as geography_code,
+        region_code
+    from {{ ref('clusters') }}
+    union all
+    select
+        'region' as geography_level,
+        region_code as geography_code,
+        region_code
+    from {{ ref('regions') }}
+
+),
+
+benchmarks as (
+
+    select
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        case when not is_suppressed then proportion end as benchmark_proportion
+    from estimates
+    where geography_level in ('region', 'country')
+
+),
+
+published as (
+
+    select
+        estimates.*,
+        case when not estimates.is_suppressed then estimates.proportion end as shown_proportion,
+        case when not estimates.is_suppressed then estimates.proportion_ci_lower end
+            as shown_ci_lower,
+        case when not estimates.is_suppressed then estimates.proportion_ci_upper end
+            as shown_ci_upper,
+        region_benchmarks.benchmark_proportion as region_proportion,
+        country_benchmarks.benchmark_proportion as country_proportion
+    from estimates
+    left join geography_regions
+        on
+            estimates.geography_level = geography_regions.geography_level
+            and estimates.geography_code = geography_regions.geography_code
+    left join benchmarks as region_benchmarks
+        on
+            region_benchmarks.geography_level = 'region'
+            and geography_regions.region_code = region_benchmarks.geography_code
+            and estimates.indicator_code = region_benchmarks.indicator_code
+            and estimates.year = region_benchmarks.year
+    left join benchmarks as country_benchmarks
+        on
+            country_benchmarks.geography_level = 'country'
+            and estimates.indicator_code = country_benchmarks.indicator_code
+            and estimates.year = country_benchmarks.year
+
+),
+
+final as (
+
+    select
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        statistic,
+        direction,
+        series_number,
+        is_series_break,
+        is_synthetic,
+        is_suppressed,
+        {{ round_to('100 * shown_proportion', 1) }} as value,
+        {{ round_to('100 * shown_ci_lower', 1) }} as ci_lower,
+        {{ round_to('100 * shown_ci_upper', 1) }} as ci_upper,
+        case when not is_suppressed then {{ round_to('numerator', 0) }} end as numerator,
+        case when not is_suppressed then {{ round_to('denominator', 0) }} end as denominator,
+        case when not is_suppressed then n_persons end as n_unweighted,
+        value_note,
+        {{ round_to('100 * region_proportion', 1) }} as region_value,
+        {{ round_to('100 * country_proportion', 1) }} as denmark_value,
+        {{ compare_to_benchmark(
+            'shown_ci_lower', 'shown_ci_upper', 'shown_proportion', 'region_proportion', 'direction'
+        ) }} as compared_to_region,
+        {{ compare_to_benchmark(
+            'shown_ci_lower', 'shown_ci_upper', 'shown_proportion', 'country_proportion', 'direction'
+        ) }} as compared_to_denmark
+    from published
+
+)
+
+select * from final

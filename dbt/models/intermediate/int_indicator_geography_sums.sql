@@ -1,0 +1,139 @@
+{#-
+    Indicator sums for every geography a mart shows: municipality, cluster (today's members,
+    Vejen in two), region and Denmark. Regions and Denmark are summed from municipalities
+    directly - each municipality once - never by adding clusters.
+-#}
+with
+
+cells as (
+
+    select
+        indicator_code,
+        year,
+        kommune_kode,
+        numerator,
+        denominator,
+        sum_squared_weights,
+        n_persons,
+        n_positive,
+        case when is_synthetic then 1 else 0 end as synthetic_flag
+    from {{ ref('int_survey_indicator_cells') }}
+
+),
+
+municipalities as (
+
+    select
+        kommune_kode,
+        region_code
+    from {{ ref('municipalities') }}
+
+),
+
+memberships as (
+
+    select
+        cluster_code,
+        kommune_kode
+    from {{ ref('int_cluster_membership_as_of') }}
+
+),
+
+located_cells as (
+
+    select
+        cells.*,
+        municipalities.region_code
+    from cells
+    inner join municipalities
+        on cells.kommune_kode = municipalities.kommune_kode
+
+),
+
+by_municipality as (
+
+    select
+        'municipality' as geography_level,
+        kommune_kode as geography_code,
+        indicator_code,
+        year,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(sum_squared_weights) as sum_squared_weights,
+        sum(n_persons) as n_persons,
+        sum(n_positive) as n_positive,
+        max(synthetic_flag) as synthetic_flag
+    from located_cells
+    group by kommune_kode, indicator_code, year
+
+),
+
+by_cluster as (
+
+    select
+        'cluster' as geography_level,
+        memberships.cluster_code as geography_code,
+        located_cells.indicator_code,
+        located_cells.year,
+        sum(located_cells.numerator) as numerator,
+        sum(located_cells.denominator) as denominator,
+        sum(located_cells.sum_squared_weights) as sum_squared_weights,
+        sum(located_cells.n_persons) as n_persons,
+        sum(located_cells.n_positive) as n_positive,
+        max(located_cells.synthetic_flag) as synthetic_flag
+    from located_cells
+    inner join memberships
+        on located_cells.kommune_kode = memberships.kommune_kode
+    group by memberships.cluster_code, located_cells.indicator_code, located_cells.year
+
+),
+
+by_region as (
+
+    select
+        'region' as geography_level,
+        region_code as geography_code,
+        indicator_code,
+        year,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(sum_squared_weights) as sum_squared_weights,
+        sum(n_persons) as n_persons,
+        sum(n_positive) as n_positive,
+        max(synthetic_flag) as synthetic_flag
+    from located_cells
+    group by region_code, indicator_code, year
+
+),
+
+by_country as (
+
+    select
+        'country' as geography_level,
+        '{{ var("country_code") }}' as geography_code,
+        indicator_code,
+        year,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(sum_squared_weights) as sum_squared_weights,
+        sum(n_persons) as n_persons,
+        sum(n_positive) as n_positive,
+        max(synthetic_flag) as synthetic_flag
+    from located_cells
+    group by indicator_code, year
+
+),
+
+final as (
+
+    select * from by_municipality
+    union all
+    select * from by_cluster
+    union all
+    select * from by_region
+    union all
+    select * from by_country
+
+)
+
+select * from final
