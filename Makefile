@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# dbt, dagster-dbt and sqlfluff from the project's own environment.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 MANIFEST := dbt/target/manifest.json
 
 .PHONY: install manifest run dev test lint format sample docs clean

@@ -7,20 +7,15 @@ approximate 2024 figures, used only to give synthetic Denmark a realistic shape.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from dagster_project.reference_data import read_seed
 from dagster_project.settings import SEEDS_DIR
 
 CALIBRATION_DIR = Path(__file__).parent / "calibration"
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 @dataclass(frozen=True)
@@ -47,17 +42,17 @@ class Geography:
 
 
 def load_geography(seeds_dir: Path = SEEDS_DIR) -> Geography:
-    municipalities = _read_csv(seeds_dir / "municipalities.csv")
-    sizes = {row["kommune_kode"]: row for row in _read_csv(CALIBRATION_DIR / "municipality_population.csv")}
+    municipalities = read_seed("municipalities", seeds_dir)
+    sizes = {row["kommune_kode"]: row for row in read_seed("municipality_population", CALIBRATION_DIR)}
     missing = [m["kommune_kode"] for m in municipalities if m["kommune_kode"] not in sizes]
     if missing:
         raise ValueError(f"calibration/municipality_population.csv lacks municipalities {missing}")
-    bands = _read_csv(seeds_dir / "age_bands.csv")
+    bands = read_seed("age_bands", seeds_dir)
     return Geography(
         kommune_kode=[m["kommune_kode"] for m in municipalities],
         kommune_name=[m["kommune_name_da"] for m in municipalities],
         region_code=np.array([m["region_code"] for m in municipalities]),
-        region_names={r["region_code"]: r["region_name_da"] for r in _read_csv(seeds_dir / "regions.csv")},
+        region_names={r["region_code"]: r["region_name_da"] for r in read_seed("regions", seeds_dir)},
         population_approx=np.array(
             [float(sizes[m["kommune_kode"]]["population_approx"]) for m in municipalities]
         ),

@@ -3,5 +3,5 @@
     so go through numeric and back to float (BI tools and pandas handle floats, not decimals).
 -#}
 {% macro round_to(expression, digits) -%}
-    cast(round(cast({{ expression }} as {{ dbt.type_numeric() }}), {{ digits }}) as {{ dbt.type_float() }})
+    cast(round(cast({{ expression }} as {{ dbt.type_numeric() }}), {{ digits }}) as {{ type_double() }})
 {%- endmacro %}

@@ -1,7 +1,9 @@
 {#-
     Indicator sums for every geography a mart shows: municipality, cluster (today's members,
     Vejen in two), region and Denmark. Regions and Denmark are summed from municipalities
-    directly - each municipality once - never by adding clusters.
+    directly - each municipality once - never by adding clusters. Every geography gets a row for
+    every indicator × year Denmark has data for, with zero persons where nobody answered, so the
+    marts show such a cell as "no data" instead of leaving it out.
 -#}
 with
 
@@ -124,7 +126,7 @@ by_country as (
 
 ),
 
-final as (
+sums as (
 
     select * from by_municipality
     union all
@@ -133,6 +135,62 @@ final as (
     select * from by_region
     union all
     select * from by_country
+
+),
+
+geographies as (
+
+    select
+        'municipality' as geography_level,
+        kommune_kode as geography_code
+    from municipalities
+    union all
+    select
+        'cluster' as geography_level,
+        cluster_code as geography_code
+    from {{ ref('clusters') }}
+    union all
+    select
+        'region' as geography_level,
+        region_code as geography_code
+    from {{ ref('regions') }}
+    union all
+    select
+        'country' as geography_level,
+        '{{ var("country_code") }}' as geography_code
+
+),
+
+indicator_years as (
+
+    select distinct
+        indicator_code,
+        year
+    from cells
+
+),
+
+final as (
+
+    select
+        geographies.geography_level,
+        geographies.geography_code,
+        indicator_years.indicator_code,
+        indicator_years.year,
+        coalesce(sums.numerator, 0) as numerator,
+        coalesce(sums.denominator, 0) as denominator,
+        coalesce(sums.sum_squared_weights, 0) as sum_squared_weights,
+        cast(coalesce(sums.n_persons, 0) as {{ dbt.type_bigint() }}) as n_persons,
+        cast(coalesce(sums.n_positive, 0) as {{ dbt.type_bigint() }}) as n_positive,
+        coalesce(sums.synthetic_flag, 0) as synthetic_flag
+    from geographies
+    cross join indicator_years
+    left join sums
+        on
+            geographies.geography_level = sums.geography_level
+            and geographies.geography_code = sums.geography_code
+            and indicator_years.indicator_code = sums.indicator_code
+            and indicator_years.year = sums.year
 
 )
 

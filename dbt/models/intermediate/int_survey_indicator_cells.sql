@@ -32,8 +32,8 @@ final as (
         sum(survey_weight * outcome) as numerator,
         sum(survey_weight) as denominator,
         sum(survey_weight * survey_weight) as sum_squared_weights,
-        count(*) as n_persons,
-        sum(outcome) as n_positive,
+        cast(count(*) as {{ dbt.type_bigint() }}) as n_persons,
+        cast(sum(outcome) as {{ dbt.type_bigint() }}) as n_positive,
         max(case when is_synthetic then 1 else 0 end) = 1 as is_synthetic
     from valid_answers
     group by

@@ -33,8 +33,8 @@ final as (
     from years
     left join periods
         on
-            years.year >= {{ dbt.date_part('year', 'periods.starts_on') }}
-            and years.year <= {{ dbt.date_part('year', 'periods.ends_on') }}
+            years.year >= extract(year from periods.starts_on)
+            and years.year <= extract(year from periods.ends_on)
     left join survey_rounds
         on years.year = survey_rounds.year
 

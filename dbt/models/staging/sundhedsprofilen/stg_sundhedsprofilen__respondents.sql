@@ -31,17 +31,17 @@ renamed as (
         kommune_kode,
         cast(sex as {{ dbt.type_string() }}) as sex_code,
         age as age_years,
-        cast(weight as {{ dbt.type_float() }}) as survey_weight,
+        cast(weight as {{ type_double() }}) as survey_weight,
         daily_smoker as daily_smoker_flag,
         other_nicotine as other_nicotine_flag,
-        cast(alcohol_units_week as {{ dbt.type_float() }}) as alcohol_units_per_week,
-        cast(height_cm as {{ dbt.type_float() }}) as height_cm,
-        cast(weight_kg as {{ dbt.type_float() }}) as body_weight_kg,
-        cast(pa_moderate_min_week as {{ dbt.type_float() }})
+        cast(alcohol_units_week as {{ type_double() }}) as alcohol_units_per_week,
+        cast(height_cm as {{ type_double() }}) as height_cm,
+        cast(weight_kg as {{ type_double() }}) as body_weight_kg,
+        cast(pa_moderate_min_week as {{ type_double() }})
             as moderate_activity_min_per_week,
-        cast(pa_vigorous_min_week as {{ dbt.type_float() }})
+        cast(pa_vigorous_min_week as {{ type_double() }})
             as vigorous_activity_min_per_week,
-        cast(mcs12 as {{ dbt.type_float() }}) as mcs12_score,
+        cast(mcs12 as {{ type_double() }}) as mcs12_score,
         _is_synthetic as is_synthetic,
         _source_file as source_file
     from source

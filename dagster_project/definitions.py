@@ -1,0 +1,46 @@
+"""The one Definitions object: assets, checks, the job, schedule, sensor and resources."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dagster import Definitions, in_process_executor
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from dagster_project.automation import landing_folder_sensor, nightly_refresh, nightly_refresh_schedule
+from dagster_project.project import dbt_project
+from dagster_project.publish import published_warehouse_asset
+from dagster_project.quality import GATE_CHECKS, MART_SCHEMA
+from dagster_project.resources import WarehouseSettings
+from dagster_project.settings import Settings
+from dagster_project.sources.assets import INGESTION_ASSETS
+from dagster_project.transform import sundhedsdata_dbt_models
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so an unactivated .venv/bin/dagster finds it."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
+def build_definitions(settings: Settings) -> Definitions:
+    mart_keys = [key for key in sundhedsdata_dbt_models.keys if key.path[0] == MART_SCHEMA]
+    return Definitions(
+        assets=[*INGESTION_ASSETS, sundhedsdata_dbt_models, published_warehouse_asset(mart_keys)],
+        asset_checks=GATE_CHECKS,
+        jobs=[nightly_refresh],
+        schedules=[nightly_refresh_schedule],
+        sensors=[landing_folder_sensor],
+        resources={
+            "duckdb": DuckDBResource(database=str(settings.build_db)),
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "warehouse": WarehouseSettings.from_settings(settings),
+        },
+        # DuckDB allows one writer process: steps run one after another in the run's process.
+        executor=in_process_executor,
+    )
+
+
+defs = build_definitions(Settings.from_env())

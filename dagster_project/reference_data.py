@@ -1,0 +1,14 @@
+"""Reading the seed CSVs from Python, for code that must agree with dbt on codes and labels."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from dagster_project.settings import SEEDS_DIR
+
+
+def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict[str, str]]:
+    """Rows of seeds/<name>.csv as dictionaries of text (codes keep their leading zeros)."""
+    with (seeds_dir / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))

@@ -1,0 +1,39 @@
+"""Dagster resources, built from Settings in definitions.py (no module opens its own paths)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster import ConfigurableResource
+
+from dagster_project.settings import Settings
+
+
+class WarehouseSettings(ConfigurableResource):
+    """Paths and disclosure thresholds, visible and overridable in the Dagster UI's launchpad."""
+
+    landing_dir: str
+    quarantine_dir: str
+    warehouse_dir: str
+    min_cell_count: int = 5
+    min_survey_respondents: int = 20
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WarehouseSettings:
+        return cls(
+            landing_dir=str(settings.landing_dir),
+            quarantine_dir=str(settings.quarantine_dir),
+            warehouse_dir=str(settings.warehouse_dir),
+            min_cell_count=settings.min_cell_count,
+            min_survey_respondents=settings.min_survey_respondents,
+        )
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(
+            landing_dir=Path(self.landing_dir),
+            quarantine_dir=Path(self.quarantine_dir),
+            warehouse_dir=Path(self.warehouse_dir),
+            min_cell_count=self.min_cell_count,
+            min_survey_respondents=self.min_survey_respondents,
+        )

@@ -1,0 +1,1 @@
+"""Ingestion: one module per landing source, each loading its files into the raw schema."""

@@ -1,0 +1,76 @@
+"""One Dagster asset per landing source, keyed raw/<table> so dbt's sources attach to it."""
+
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+from dagster_duckdb import DuckDBResource
+
+from dagster_project.resources import WarehouseSettings
+from dagster_project.sources.folk1a import FOLK1A
+from dagster_project.sources.landing import LandingFileError
+from dagster_project.sources.raw_layer import IngestionReport, RawSource, sync_source
+from dagster_project.sources.sundhedsprofilen import SUNDHEDSPROFILEN
+
+OWNERS = ["team:sundhedsdata"]
+
+
+def _files_table(report: IngestionReport) -> str:
+    lines = ["| file | rows | sha256 | synthetic | loaded at |", "|---|---:|---|---|---|"]
+    lines += [
+        f"| {f['file']} | {f['rows']:,} | `{f['sha256'][:16]}…` | {f['synthetic']} | {f['loaded_at']} |"
+        for f in report.loaded
+    ]
+    return "\n".join(lines)
+
+
+def ingestion_asset(source: RawSource):
+    @asset(
+        key=AssetKey(["raw", source.table]),
+        group_name="ingestion",
+        owners=OWNERS,
+        kinds={"duckdb", "csv"},
+        description=f"{source.description} Loaded from landing/{source.name}/.",
+    )
+    def _ingest(
+        context: AssetExecutionContext, duckdb: DuckDBResource, warehouse: WarehouseSettings
+    ) -> MaterializeResult:
+        settings = warehouse.settings
+        settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+        with duckdb.get_connection() as conn:
+            try:
+                report = sync_source(conn, source, settings.landing_dir, settings.quarantine_dir)
+            except LandingFileError as error:
+                raise Failure(
+                    description=f"{source.name}: {error} - the file was moved to quarantine",
+                    metadata={"file": error.file, "rule": error.rule, "row": error.row or 0},
+                ) from error
+        if report.changed:
+            context.log.info(
+                f"{source.name}: loaded {len(report.loaded)} file(s), removed "
+                f"{len(report.removed)}, {len(report.unchanged)} unchanged"
+            )
+        else:
+            context.log.info(f"{source.name}: no new or changed files; raw.{source.table} kept")
+        return MaterializeResult(
+            metadata={
+                "dagster/row_count": report.total_rows,
+                "files_loaded": MetadataValue.md(_files_table(report)) if report.loaded else "none",
+                "files_unchanged": len(report.unchanged),
+                "files_removed": MetadataValue.json(report.removed),
+                "skipped_unchanged": not report.changed,
+            }
+        )
+
+    return _ingest
+
+
+folk1a_population = ingestion_asset(FOLK1A)
+sundhedsprofilen_respondents = ingestion_asset(SUNDHEDSPROFILEN)
+
+INGESTION_ASSETS = [folk1a_population, sundhedsprofilen_respondents]

@@ -1,0 +1,100 @@
+"""Column contracts checked on a landing file before a single row reaches the raw schema.
+
+A file is read with every column as text into a temporary table with its row numbers; each rule
+is a SQL predicate that flags a bad value. All rules are evaluated in one scan, and the first
+broken rule is reported with file, row, column and value, so a data engineer can open the file at
+that line. Nothing is coerced: a value that does not parse is an error, not a null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from dagster_project.sources.landing import LandingFileError
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    column: str
+    rule: str  # in words, for the error message
+    violation: str  # SQL predicate, true for a bad value; {v} stands for the (text) column
+
+
+def required(column: str) -> ColumnRule:
+    return ColumnRule(column, "required value is missing", "{v} is null")
+
+
+def integer(column: str, low: int | None = None, high: int | None = None) -> ColumnRule:
+    bounds = _bounds("try_cast({v} as bigint)", low, high)
+    return ColumnRule(
+        column, f"must be a whole number{_range_words(low, high)}",
+        f"{{v}} is not null and (try_cast({{v}} as bigint) is null{bounds})",
+    )
+
+
+def number(column: str, low: float | None = None, high: float | None = None, *, strict_low: bool = False) -> ColumnRule:
+    bounds = _bounds("try_cast({v} as double)", low, high, strict_low=strict_low)
+    return ColumnRule(
+        column, f"must be a number with a decimal point{_range_words(low, high, strict_low)}",
+        f"{{v}} is not null and (try_cast({{v}} as double) is null{bounds})",
+    )
+
+
+def one_of(column: str, allowed: list[str], words: str) -> ColumnRule:
+    values = ", ".join("'" + a.replace("'", "''") + "'" for a in allowed)
+    return ColumnRule(column, f"must be {words}", f"{{v}} is not null and {{v}} not in ({values})")
+
+
+def _bounds(expr: str, low, high, strict_low: bool = False) -> str:
+    parts = []
+    if low is not None:
+        parts.append(f" or {expr} {'<=' if strict_low else '<'} {low}")
+    if high is not None:
+        parts.append(f" or {expr} > {high}")
+    return "".join(parts)
+
+
+def _range_words(low, high, strict_low: bool = False) -> str:
+    if low is not None and high is not None:
+        return f" from {low} to {high}"
+    if low is not None:
+        return f" {'above' if strict_low else 'of at least'} {low}"
+    if high is not None:
+        return f" of at most {high}"
+    return ""
+
+
+def require_columns(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], file: str) -> None:
+    """Fail naming the first required column the file lacks (also catches a wrong delimiter)."""
+    present = [row[0] for row in conn.execute(f"describe {table}").fetchall()]
+    for column in columns:
+        if column not in present:
+            hint = ""
+            if len(present) == 2:  # source_row + one column: the delimiter did not split
+                hint = f" (the header was read as one column {present[1]!r}: wrong delimiter?)"
+            raise LandingFileError(file, f"required column {column!r} is missing{hint}")
+
+
+def check_rules(conn: duckdb.DuckDBPyConnection, table: str, rules: list[ColumnRule], file: str) -> None:
+    """Evaluate every rule in one scan; raise for the earliest bad row."""
+    if not rules:
+        return
+    selects = ", ".join(
+        f"min(case when {r.violation.replace('{v}', _quoted(r.column))} then source_row end)"
+        for r in rules
+    )
+    first_bad_rows = conn.execute(f"select {selects} from {table}").fetchone()
+    broken = [(row, rule) for row, rule in zip(first_bad_rows, rules, strict=True) if row is not None]
+    if not broken:
+        return
+    row, rule = min(broken, key=lambda item: item[0])
+    value = conn.execute(
+        f"select {_quoted(rule.column)} from {table} where source_row = ?", [row]
+    ).fetchone()[0]
+    raise LandingFileError(file, rule.rule, row=row, column=rule.column, value=value)
+
+
+def _quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'

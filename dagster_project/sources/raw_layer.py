@@ -1,0 +1,159 @@
+"""Keeping a raw table in step with its landing folder, one file at a time.
+
+Every raw row records the file it came from, and raw._ingested_files records each file's
+checksum. A run loads only new or changed files, drops the rows of changed or vanished files, and
+does it all in one transaction: a crash or a bad file leaves the raw table as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.sources.landing import (
+    LandingFile,
+    LandingFileError,
+    quarantine,
+    scan_source_folder,
+    synthetic_checksums,
+)
+
+MANIFEST_DDL = """
+create schema if not exists raw;
+create table if not exists raw._ingested_files (
+    source varchar not null,
+    file_name varchar not null,
+    sha256 varchar not null,
+    size_bytes bigint not null,
+    row_count bigint not null,
+    is_synthetic boolean not null,
+    loaded_at timestamp not null,
+    primary key (source, file_name)
+);
+"""
+
+# Loads one file into the source's raw table (already created) and returns its row count. It
+# gets the file and whether it is synthetic, and must raise LandingFileError for a bad file.
+FileLoader = Callable[[duckdb.DuckDBPyConnection, LandingFile, bool], int]
+
+
+@dataclass(frozen=True)
+class RawSource:
+    """A landing source: its folder, file patterns, raw table and how to load one file."""
+
+    name: str
+    table: str
+    patterns: tuple[str, ...]
+    columns_ddl: str
+    load_file: FileLoader
+    description: str = ""
+
+
+@dataclass
+class IngestionReport:
+    source: str
+    loaded: list[dict] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    total_rows: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.loaded or self.removed)
+
+
+def sync_source(
+    conn: duckdb.DuckDBPyConnection, source: RawSource, landing_dir: Path, quarantine_dir: Path
+) -> IngestionReport:
+    """Bring raw.<table> in line with landing/<source>/; quarantine and raise on a bad file."""
+    conn.execute(MANIFEST_DDL)
+    conn.execute(
+        f"create table if not exists raw.{source.table} ({source.columns_ddl}, "
+        "_source_file varchar not null, _source_row bigint not null, "
+        "_is_synthetic boolean not null, _loaded_at timestamp not null)"
+    )
+    files = scan_source_folder(landing_dir / source.name, source.patterns)
+    synthetic = synthetic_checksums(landing_dir)
+    known = dict(
+        conn.execute(
+            "select file_name, sha256 from raw._ingested_files where source = ?", [source.name]
+        ).fetchall()
+    )
+    report = IngestionReport(source=source.name)
+    current = {f.name for f in files}
+    report.removed = sorted(name for name in known if name not in current)
+    to_load = [f for f in files if known.get(f.name) != f.sha256]
+    report.unchanged = [f.name for f in files if known.get(f.name) == f.sha256]
+
+    if to_load or report.removed:
+        conn.execute("begin transaction")
+        file: LandingFile | None = None
+        try:
+            for name in report.removed + [f.name for f in to_load]:
+                conn.execute(f"delete from raw.{source.table} where _source_file = ?", [name])
+                conn.execute(
+                    "delete from raw._ingested_files where source = ? and file_name = ?",
+                    [source.name, name],
+                )
+            for file in to_load:
+                report.loaded.append(_load_one(conn, source, file, synthetic))
+            conn.execute("commit")
+        except Exception as error:
+            conn.execute("rollback")
+            if isinstance(error, LandingFileError) and file is not None:
+                quarantine(file, source.name, error, quarantine_dir)
+            raise
+    report.total_rows = conn.execute(f"select count(*) from raw.{source.table}").fetchone()[0]
+    return report
+
+
+def _load_one(
+    conn: duckdb.DuckDBPyConnection, source: RawSource, file: LandingFile, synthetic: dict[str, str]
+) -> dict:
+    is_synthetic = synthetic.get(f"{source.name}/{file.name}") == file.sha256
+    rows = source.load_file(conn, file, is_synthetic)
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    conn.execute(
+        "insert into raw._ingested_files values (?, ?, ?, ?, ?, ?, ?)",
+        [source.name, file.name, file.sha256, file.size_bytes, rows, is_synthetic, loaded_at],
+    )
+    return {
+        "file": file.name, "sha256": file.sha256, "rows": rows, "synthetic": is_synthetic,
+        "loaded_at": loaded_at.isoformat(timespec="seconds"),
+    }
+
+
+def read_text_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, delimiter: str) -> str:
+    """Read a delimited UTF-8 file, every column as text, into temp table _landing with row numbers.
+
+    Returns the temp table's name. DuckDB's reader is strict: a ragged or truncated line is an
+    error naming the line, which is reported as the file's error.
+    """
+    conn.execute("drop table if exists _landing")
+    try:
+        conn.execute(
+            "create temp table _landing as "
+            "select row_number() over () as source_row, * "
+            "from read_csv(?, delim = ?, header = true, all_varchar = true, quote = '\"', "
+            "strict_mode = true, null_padding = false)",
+            [str(file.path), delimiter],
+        )
+    except duckdb.Error as error:
+        raise LandingFileError(file.name, f"cannot be read as {delimiter!r}-separated UTF-8 text ({error})") from error
+    return "_landing"
+
+
+def insert_from_landing(
+    conn: duckdb.DuckDBPyConnection, table: str, select_list: str, file: LandingFile, is_synthetic: bool
+) -> int:
+    """Append the validated temp table to raw.<table>, stamped with the file it came from."""
+    conn.execute(
+        f"insert into raw.{table} select {select_list}, ? as _source_file, source_row, ?, now() "
+        "from _landing",
+        [file.name, is_synthetic],
+    )
+    return conn.execute("select count(*) from _landing").fetchone()[0]

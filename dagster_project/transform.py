@@ -1,0 +1,33 @@
+"""The dbt project as Dagster assets (dagster-dbt): seeds, models and their tests as checks."""
+
+
+import json
+import os
+
+from dagster import AssetExecutionContext
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from dagster_project.project import dbt_project
+from dagster_project.resources import WarehouseSettings
+from dagster_project.settings import Settings
+
+
+def dbt_build_args(settings: Settings) -> list[str]:
+    """`dbt build` with the configured disclosure thresholds as vars.
+
+    A pure function so the exact command is unit-tested; dagster-dbt adds the selection of the
+    assets being materialised.
+    """
+    return ["build", "--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+def sundhedsdata_dbt_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseSettings
+):
+    settings = warehouse.settings
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    # dbt/profiles.yml reads the build database's folder from this variable; set it from the
+    # resource so a launchpad override reaches the dbt subprocess too.
+    os.environ["SUNDHEDSDATA_WAREHOUSE_DIR"] = str(settings.warehouse_dir)
+    yield from dbt.cli(dbt_build_args(settings), context=context).stream()
