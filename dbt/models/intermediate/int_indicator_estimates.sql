@@ -121,6 +121,7 @@ final as (
         numerator,
         denominator,
         n_persons,
+        n_positive,
         effective_n,
         proportion,
         {{ wilson_ci_lower('proportion', 'effective_n') }} as proportion_ci_lower,
