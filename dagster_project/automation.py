@@ -1,6 +1,5 @@
 """The nightly refresh: one job over every asset, a 02:00 schedule and a landing-folder sensor."""
 
-
 import hashlib
 
 from dagster import (
@@ -46,7 +45,9 @@ def landing_fingerprint(warehouse: WarehouseSettings) -> str:
     if landing.is_dir():
         for path in sorted(p for p in landing.rglob("*") if p.is_file()):
             stat = path.stat()
-            digest.update(f"{path.relative_to(landing)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            digest.update(
+                f"{path.relative_to(landing)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+            )
     return digest.hexdigest()
 
 

@@ -9,7 +9,11 @@ from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
-from dagster_project.automation import landing_folder_sensor, nightly_refresh, nightly_refresh_schedule
+from dagster_project.automation import (
+    landing_folder_sensor,
+    nightly_refresh,
+    nightly_refresh_schedule,
+)
 from dagster_project.project import dbt_project
 from dagster_project.publish import published_warehouse_asset
 from dagster_project.quality import GATE_CHECKS, MART_SCHEMA

@@ -11,7 +11,6 @@ downstream. So this asset is downstream of every mart, and it also refuses to ru
 gate check passed in this same run - materialising it alone from the UI cannot skip the gate.
 """
 
-
 import os
 import re
 from dataclasses import dataclass
@@ -19,14 +18,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from dagster_project.quality import GATED_MARTS, MART_SCHEMA, gate_check_key
 from dagster_project.resources import WarehouseSettings
 
 # A published column must never hold a person identifier (DOMAIN.md); GX checks the marts, and
 # this guard covers every published table.
-PERSON_IDENTIFIER = re.compile(r"(^|_)(cpr|cpr_nr|person_key|person_id|respondent_id|pnr)($|_)", re.I)
+PERSON_IDENTIFIER = re.compile(
+    r"(^|_)(cpr|cpr_nr|person_key|person_id|respondent_id|pnr)($|_)", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -63,13 +71,21 @@ def publish_database(build_db: Path, published_db: Path, run_id: str) -> Publica
                 ).fetchall()
             ]
             if not names:
-                raise RuntimeError(f"{build_db} has no tables in schema {MART_SCHEMA}: nothing to publish")
+                raise RuntimeError(
+                    f"{build_db} has no tables in schema {MART_SCHEMA}: nothing to publish"
+                )
             for name in names:
-                columns = [c[0] for c in conn.execute(f"describe build.{MART_SCHEMA}.{name}").fetchall()]
+                columns = [
+                    c[0] for c in conn.execute(f"describe build.{MART_SCHEMA}.{name}").fetchall()
+                ]
                 leaked = [c for c in columns if PERSON_IDENTIFIER.search(c)]
                 if leaked:
-                    raise RuntimeError(f"refusing to publish {name}: person identifier column(s) {leaked}")
-                conn.execute(f"create table main.{name} as select * from build.{MART_SCHEMA}.{name}")
+                    raise RuntimeError(
+                        f"refusing to publish {name}: person identifier column(s) {leaked}"
+                    )
+                conn.execute(
+                    f"create table main.{name} as select * from build.{MART_SCHEMA}.{name}"
+                )
                 tables[name] = conn.execute(f"select count(*) from main.{name}").fetchone()[0]
             conn.execute(
                 "create table main._publication as select ? as run_id, cast(? as timestamptz) "

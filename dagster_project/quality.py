@@ -13,7 +13,6 @@ DuckDB fails every expectation - and the result becomes an AssetCheckResult:
 ``great_expectations`` is imported inside the check (it costs seconds), not at module import.
 """
 
-
 import json
 import os
 from dataclasses import dataclass, field
@@ -77,7 +76,8 @@ def suite_parameters(conn: duckdb.DuckDBPyConnection, settings: Settings, mart: 
     """Run-time values the suites refer to with $PARAMETER."""
     geographies = conn.execute(f"select count(*) from {GATED_MARTS[mart]}").fetchone()[0]
     indicator_years = conn.execute(
-        "select count(*) from intermediate.int_indicator_estimates where geography_level = 'country'"
+        "select count(*) from intermediate.int_indicator_estimates "
+        "where geography_level = 'country'"
     ).fetchone()[0]
     return {
         "expected_rows": geographies * indicator_years,
@@ -95,7 +95,9 @@ def _summarise(result) -> dict:
         "notes": (config.meta or {}).get("notes"),
         "unexpected_count": details.get("unexpected_count"),
         "sample_values": [str(v) for v in (details.get("partial_unexpected_list") or [])[:10]],
-        "observed_value": str(details.get("observed_value")) if "observed_value" in details else None,
+        "observed_value": str(details.get("observed_value"))
+        if "observed_value" in details
+        else None,
     }
 
 
@@ -126,16 +128,22 @@ def validate_mart(settings: Settings, mart: str, suite_json: dict | None = None)
         )
     expectations = [
         ExpectationConfiguration(
-            type=e["type"], kwargs=e["kwargs"], meta=e.get("meta"),
+            type=e["type"],
+            kwargs=e["kwargs"],
+            meta=e.get("meta"),
             severity=e.get("severity", "critical"),
         ).to_domain_obj()
         for e in suite_json["expectations"]
     ]
     if suite_json["name"] in [s.name for s in context.suites.all()]:
         context.suites.delete(suite_json["name"])
-    suite = context.suites.add(gx.ExpectationSuite(name=suite_json["name"], expectations=expectations))
+    suite = context.suites.add(
+        gx.ExpectationSuite(name=suite_json["name"], expectations=expectations)
+    )
     source = context.data_sources.add_or_update_pandas("warehouse")
-    asset = next((a for a in source.assets if a.name == mart), None) or source.add_dataframe_asset(mart)
+    asset = next((a for a in source.assets if a.name == mart), None) or source.add_dataframe_asset(
+        mart
+    )
     batch = next((b for b in asset.batch_definitions if b.name == "whole"), None)
     batch = batch or asset.add_batch_definition_whole_dataframe("whole")
     validation = context.validation_definitions.add_or_update(
@@ -145,7 +153,9 @@ def validate_mart(settings: Settings, mart: str, suite_json: dict | None = None)
         gx.Checkpoint(
             name=f"gate_{mart}",
             validation_definitions=[validation],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DATA_DOCS_SITE])],
+            actions=[
+                gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DATA_DOCS_SITE])
+            ],
             result_format="SUMMARY",
         )
     )
@@ -161,7 +171,9 @@ def validate_mart(settings: Settings, mart: str, suite_json: dict | None = None)
                 )
             if not result.success:
                 severity = str(getattr(result.expectation_config.severity, "value", "critical"))
-                target = outcome.failed_warning if severity == "warning" else outcome.failed_critical
+                target = (
+                    outcome.failed_warning if severity == "warning" else outcome.failed_critical
+                )
                 target.append(_summarise(result))
     return outcome
 
@@ -177,7 +189,9 @@ def gate_check(mart: str):
             "no unreviewed (person identifier) columns. Blocks publication when it fails."
         ),
     )
-    def _gate(context: AssetCheckExecutionContext, warehouse: WarehouseSettings) -> AssetCheckResult:
+    def _gate(
+        context: AssetCheckExecutionContext, warehouse: WarehouseSettings
+    ) -> AssetCheckResult:
         outcome = validate_mart(warehouse.settings, mart)
         metadata = {
             "expectations_evaluated": outcome.evaluated,
@@ -189,7 +203,9 @@ def gate_check(mart: str):
             context.log.error(outcome.describe())
         return AssetCheckResult(
             passed=outcome.passed,
-            severity=AssetCheckSeverity.ERROR if outcome.failed_critical else AssetCheckSeverity.WARN,
+            severity=AssetCheckSeverity.ERROR
+            if outcome.failed_critical
+            else AssetCheckSeverity.WARN,
             description=outcome.describe(),
             metadata=metadata,
         )

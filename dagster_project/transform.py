@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets (dagster-dbt): seeds, models and their tests as checks."""
 
-
 import json
 import os
 

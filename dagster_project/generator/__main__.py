@@ -9,10 +9,16 @@ from dagster_project.generator.extracts import SURVEY_YEARS, generate_extracts
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Write synthetic landing extracts (SYNTHETIC DATA).")
-    parser.add_argument("--out", type=Path, required=True, help="folder for landing/ and synthetic_truth/")
+    parser = argparse.ArgumentParser(
+        description="Write synthetic landing extracts (SYNTHETIC DATA)."
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="folder for landing/ and synthetic_truth/"
+    )
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--scale", type=float, default=0.05, help="1 = full Denmark (~5.9 M residents)")
+    parser.add_argument(
+        "--scale", type=float, default=0.05, help="1 = full Denmark (~5.9 M residents)"
+    )
     parser.add_argument("--years", type=int, nargs="*", default=SURVEY_YEARS, help="survey rounds")
     args = parser.parse_args()
     result = generate_extracts(args.out, seed=args.seed, scale=args.scale, survey_years=args.years)

@@ -43,7 +43,9 @@ class Geography:
 
 def load_geography(seeds_dir: Path = SEEDS_DIR) -> Geography:
     municipalities = read_seed("municipalities", seeds_dir)
-    sizes = {row["kommune_kode"]: row for row in read_seed("municipality_population", CALIBRATION_DIR)}
+    sizes = {
+        row["kommune_kode"]: row for row in read_seed("municipality_population", CALIBRATION_DIR)
+    }
     missing = [m["kommune_kode"] for m in municipalities if m["kommune_kode"] not in sizes]
     if missing:
         raise ValueError(f"calibration/municipality_population.csv lacks municipalities {missing}")
@@ -52,7 +54,9 @@ def load_geography(seeds_dir: Path = SEEDS_DIR) -> Geography:
         kommune_kode=[m["kommune_kode"] for m in municipalities],
         kommune_name=[m["kommune_name_da"] for m in municipalities],
         region_code=np.array([m["region_code"] for m in municipalities]),
-        region_names={r["region_code"]: r["region_name_da"] for r in read_seed("regions", seeds_dir)},
+        region_names={
+            r["region_code"]: r["region_name_da"] for r in read_seed("regions", seeds_dir)
+        },
         population_approx=np.array(
             [float(sizes[m["kommune_kode"]]["population_approx"]) for m in municipalities]
         ),

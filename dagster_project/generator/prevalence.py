@@ -1,6 +1,7 @@
 """The true prevalence behind every synthetic survey answer.
 
-logit p = α(indicator, year) + β(indicator, sex) + γ(indicator, age band) + δ(indicator, municipality)
+    logit p = α(indicator, year) + β(indicator, sex)
+              + γ(indicator, age band) + δ(indicator, municipality)
 
 α is solved so that Region Syddanmark's population-weighted prevalence hits a plausible target
 (e.g. daily smoking ≈19% in 2017, 15% in 2021, 13% in 2023; DOMAIN.md); δ is drawn per
@@ -32,29 +33,42 @@ class IndicatorModel:
 SURVEY_INDICATORS: dict[str, IndicatorModel] = {
     "daily_smoking": IndicatorModel(
         {2010: 0.22, 2013: 0.20, 2017: 0.19, 2021: 0.15, 2023: 0.13, 2025: 0.12},
-        0.15, {"16-24": -0.3, "65-74": -0.4, "75+": -1.1}, 0.20,
+        0.15,
+        {"16-24": -0.3, "65-74": -0.4, "75+": -1.1},
+        0.20,
     ),
     "other_nicotine": IndicatorModel(
         {2010: 0.03, 2013: 0.04, 2017: 0.06, 2021: 0.09, 2023: 0.11, 2025: 0.12},
-        0.4, {"16-24": 1.5, "25-34": 0.8, "45-54": -0.8, "55-64": -1.4, "65-74": -2.0, "75+": -2.5},
+        0.4,
+        {"16-24": 1.5, "25-34": 0.8, "45-54": -0.8, "55-64": -1.4, "65-74": -2.0, "75+": -2.5},
         0.15,
     ),
     "alcohol_over_10_units": IndicatorModel(
         {2010: 0.20, 2013: 0.19, 2017: 0.18, 2021: 0.17, 2023: 0.16, 2025: 0.16},
-        0.9, {"16-24": 0.3, "55-64": 0.3, "65-74": 0.3, "75+": -0.3}, 0.15,
+        0.9,
+        {"16-24": 0.3, "55-64": 0.3, "65-74": 0.3, "75+": -0.3},
+        0.15,
     ),
     "severe_obesity": IndicatorModel(
         {2010: 0.15, 2013: 0.16, 2017: 0.175, 2021: 0.195, 2023: 0.20, 2025: 0.205},
-        0.05, {"16-24": -0.8, "25-34": -0.3, "45-54": 0.2, "55-64": 0.3, "65-74": 0.3}, 0.20,
+        0.05,
+        {"16-24": -0.8, "25-34": -0.3, "45-54": 0.2, "55-64": 0.3, "65-74": 0.3},
+        0.20,
     ),
     # The question changed between 2017 and 2021 (series break): the level drops with it.
     "physically_active": IndicatorModel(
         {2010: 0.62, 2013: 0.62, 2017: 0.60, 2021: 0.52, 2023: 0.51, 2025: 0.52},
-        0.1, {"16-24": 0.3, "65-74": -0.4, "75+": -0.9}, 0.15,
+        0.1,
+        {"16-24": 0.3, "65-74": -0.4, "75+": -0.9},
+        0.15,
     ),
     "young_good_mental_health": IndicatorModel(
         {2010: 0.90, 2013: 0.88, 2017: 0.85, 2021: 0.80, 2023: 0.79, 2025: 0.80},
-        0.5, {}, 0.15, age_min=16, age_max=24,
+        0.5,
+        {},
+        0.15,
+        age_min=16,
+        age_max=24,
     ),
 }
 

@@ -19,16 +19,39 @@ from dagster_project.generator.geography import Geography
 # Relative round sizes (2021 had 183,646 respondents nationally; 2023 was a small round).
 ROUND_SIZES = {2010: 1.0, 2013: 0.95, 2017: 1.05, 2021: 1.15, 2023: 0.35, 2025: 1.0}
 RESPONSE_PROPENSITY = {
-    "16-24": 0.55, "25-34": 0.7, "35-44": 0.9, "45-54": 1.0, "55-64": 1.2, "65-74": 1.35, "75+": 1.0,
+    "16-24": 0.55,
+    "25-34": 0.7,
+    "35-44": 0.9,
+    "45-54": 1.0,
+    "55-64": 1.2,
+    "65-74": 1.35,
+    "75+": 1.0,
 }
 ITEM_MISSING = {
-    "daily_smoker": 0.02, "other_nicotine": 0.04, "alcohol_units_week": 0.04, "height_cm": 0.03,
-    "weight_kg": 0.04, "pa_moderate_min_week": 0.05, "pa_vigorous_min_week": 0.05, "mcs12": 0.06,
+    "daily_smoker": 0.02,
+    "other_nicotine": 0.04,
+    "alcohol_units_week": 0.04,
+    "height_cm": 0.03,
+    "weight_kg": 0.04,
+    "pa_moderate_min_week": 0.05,
+    "pa_vigorous_min_week": 0.05,
+    "mcs12": 0.06,
 }
 COLUMNS = [
-    "respondent_id", "survey_year", "kommune_kode", "sex", "age", "weight", "daily_smoker",
-    "other_nicotine", "alcohol_units_week", "height_cm", "weight_kg", "pa_moderate_min_week",
-    "pa_vigorous_min_week", "mcs12",
+    "respondent_id",
+    "survey_year",
+    "kommune_kode",
+    "sex",
+    "age",
+    "weight",
+    "daily_smoker",
+    "other_nicotine",
+    "alcohol_units_week",
+    "height_cm",
+    "weight_kg",
+    "pa_moderate_min_week",
+    "pa_vigorous_min_week",
+    "mcs12",
 ]
 MIN_AGE = 16
 _NORMAL = NormalDist()
@@ -36,7 +59,12 @@ _probit = np.vectorize(lambda p: _NORMAL.inv_cdf(float(p)))
 
 
 def respondents_in_municipality(
-    geo: Geography, m: int, year: int, scale: float, pop_age: np.ndarray, pop_band: np.ndarray,
+    geo: Geography,
+    m: int,
+    year: int,
+    scale: float,
+    pop_age: np.ndarray,
+    pop_band: np.ndarray,
     seed: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Draw (sex index, age, band index, weight) for one municipality's sample.
@@ -59,7 +87,9 @@ def respondents_in_municipality(
     return sex_index, age, band, _calibrated_weights(sex_index, band, pop_band)
 
 
-def _calibrated_weights(sex_index: np.ndarray, band: np.ndarray, pop_band: np.ndarray) -> np.ndarray:
+def _calibrated_weights(
+    sex_index: np.ndarray, band: np.ndarray, pop_band: np.ndarray
+) -> np.ndarray:
     """Post-stratify to sex × band; a band lacking one sex is calibrated on both sexes, and the
     residents of a band nobody answered from are spread over all respondents."""
     weights = np.zeros(len(sex_index))
@@ -118,7 +148,9 @@ def _answers(
     # older respondents get the population distribution (mean 50).
     young = p["young_good_mental_health"]
     mcs_mean = np.where(
-        np.isnan(young), 50.0, 35.76 + 10 * _probit(np.clip(np.nan_to_num(young, nan=0.5), 1e-6, 1 - 1e-6))
+        np.isnan(young),
+        50.0,
+        35.76 + 10 * _probit(np.clip(np.nan_to_num(young, nan=0.5), 1e-6, 1 - 1e-6)),
     )
     mcs = np.round(mcs_mean + 10 * rng.standard_normal(n), 1)
 
@@ -135,8 +167,14 @@ def _answers(
 
 
 def generate_round(
-    geo: Geography, pop: np.ndarray, pop_bands: np.ndarray, prevalences: dict[str, np.ndarray],
-    y: int, year: int, scale: float, seed: int,
+    geo: Geography,
+    pop: np.ndarray,
+    pop_bands: np.ndarray,
+    prevalences: dict[str, np.ndarray],
+    y: int,
+    year: int,
+    scale: float,
+    seed: int,
 ) -> pd.DataFrame:
     """All respondents of one survey round, in the landing contract's column order."""
     frames = []
@@ -165,7 +203,13 @@ def generate_round(
             )
         )
     frame = pd.concat(frames, ignore_index=True)
-    for column in ("daily_smoker", "other_nicotine", "alcohol_units_week", "height_cm",
-                   "pa_moderate_min_week", "pa_vigorous_min_week"):
+    for column in (
+        "daily_smoker",
+        "other_nicotine",
+        "alcohol_units_week",
+        "height_cm",
+        "pa_moderate_min_week",
+        "pa_vigorous_min_week",
+    ):
         frame[column] = frame[column].astype("Int64")
     return frame[COLUMNS]

@@ -1,6 +1,5 @@
 """One Dagster asset per landing source, keyed raw/<table> so dbt's sources attach to it."""
 
-
 from dagster import (
     AssetExecutionContext,
     AssetKey,
@@ -23,7 +22,8 @@ OWNERS = ["team:sundhedsdata"]
 def _files_table(report: IngestionReport) -> str:
     lines = ["| file | rows | sha256 | synthetic | loaded at |", "|---|---:|---|---|---|"]
     lines += [
-        f"| {f['file']} | {f['rows']:,} | `{f['sha256'][:16]}…` | {f['synthetic']} | {f['loaded_at']} |"
+        f"| {f['file']} | {f['rows']:,} | `{f['sha256'][:16]}…` | {f['synthetic']} "
+        f"| {f['loaded_at']} |"
         for f in report.loaded
     ]
     return "\n".join(lines)

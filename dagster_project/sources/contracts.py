@@ -29,15 +29,19 @@ def required(column: str) -> ColumnRule:
 def integer(column: str, low: int | None = None, high: int | None = None) -> ColumnRule:
     bounds = _bounds("try_cast({v} as bigint)", low, high)
     return ColumnRule(
-        column, f"must be a whole number{_range_words(low, high)}",
+        column,
+        f"must be a whole number{_range_words(low, high)}",
         f"{{v}} is not null and (try_cast({{v}} as bigint) is null{bounds})",
     )
 
 
-def number(column: str, low: float | None = None, high: float | None = None, *, strict_low: bool = False) -> ColumnRule:
+def number(
+    column: str, low: float | None = None, high: float | None = None, *, strict_low: bool = False
+) -> ColumnRule:
     bounds = _bounds("try_cast({v} as double)", low, high, strict_low=strict_low)
     return ColumnRule(
-        column, f"must be a number with a decimal point{_range_words(low, high, strict_low)}",
+        column,
+        f"must be a number with a decimal point{_range_words(low, high, strict_low)}",
         f"{{v}} is not null and (try_cast({{v}} as double) is null{bounds})",
     )
 
@@ -66,7 +70,9 @@ def _range_words(low, high, strict_low: bool = False) -> str:
     return ""
 
 
-def require_columns(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], file: str) -> None:
+def require_columns(
+    conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], file: str
+) -> None:
     """Fail naming the first required column the file lacks (also catches a wrong delimiter)."""
     present = [row[0] for row in conn.execute(f"describe {table}").fetchall()]
     for column in columns:
@@ -77,7 +83,9 @@ def require_columns(conn: duckdb.DuckDBPyConnection, table: str, columns: list[s
             raise LandingFileError(file, f"required column {column!r} is missing{hint}")
 
 
-def check_rules(conn: duckdb.DuckDBPyConnection, table: str, rules: list[ColumnRule], file: str) -> None:
+def check_rules(
+    conn: duckdb.DuckDBPyConnection, table: str, rules: list[ColumnRule], file: str
+) -> None:
     """Evaluate every rule in one scan; raise for the earliest bad row."""
     if not rules:
         return
@@ -86,7 +94,9 @@ def check_rules(conn: duckdb.DuckDBPyConnection, table: str, rules: list[ColumnR
         for r in rules
     )
     first_bad_rows = conn.execute(f"select {selects} from {table}").fetchone()
-    broken = [(row, rule) for row, rule in zip(first_bad_rows, rules, strict=True) if row is not None]
+    broken = [
+        (row, rule) for row, rule in zip(first_bad_rows, rules, strict=True) if row is not None
+    ]
     if not broken:
         return
     row, rule = min(broken, key=lambda item: item[0])

@@ -9,7 +9,6 @@ region rows are kept (raw is what was delivered); staging and the facts use muni
 
 from __future__ import annotations
 
-import csv
 import duckdb
 
 from dagster_project.reference_data import read_seed
@@ -42,7 +41,9 @@ def load_folk1a_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synt
     require_columns(conn, "_landing", HEADER, file.name)
     if conn.execute("select count(*) from _landing").fetchone()[0] == 0:
         raise LandingFileError(file.name, "file has a header but no data rows")
-    conn.execute("create or replace temp table _codes (dimension varchar, spelling varchar, code varchar)")
+    conn.execute(
+        "create or replace temp table _codes (dimension varchar, spelling varchar, code varchar)"
+    )
     conn.executemany("insert into _codes values (?, ?, ?)", code_list())
     conn.execute(
         """
@@ -59,20 +60,32 @@ def load_folk1a_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synt
         """
     )
     rules = [
-        ColumnRule("OMRÅDE", "unknown area (not a StatBank code or label of Denmark, a region or a municipality)",
-                   "area_code is null"),
-        ColumnRule("KØN", "unknown sex (expected 1, 2, TOT or Mænd, Kvinder, I alt)", "sex_code is null"),
-        ColumnRule("ALDER", "unknown age (expected 0-125 or IALT, as code or label)", "age_code is null"),
-        ColumnRule("TID", "must be a quarter like 2024K1",
-                   "not coalesce(regexp_full_match(trim({v}), '[0-9]{4}K[1-4]'), false)"),
+        ColumnRule(
+            "OMRÅDE",
+            "unknown area (not a StatBank code or label of Denmark, a region or a municipality)",
+            "area_code is null",
+        ),
+        ColumnRule(
+            "KØN", "unknown sex (expected 1, 2, TOT or Mænd, Kvinder, I alt)", "sex_code is null"
+        ),
+        ColumnRule(
+            "ALDER", "unknown age (expected 0-125 or IALT, as code or label)", "age_code is null"
+        ),
+        ColumnRule(
+            "TID",
+            "must be a quarter like 2024K1",
+            "not coalesce(regexp_full_match(trim({v}), '[0-9]{4}K[1-4]'), false)",
+        ),
         integer("INDHOLD", low=0),
         ColumnRule("INDHOLD", "required value is missing", "{v} is null"),
     ]
     check_rules(conn, "_landing", rules, file.name)
     return insert_from_landing(
-        conn, "folk1a_population",
+        conn,
+        "folk1a_population",
         'area_code, sex_code, age_code, trim("TID"), cast("INDHOLD" as bigint)',
-        file, is_synthetic,
+        file,
+        is_synthetic,
     )
 
 
@@ -90,4 +103,3 @@ FOLK1A = RawSource(
         "codes; totals and region rows kept as delivered."
     ),
 )
-

@@ -20,7 +20,12 @@ class LandingFileError(Exception):
     """A landing file breaks its contract. The message names file, row, column, rule and value."""
 
     def __init__(
-        self, file: str, rule: str, *, row: int | None = None, column: str | None = None,
+        self,
+        file: str,
+        rule: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
         value: object = None,
     ):
         self.file, self.rule, self.row, self.column, self.value = file, rule, row, column, value
@@ -56,7 +61,9 @@ def scan_source_folder(folder: Path, patterns: tuple[str, ...]) -> list[LandingF
     paths = sorted({p for pattern in patterns for p in folder.glob(pattern) if p.is_file()})
     return [
         LandingFile(
-            path=p, name=p.relative_to(folder).as_posix(), sha256=sha256_of(p),
+            path=p,
+            name=p.relative_to(folder).as_posix(),
+            sha256=sha256_of(p),
             size_bytes=p.stat().st_size,
         )
         for p in paths

@@ -122,7 +122,10 @@ def _load_one(
         [source.name, file.name, file.sha256, file.size_bytes, rows, is_synthetic, loaded_at],
     )
     return {
-        "file": file.name, "sha256": file.sha256, "rows": rows, "synthetic": is_synthetic,
+        "file": file.name,
+        "sha256": file.sha256,
+        "rows": rows,
+        "synthetic": is_synthetic,
         "loaded_at": loaded_at.isoformat(timespec="seconds"),
     }
 
@@ -143,12 +146,18 @@ def read_text_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, delimiter
             [str(file.path), delimiter],
         )
     except duckdb.Error as error:
-        raise LandingFileError(file.name, f"cannot be read as {delimiter!r}-separated UTF-8 text ({error})") from error
+        raise LandingFileError(
+            file.name, f"cannot be read as {delimiter!r}-separated UTF-8 text ({error})"
+        ) from error
     return "_landing"
 
 
 def insert_from_landing(
-    conn: duckdb.DuckDBPyConnection, table: str, select_list: str, file: LandingFile, is_synthetic: bool
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    select_list: str,
+    file: LandingFile,
+    is_synthetic: bool,
 ) -> int:
     """Append the validated temp table to raw.<table>, stamped with the file it came from."""
     conn.execute(

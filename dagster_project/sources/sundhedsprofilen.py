@@ -43,7 +43,10 @@ FLAG = (["0", "1"], "0 or 1 (empty when not answered)")
 def _rules() -> list:
     municipalities = [r["kommune_kode"] for r in read_seed("municipalities")]
     return [
-        *(required(c) for c in ("respondent_id", "survey_year", "kommune_kode", "sex", "age", "weight")),
+        *(
+            required(c)
+            for c in ("respondent_id", "survey_year", "kommune_kode", "sex", "age", "weight")
+        ),
         integer("survey_year", 2000, 2100),
         one_of("kommune_kode", municipalities, "one of the 98 municipality codes"),
         one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
@@ -74,11 +77,16 @@ def load_sundhedsprofilen_file(
     ).fetchone()
     if duplicate:
         raise LandingFileError(
-            file.name, f"duplicate respondent (also on row {duplicate[2]})",
-            row=duplicate[3], column="respondent_id", value=duplicate[0],
+            file.name,
+            f"duplicate respondent (also on row {duplicate[2]})",
+            row=duplicate[3],
+            column="respondent_id",
+            value=duplicate[0],
         )
     select_list = ", ".join(f'cast("{c}" as {t})' for c, t in COLUMNS.items())
-    return insert_from_landing(conn, "sundhedsprofilen_respondents", select_list, file, is_synthetic)
+    return insert_from_landing(
+        conn, "sundhedsprofilen_respondents", select_list, file, is_synthetic
+    )
 
 
 SUNDHEDSPROFILEN = RawSource(

@@ -62,7 +62,7 @@ series_of_year as (
     left join series_breaks
         on
             indicator_years.indicator_code = series_breaks.indicator_code
-            and series_breaks.first_year_of_new_series <= indicator_years.year
+            and indicator_years.year >= series_breaks.first_year_of_new_series
     group by indicator_years.indicator_code, indicator_years.year
 
 ),

@@ -79,47 +79,7 @@ derived as (
 
 ),
 
-outcomes as (
-
-    select
-        year, kommune_kode, sex_code, age_years, survey_weight, is_synthetic,
-        'daily_smoking' as indicator_code,
-        daily_smoker_flag as outcome
-    from derived
-    union all
-    select
-        year, kommune_kode, sex_code, age_years, survey_weight, is_synthetic,
-        'other_nicotine' as indicator_code,
-        other_nicotine_flag as outcome
-    from derived
-    union all
-    select
-        year, kommune_kode, sex_code, age_years, survey_weight, is_synthetic,
-        'alcohol_over_10_units' as indicator_code,
-        alcohol_outcome as outcome
-    from derived
-    union all
-    select
-        year, kommune_kode, sex_code, age_years, survey_weight, is_synthetic,
-        'severe_obesity' as indicator_code,
-        severe_obesity_outcome as outcome
-    from derived
-    union all
-    select
-        year, kommune_kode, sex_code, age_years, survey_weight, is_synthetic,
-        'physically_active' as indicator_code,
-        physically_active_outcome as outcome
-    from derived
-    union all
-    select
-        year, kommune_kode, sex_code, age_years, survey_weight, is_synthetic,
-        'young_good_mental_health' as indicator_code,
-        good_mental_health_outcome as outcome
-    from derived
-
-),
-
-indicators as (
+survey_indicators as (
 
     select
         indicator_code,
@@ -127,6 +87,33 @@ indicators as (
         age_max
     from {{ ref('indicators') }}
     where statistic = 'survey_share'
+
+),
+
+-- One row per respondent and the survey indicators their age qualifies them for.
+outcomes as (
+
+    select
+        survey_indicators.indicator_code,
+        derived.year,
+        derived.kommune_kode,
+        derived.sex_code,
+        derived.age_years,
+        derived.survey_weight,
+        derived.is_synthetic,
+        case survey_indicators.indicator_code
+            when 'daily_smoking' then derived.daily_smoker_flag
+            when 'other_nicotine' then derived.other_nicotine_flag
+            when 'alcohol_over_10_units' then derived.alcohol_outcome
+            when 'severe_obesity' then derived.severe_obesity_outcome
+            when 'physically_active' then derived.physically_active_outcome
+            when 'young_good_mental_health' then derived.good_mental_health_outcome
+        end as outcome
+    from derived
+    inner join survey_indicators
+        on
+            derived.age_years >= survey_indicators.age_min
+            and derived.age_years <= coalesce(survey_indicators.age_max, 150)
 
 ),
 
@@ -152,11 +139,6 @@ final as (
         outcomes.outcome,
         outcomes.is_synthetic
     from outcomes
-    inner join indicators
-        on
-            outcomes.indicator_code = indicators.indicator_code
-            and outcomes.age_years >= indicators.age_min
-            and outcomes.age_years <= coalesce(indicators.age_max, 150)
     inner join age_bands
         on outcomes.age_years between age_bands.age_min and age_bands.age_max
 
