@@ -101,6 +101,17 @@ def _summarise(result) -> dict:
     }
 
 
+def _raised_message(exception_info: dict | None) -> str | None:
+    """GX reports an exception either flat or per metric; return its message, if any."""
+    if not exception_info:
+        return None
+    entries = [exception_info] if "raised_exception" in exception_info else exception_info.values()
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            return str(entry.get("exception_message"))
+    return None
+
+
 def validate_mart(settings: Settings, mart: str, suite_json: dict | None = None) -> SuiteOutcome:
     """Validate marts.<mart> in the build database against its suite; build Data Docs."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -164,10 +175,10 @@ def validate_mart(settings: Settings, mart: str, suite_json: dict | None = None)
     for validation_result in run.run_results.values():
         for result in validation_result.results:
             outcome.evaluated += 1
-            if result.exception_info and result.exception_info.get("raised_exception"):
+            message = _raised_message(result.exception_info)
+            if message:
                 raise SuiteRaisedError(
-                    f"{mart}: expectation {result.expectation_config.type} raised "
-                    f"{result.exception_info.get('exception_message')}"
+                    f"{mart}: expectation {result.expectation_config.type} raised {message}"
                 )
             if not result.success:
                 severity = str(getattr(result.expectation_config.severity, "value", "critical"))

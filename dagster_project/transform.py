@@ -29,4 +29,7 @@ def sundhedsdata_dbt_models(
     # dbt/profiles.yml reads the build database's folder from this variable; set it from the
     # resource so a launchpad override reaches the dbt subprocess too.
     os.environ["SUNDHEDSDATA_WAREHOUSE_DIR"] = str(settings.warehouse_dir)
-    yield from dbt.cli(dbt_build_args(settings), context=context).stream()
+    # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
+    # and per-run folders do not pile up in the repository.
+    target = settings.warehouse_dir / "dbt_target"
+    yield from dbt.cli(dbt_build_args(settings), context=context, target_path=target).stream()

@@ -27,14 +27,15 @@ RESPONSE_PROPENSITY = {
     "65-74": 1.35,
     "75+": 1.0,
 }
+# Share of respondents skipping each question block; the two activity items form one block
+# (people skip the block, not one line of it), which keeps the activity outcome unbiased.
 ITEM_MISSING = {
     "daily_smoker": 0.02,
     "other_nicotine": 0.04,
     "alcohol_units_week": 0.04,
     "height_cm": 0.03,
     "weight_kg": 0.04,
-    "pa_moderate_min_week": 0.05,
-    "pa_vigorous_min_week": 0.05,
+    ("pa_moderate_min_week", "pa_vigorous_min_week"): 0.05,
     "mcs12": 0.06,
 }
 COLUMNS = [
@@ -187,8 +188,10 @@ def generate_round(
         rng = np.random.default_rng([seed, year, m, 2])
         p = {code: prev[m, sex_index, band, y] for code, prev in prevalences.items()}
         answers = _answers(rng, p, sex_index)
-        for column, share in ITEM_MISSING.items():
-            answers[column] = np.where(rng.random(len(age)) < share, np.nan, answers[column])
+        for block, share in ITEM_MISSING.items():
+            skipped = rng.random(len(age)) < share
+            for column in block if isinstance(block, tuple) else (block,):
+                answers[column] = np.where(skipped, np.nan, answers[column])
         frames.append(
             pd.DataFrame(
                 {

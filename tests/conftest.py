@@ -1,0 +1,97 @@
+"""Fixtures that build real landing folders, real DuckDB files and run the real Dagster job."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, Definitions, ExecuteInProcessResult, instance_for_test
+
+from dagster_project.project import dbt_project
+from dagster_project.settings import REPO_ROOT, Settings
+
+SAMPLE_DIR = REPO_ROOT / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # dagster-dbt reads the manifest when the definitions are imported (STACK.md).
+    if not dbt_project.manifest_path.exists():
+        dbt_project.preparer.prepare(dbt_project)
+
+
+def settings_in(root: Path) -> Settings:
+    return Settings(
+        landing_dir=root / "landing",
+        quarantine_dir=root / "quarantine",
+        warehouse_dir=root / "warehouse",
+    )
+
+
+def copy_sample_landing(root: Path) -> Path:
+    """A private copy of the committed synthetic sample, so tests may change it."""
+    target = root / "landing"
+    shutil.copytree(SAMPLE_DIR / "landing", target)
+    return target
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_nightly(
+    defs: Definitions, instance: DagsterInstance, job: str = "nightly_refresh"
+) -> ExecuteInProcessResult:
+    return defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False)
+
+
+@dataclass
+class Refreshed:
+    """The sample landing folder refreshed once, end to end, by the nightly job."""
+
+    root: Path
+    settings: Settings
+    defs: Definitions
+    instance: DagsterInstance
+    result: ExecuteInProcessResult
+
+
+@pytest.fixture(scope="session")
+def dagster_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterInstance]:
+    with instance_for_test(temp_dir=str(tmp_path_factory.mktemp("dagster_home"))) as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def refreshed(
+    tmp_path_factory: pytest.TempPathFactory, dagster_instance: DagsterInstance
+) -> Refreshed:
+    from dagster_project.definitions import build_definitions
+
+    root = tmp_path_factory.mktemp("refreshed")
+    copy_sample_landing(root)
+    settings = settings_in(root)
+    defs = build_definitions(settings)
+    result = run_nightly(defs, dagster_instance)
+    assert result.success, "the nightly refresh of the shipped sample failed"
+    return Refreshed(root, settings, defs, dagster_instance, result)
+
+
+@pytest.fixture
+def fresh_copy(tmp_path: Path, refreshed: Refreshed) -> Refreshed:
+    """A private copy of the refreshed warehouse and landing folder, for tests that break things."""
+    from dagster_project.definitions import build_definitions
+
+    shutil.copytree(refreshed.root / "landing", tmp_path / "landing")
+    shutil.copytree(
+        refreshed.settings.warehouse_dir,
+        tmp_path / "warehouse",
+        ignore=shutil.ignore_patterns("gx", "data_docs", "dbt_target"),
+    )
+    settings = settings_in(tmp_path)
+    return Refreshed(
+        tmp_path, settings, build_definitions(settings), refreshed.instance, refreshed.result
+    )

@@ -1,0 +1,103 @@
+"""The quality gate: a failed suite stops publication and leaves the published file untouched."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from dagster import AssetSelection, Definitions, define_asset_job
+
+from dagster_project.quality import (
+    GATED_MARTS,
+    SuiteRaisedError,
+    gate_check_key,
+    load_suite,
+    validate_mart,
+)
+
+from .conftest import Refreshed, file_digest, run_nightly
+
+pytestmark = pytest.mark.slow
+
+
+def _gate_and_publish(refreshed: Refreshed) -> Definitions:
+    """The nightly job's last two stages alone: the gate checks and the publish asset."""
+    job = define_asset_job(
+        "gate_and_publish",
+        selection=AssetSelection.assets("published_warehouse")
+        | AssetSelection.checks(*(gate_check_key(m) for m in GATED_MARTS)),
+    )
+    return Definitions.merge(refreshed.defs, Definitions(jobs=[job]))
+
+
+def test_a_broken_mart_fails_the_gate_and_keeps_the_published_file(fresh_copy: Refreshed) -> None:
+    published = fresh_copy.settings.published_db
+    before = file_digest(published)
+    with duckdb.connect(str(fresh_copy.settings.build_db)) as conn:
+        conn.execute(
+            "update marts.mart_indicator_cluster_year set value = 150 "
+            "where cluster_code = 'fyn' and indicator_code = 'daily_smoking' and year = 2021"
+        )
+    result = run_nightly(_gate_and_publish(fresh_copy), fresh_copy.instance, "gate_and_publish")
+
+    assert not result.success
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [e.asset_check_key for e in failed] == [gate_check_key("mart_indicator_cluster_year")]
+    description = failed[0].description
+    assert "expect_column_values_to_be_between(value)" in description
+    assert "expect_column_pair_values_a_to_be_greater_than_b(ci_upper)" in description
+    assert not result.get_asset_materialization_events()
+    assert file_digest(published) == before
+
+
+def test_a_delivery_missing_a_cluster_fails_the_nightly_run_and_keeps_the_publication(
+    fresh_copy: Refreshed,
+) -> None:
+    published = fresh_copy.settings.published_db
+    before = file_digest(published)
+    survey = fresh_copy.settings.landing_dir / "sundhedsprofilen" / "sundhedsprofilen_2023.csv"
+    soenderjylland = {"510", "540", "550", "580"}
+    lines = survey.read_text().splitlines()
+    kept = [lines[0]] + [line for line in lines[1:] if line.split(",")[2] not in soenderjylland]
+    survey.write_text("\n".join(kept) + "\n")
+
+    result = run_nightly(fresh_copy.defs, fresh_copy.instance)
+
+    assert not result.success
+    failed = {
+        e.asset_check_key.name: e.description
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    }
+    assert (
+        "expect_column_values_to_not_match_regex(value_note)"
+        in failed["gx_mart_indicator_cluster_year"]
+    )
+    assert "published_warehouse" not in {
+        e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+    }
+    assert file_digest(published) == before
+
+
+def test_publishing_alone_is_refused_without_a_gate_in_the_same_run(fresh_copy: Refreshed) -> None:
+    before = file_digest(fresh_copy.settings.published_db)
+    job = define_asset_job("publish_only", selection=AssetSelection.assets("published_warehouse"))
+    defs = Definitions.merge(fresh_copy.defs, Definitions(jobs=[job]))
+    result = run_nightly(defs, fresh_copy.instance, "publish_only")
+    assert not result.success
+    failure = result.failure_data_for_node("published_warehouse")
+    assert "did not run in this run" in failure.user_failure_data.description
+    assert file_digest(fresh_copy.settings.published_db) == before
+
+
+def test_an_expectation_that_raises_is_an_error_of_the_check_not_bad_data(
+    fresh_copy: Refreshed,
+) -> None:
+    suite = load_suite("mart_indicator_cluster_year")
+    suite["expectations"].append(
+        {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "no_such_column", "min_value": 0},
+        }
+    )
+    with pytest.raises(SuiteRaisedError, match=r"no_such_column.*does not exist"):
+        validate_mart(fresh_copy.settings, "mart_indicator_cluster_year", suite)
