@@ -37,12 +37,14 @@ dev: $(MANIFEST) | $(DAGSTER_HOME)
 lint: $(MANIFEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd dbt && ../$(BIN)/sqlfluff lint models macros --processes 2
+	mkdir -p .sqlfluff_warehouse
+	cd dbt && SUNDHEDSDATA_WAREHOUSE_DIR=$(CURDIR)/.sqlfluff_warehouse ../$(BIN)/sqlfluff lint models tests --processes 2
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	cd dbt && ../$(BIN)/sqlfluff fix models --processes 2
+	mkdir -p .sqlfluff_warehouse
+	cd dbt && SUNDHEDSDATA_WAREHOUSE_DIR=$(CURDIR)/.sqlfluff_warehouse ../$(BIN)/sqlfluff fix models tests --processes 2
 
 test: lint
 	$(BIN)/pytest
@@ -52,4 +54,4 @@ sample: $(STAMP)
 	$(BIN)/python -m dagster_project.generator --out data --seed 2024 --scale 0.05
 
 clean:
-	rm -rf warehouse .dagster_home dbt/target dbt/logs
+	rm -rf warehouse .dagster_home dbt/target dbt/logs .sqlfluff_warehouse
