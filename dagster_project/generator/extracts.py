@@ -13,7 +13,6 @@ Same seed and scale give the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,9 @@ from dagster_project.generator.prevalence import (
 )
 from dagster_project.generator.sundhedsprofilen import generate_round
 
+# The manifest is ingestion's contract for recognising synthetic files: use its own definitions.
+from dagster_project.sources.landing import SYNTHETIC_MANIFEST, sha256_of
+
 SURVEY_YEARS = [2010, 2013, 2017, 2021, 2023]
 # (presentation, UTF-8 BOM) per FOLK1A file, in turn: the sample exercises every format.
 FOLK1A_FORMATS = [
@@ -40,7 +42,6 @@ FOLK1A_FORMATS = [
     ("labels", True),
     ("codes_and_labels", True),
 ]
-MANIFEST_NAME = "_synthetic_manifest.json"
 TRUTH_FILE = "sundhedsprofilen_true_prevalence.csv"
 
 
@@ -49,14 +50,6 @@ class GeneratedExtracts:
     landing_dir: Path
     truth_dir: Path
     files: list[Path]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _truth_frame(
@@ -130,5 +123,5 @@ def generate_extracts(
         "scale": scale,
         "files": {str(p.relative_to(landing)): sha256_of(p) for p in files},
     }
-    (landing / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n")
+    (landing / SYNTHETIC_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return GeneratedExtracts(landing_dir=landing, truth_dir=truth_dir, files=files)
