@@ -12,3 +12,8 @@ def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict[str, str]]:
     """Rows of seeds/<name>.csv as dictionaries of text (codes keep their leading zeros)."""
     with (seeds_dir / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def municipality_codes() -> list[str]:
+    """The 98 municipality codes, the only ones a landing file may use."""
+    return [row["kommune_kode"] for row in read_seed("municipalities")]

@@ -4,8 +4,14 @@ Layout under ``out``::
 
     landing/folk1a/FOLK1A_<year>K1.csv            StatBank CSV, presentations rotate
     landing/sundhedsprofilen/sundhedsprofilen_<year>.csv
+    landing/boernedatabasen/boernedatabasen_<school year>.csv
+    landing/trivsel/trivsel_<school year>.csv
+    landing/labour/labour_<year>.parquet          person-year rows, 18-64
+    landing/education/education_<year>.csv        25-year-old cohorts
+    landing/cluster_status/<cluster>_<year>.xlsx  sheet "aktiviteter"
     landing/_synthetic_manifest.json              files + checksums: ingestion labels them synthetic
     synthetic_truth/sundhedsprofilen_true_prevalence.csv
+    synthetic_truth/register_true_counts.csv
     synthetic_truth/parameters.json
 
 Same seed and scale give the same bytes.
@@ -20,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dagster_project.generator.cluster_status import CLUSTERS, write_status_workbook
 from dagster_project.generator.geography import Geography, load_geography
 from dagster_project.generator.population import synthesise_population, write_folk1a
 from dagster_project.generator.prevalence import (
@@ -28,12 +35,22 @@ from dagster_project.generator.prevalence import (
     indicator_bands,
     true_prevalences,
 )
+from dagster_project.generator.registers import (
+    boernedatabasen_extract,
+    education_extract,
+    labour_extract,
+    school_year_label,
+    trivsel_extract,
+)
 from dagster_project.generator.sundhedsprofilen import generate_round
 
 # The manifest is ingestion's contract for recognising synthetic files: use its own definitions.
 from dagster_project.sources.landing import SYNTHETIC_MANIFEST, sha256_of
 
-SURVEY_YEARS = [2010, 2013, 2017, 2021, 2023]
+SURVEY_YEARS = [2010, 2013, 2017, 2021, 2023, 2025]
+REGISTER_YEARS = list(range(2016, 2026))
+SCHOOL_YEARS = list(range(2016, 2026))  # by the calendar year the school year ends
+STATUS_YEARS = [2024, 2025]
 # (presentation, UTF-8 BOM) per FOLK1A file, in turn: the sample exercises every format.
 FOLK1A_FORMATS = [
     ("codes", False),
@@ -43,6 +60,7 @@ FOLK1A_FORMATS = [
     ("codes_and_labels", True),
 ]
 TRUTH_FILE = "sundhedsprofilen_true_prevalence.csv"
+REGISTER_TRUTH_FILE = "register_true_counts.csv"
 
 
 @dataclass(frozen=True)
@@ -78,42 +96,91 @@ def _truth_frame(
 
 
 def generate_extracts(
-    out: Path, seed: int = 2024, scale: float = 0.05, survey_years: list[int] | None = None
+    out: Path,
+    seed: int = 2024,
+    scale: float = 0.05,
+    survey_years: list[int] | None = None,
+    register_years: list[int] | None = None,
+    school_years: list[int] | None = None,
+    status_years: list[int] | None = None,
 ) -> GeneratedExtracts:
-    """Generate FOLK1A and Sundhedsprofilen for all of Denmark, with the true prevalences."""
-    years = sorted(survey_years or SURVEY_YEARS)
+    """Generate every landing source for all of Denmark, with the true values behind them."""
+    survey_years = sorted(survey_years or SURVEY_YEARS)
+    register_years = sorted(REGISTER_YEARS if register_years is None else register_years)
+    school_years = sorted(SCHOOL_YEARS if school_years is None else school_years)
+    status_years = sorted(STATUS_YEARS if status_years is None else status_years)
+    years = sorted(set(survey_years) | set(register_years) | set(school_years))
+    index = {year: i for i, year in enumerate(years)}
     geo = load_geography()
     rng = np.random.default_rng(seed)
     pop = synthesise_population(geo, years, scale, rng)
-    pop_bands = band_population(geo, pop)
-    prevalences = true_prevalences(geo, pop_bands, years, rng)
+    survey_index = [index[year] for year in survey_years]
+    survey_pop = pop[:, :, :, survey_index]
+    pop_bands = band_population(geo, survey_pop)
+    prevalences = true_prevalences(geo, pop_bands, survey_years, rng)
 
     landing = out / "landing"
     truth_dir = out / "synthetic_truth"
     files: list[Path] = []
-    for y, year in enumerate(years):
-        presentation, bom = FOLK1A_FORMATS[y % len(FOLK1A_FORMATS)]
-        path = landing / "folk1a" / f"FOLK1A_{year}K1.csv"
-        write_folk1a(path, geo, pop[:, :, :, y], year, presentation, bom)
-        files.append(path)
-    for y, year in enumerate(years):
-        path = landing / "sundhedsprofilen" / f"sundhedsprofilen_{year}.csv"
+
+    def write(frame: pd.DataFrame, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        generate_round(geo, pop, pop_bands, prevalences, y, year, scale, seed).to_csv(
-            path, index=False, lineterminator="\n"
-        )
+        if path.suffix == ".parquet":
+            frame.to_parquet(path, index=False, compression="zstd")
+        else:
+            frame.to_csv(path, index=False, lineterminator="\n")
         files.append(path)
 
+    for y, year in enumerate(survey_years):
+        presentation, bom = FOLK1A_FORMATS[y % len(FOLK1A_FORMATS)]
+        path = landing / "folk1a" / f"FOLK1A_{year}K1.csv"
+        write_folk1a(path, geo, survey_pop[:, :, :, y], year, presentation, bom)
+        files.append(path)
+    for y, year in enumerate(survey_years):
+        write(
+            generate_round(geo, survey_pop, pop_bands, prevalences, y, year, scale, seed),
+            landing / "sundhedsprofilen" / f"sundhedsprofilen_{year}.csv",
+        )
+
+    register_truth: list[dict] = []
+    for year in register_years:
+        frame, truth = labour_extract(geo, pop, index[year], year, seed)
+        write(frame, landing / "labour" / f"labour_{year}.parquet")
+        register_truth += truth
+        frame, truth = education_extract(geo, pop, index[year], year, seed)
+        write(frame, landing / "education" / f"education_{year}.csv")
+        register_truth += truth
+    for end_year in school_years:
+        label = school_year_label(end_year).replace("/", "-")
+        frame, truth = boernedatabasen_extract(geo, pop, index[end_year], end_year, seed)
+        write(frame, landing / "boernedatabasen" / f"boernedatabasen_{label}.csv")
+        register_truth += truth
+        frame, truth = trivsel_extract(geo, pop, index[end_year], end_year, seed)
+        write(frame, landing / "trivsel" / f"trivsel_{label}.csv")
+        register_truth += truth
+    for year in status_years:
+        for cluster in CLUSTERS:
+            path = landing / "cluster_status" / f"{cluster}_{year}.xlsx"
+            write_status_workbook(path, cluster, year, seed)
+            files.append(path)
+
     truth_dir.mkdir(parents=True, exist_ok=True)
-    _truth_frame(geo, pop_bands, prevalences, years).to_csv(
+    _truth_frame(geo, pop_bands, prevalences, survey_years).to_csv(
         truth_dir / TRUTH_FILE, index=False, lineterminator="\n"
     )
+    pd.DataFrame(
+        register_truth,
+        columns=["indicator_code", "year", "kommune_kode", "numerator", "denominator"],
+    ).to_csv(truth_dir / REGISTER_TRUTH_FILE, index=False, lineterminator="\n")
     parameters = {
         "synthetic": True,
         "generator": "dagster_project.generator",
         "seed": seed,
         "scale": scale,
-        "survey_years": years,
+        "survey_years": survey_years,
+        "register_years": register_years,
+        "school_years": school_years,
+        "status_years": status_years,
         "syddanmark_targets": {code: m.targets for code, m in SURVEY_INDICATORS.items()},
     }
     (truth_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n")

@@ -153,7 +153,8 @@ def _answers(
         50.0,
         35.76 + 10 * _probit(np.clip(np.nan_to_num(young, nan=0.5), 1e-6, 1 - 1e-6)),
     )
-    mcs = np.round(mcs_mean + 10 * rng.standard_normal(n), 1)
+    # Clipped to the range SF-12 MCS scores take in practice; far from the cut-off either way.
+    mcs = np.round(np.clip(mcs_mean + 10 * rng.standard_normal(n), 5.0, 80.0), 1)
 
     return {
         "daily_smoker": draw["daily_smoking"].astype(float),

@@ -11,10 +11,15 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.resources import WarehouseSettings
+from dagster_project.sources.boernedatabasen import BOERNEDATABASEN
+from dagster_project.sources.cluster_status import CLUSTER_STATUS
+from dagster_project.sources.education import EDUCATION
 from dagster_project.sources.folk1a import FOLK1A
+from dagster_project.sources.labour import LABOUR
 from dagster_project.sources.landing import LandingFileError
 from dagster_project.sources.raw_layer import IngestionReport, RawSource, sync_source
 from dagster_project.sources.sundhedsprofilen import SUNDHEDSPROFILEN
+from dagster_project.sources.trivsel import TRIVSEL
 
 OWNERS = ["team:sundhedsdata"]
 
@@ -34,7 +39,7 @@ def ingestion_asset(source: RawSource):
         key=AssetKey(["raw", source.table]),
         group_name="ingestion",
         owners=OWNERS,
-        kinds={"duckdb", "csv"},
+        kinds={"duckdb"},
         description=f"{source.description} Loaded from landing/{source.name}/.",
     )
     def _ingest(
@@ -70,7 +75,6 @@ def ingestion_asset(source: RawSource):
     return _ingest
 
 
-folk1a_population = ingestion_asset(FOLK1A)
-sundhedsprofilen_respondents = ingestion_asset(SUNDHEDSPROFILEN)
+SOURCES = [FOLK1A, SUNDHEDSPROFILEN, BOERNEDATABASEN, TRIVSEL, LABOUR, EDUCATION, CLUSTER_STATUS]
 
-INGESTION_ASSETS = [folk1a_population, sundhedsprofilen_respondents]
+INGESTION_ASSETS = [ingestion_asset(source) for source in SOURCES]

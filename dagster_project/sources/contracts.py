@@ -8,6 +8,7 @@ that line. Nothing is coerced: a value that does not parse is an error, not a nu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -108,3 +109,62 @@ def check_rules(
 
 def _quoted(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
+
+
+def school_year(column: str) -> ColumnRule:
+    """A school year written like 2023/24 (the second year following the first)."""
+    first = "try_cast(substr({v}, 1, 4) as integer)"
+    second = "try_cast(substr({v}, 6, 2) as integer)"
+    pattern = "not coalesce(regexp_full_match({v}, '[0-9]{4}/[0-9]{2}'), false)"
+    return ColumnRule(
+        column,
+        "must be a school year like 2023/24",
+        f"{{v}} is not null and ({pattern} or {second} <> ({first} + 1) % 100)",
+    )
+
+
+def not_above(column: str, other: str) -> ColumnRule:
+    """A count that is a subset of another count on the same row."""
+    return ColumnRule(
+        column,
+        f"must not exceed {other}",
+        f"try_cast({{v}} as bigint) > try_cast({_quoted(other)} as bigint)",
+    )
+
+
+@dataclass(frozen=True)
+class TableContract:
+    """What a tabular landing file must hold: typed columns, value rules and a natural key."""
+
+    columns: dict[str, str]  # name → DuckDB type of the raw column
+    rules: Callable[[], list[ColumnRule]]  # a callable: seeds are read when a file is checked
+    unique_key: tuple[str, ...]
+
+
+def check_unique(
+    conn: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...], file: str
+) -> None:
+    columns = ", ".join(_quoted(c) for c in key)
+    duplicate = conn.execute(
+        f"select {columns}, min(source_row), max(source_row) from {table} "
+        f"group by {columns} having count(*) > 1 order by min(source_row) limit 1"
+    ).fetchone()
+    if duplicate:
+        values = dict(zip(key, duplicate[: len(key)], strict=True))
+        raise LandingFileError(
+            file,
+            f"duplicate of row {duplicate[-2]} in the key ({', '.join(key)})",
+            row=duplicate[-1],
+            column=key[0],
+            value=values,
+        )
+
+
+def check_contract(
+    conn: duckdb.DuckDBPyConnection, table: str, contract: TableContract, file: str
+) -> None:
+    require_columns(conn, table, list(contract.columns), file)
+    if conn.execute(f"select count(*) from {table}").fetchone()[0] == 0:
+        raise LandingFileError(file, "file has a header but no data rows")
+    check_rules(conn, table, contract.rules(), file)
+    check_unique(conn, table, contract.unique_key, file)

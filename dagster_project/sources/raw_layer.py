@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.sources.contracts import TableContract, check_contract
 from dagster_project.sources.landing import (
     LandingFile,
     LandingFileError,
@@ -150,6 +151,57 @@ def read_text_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, delimiter
             file.name, f"cannot be read as {delimiter!r}-separated UTF-8 text ({error})"
         ) from error
     return "_landing"
+
+
+def read_parquet_file(conn: duckdb.DuckDBPyConnection, file: LandingFile) -> str:
+    """Read a Parquet file into temp table _landing, every column as text, like read_text_file.
+
+    Text makes one set of contract rules serve CSV and Parquet deliveries of the same source.
+    """
+    conn.execute("drop table if exists _landing")
+    try:
+        conn.execute(
+            "create temp table _landing as "
+            "select row_number() over () as source_row, columns(*)::varchar from read_parquet(?)",
+            [str(file.path)],
+        )
+    except duckdb.Error as error:
+        raise LandingFileError(file.name, f"cannot be read as Parquet ({error})") from error
+    return "_landing"
+
+
+def read_landing_file(
+    conn: duckdb.DuckDBPyConnection, file: LandingFile, delimiter: str = ","
+) -> str:
+    if file.path.suffix.lower() == ".parquet":
+        return read_parquet_file(conn, file)
+    return read_text_file(conn, file, delimiter)
+
+
+def contract_loader(table: str, contract: TableContract, delimiter: str = ",") -> FileLoader:
+    """A FileLoader that reads a CSV or Parquet file, checks its contract and appends it."""
+
+    def load(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
+        read_landing_file(conn, file, delimiter)
+        check_contract(conn, "_landing", contract, file.name)
+        select_list = ", ".join(f'cast("{c}" as {t})' for c, t in contract.columns.items())
+        return insert_from_landing(conn, table, select_list, file, is_synthetic)
+
+    return load
+
+
+def tabular_source(
+    name: str, table: str, contract: TableContract, description: str, patterns=("*.csv",)
+) -> RawSource:
+    """A landing source whose files are plain tables with a contract (most sources)."""
+    return RawSource(
+        name=name,
+        table=table,
+        patterns=patterns,
+        columns_ddl=", ".join(f"{c} {t}" for c, t in contract.columns.items()),
+        load_file=contract_loader(table, contract),
+        description=description,
+    )
 
 
 def insert_from_landing(

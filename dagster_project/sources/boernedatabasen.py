@@ -1,0 +1,50 @@
+"""Den Nationale Børnedatabase: school health exams by municipality, school stage and sex.
+
+Aggregated counts. n_overweight includes the severely overweight, so it may not exceed the
+number measured, and n_severe_overweight may not exceed n_overweight.
+"""
+
+from __future__ import annotations
+
+from dagster_project.reference_data import municipality_codes
+from dagster_project.sources.contracts import (
+    TableContract,
+    integer,
+    not_above,
+    one_of,
+    required,
+    school_year,
+)
+from dagster_project.sources.raw_layer import tabular_source
+
+COUNTS = ("n_measured", "n_overweight", "n_severe_overweight")
+
+CONTRACT = TableContract(
+    columns={
+        "school_year": "varchar",
+        "kommune_kode": "varchar",
+        "school_stage": "varchar",
+        "sex": "integer",
+        "n_measured": "bigint",
+        "n_overweight": "bigint",
+        "n_severe_overweight": "bigint",
+    },
+    rules=lambda: [
+        *(required(c) for c in ("school_year", "kommune_kode", "school_stage", "sex", *COUNTS)),
+        school_year("school_year"),
+        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
+        one_of("school_stage", ["indskoling", "udskoling"], "indskoling or udskoling"),
+        one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
+        *(integer(c, low=0) for c in COUNTS),
+        not_above("n_overweight", "n_measured"),
+        not_above("n_severe_overweight", "n_overweight"),
+    ],
+    unique_key=("school_year", "kommune_kode", "school_stage", "sex"),
+)
+
+BOERNEDATABASEN = tabular_source(
+    "boernedatabasen",
+    "boernedatabasen_school_health_exams",
+    CONTRACT,
+    "Den Nationale Børnedatabase: measured pupils and IOTF overweight by school stage and sex.",
+)

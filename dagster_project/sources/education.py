@@ -1,0 +1,39 @@
+"""Education register extract: cohorts of 25-year-olds, one row per person, CSV or Parquet.
+
+Person-level: the person key stays in raw and staging only.
+"""
+
+from __future__ import annotations
+
+from dagster_project.reference_data import municipality_codes
+from dagster_project.sources.contracts import TableContract, integer, one_of, required
+from dagster_project.sources.raw_layer import tabular_source
+
+FLAGS = ("psychiatric_before_18", "completed_youth_education")
+
+CONTRACT = TableContract(
+    columns={
+        "person_key": "varchar",
+        "year": "integer",
+        "kommune_kode": "varchar",
+        "sex": "integer",
+        "psychiatric_before_18": "integer",
+        "completed_youth_education": "integer",
+    },
+    rules=lambda: [
+        *(required(c) for c in ("person_key", "year", "kommune_kode", "sex", *FLAGS)),
+        integer("year", 2000, 2100),
+        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
+        one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
+        *(one_of(flag, ["0", "1"], "0 or 1") for flag in FLAGS),
+    ],
+    unique_key=("person_key", "year"),
+)
+
+EDUCATION = tabular_source(
+    "education",
+    "education_cohorts",
+    CONTRACT,
+    "Education register extract: 25-year-olds, psychiatric diagnosis before 18, youth education.",
+    patterns=("*.csv", "*.parquet"),
+)

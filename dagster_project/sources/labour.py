@@ -1,0 +1,42 @@
+"""Labour-market register extract (DREAM-style): one row per person and year, CSV or Parquet.
+
+Person-level: the person key stays in raw and staging only.
+"""
+
+from __future__ import annotations
+
+from dagster_project.reference_data import municipality_codes
+from dagster_project.sources.contracts import TableContract, integer, one_of, required
+from dagster_project.sources.raw_layer import tabular_source
+
+FLAGS = ("somatic_chronic", "psychiatric", "attached")
+
+CONTRACT = TableContract(
+    columns={
+        "person_key": "varchar",
+        "year": "integer",
+        "kommune_kode": "varchar",
+        "sex": "integer",
+        "age": "integer",
+        "somatic_chronic": "integer",
+        "psychiatric": "integer",
+        "attached": "integer",
+    },
+    rules=lambda: [
+        *(required(c) for c in ("person_key", "year", "kommune_kode", "sex", "age", *FLAGS)),
+        integer("year", 2000, 2100),
+        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
+        one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
+        integer("age", 0, 120),
+        *(one_of(flag, ["0", "1"], "0 or 1") for flag in FLAGS),
+    ],
+    unique_key=("person_key", "year"),
+)
+
+LABOUR = tabular_source(
+    "labour",
+    "labour_person_years",
+    CONTRACT,
+    "Labour-market register extract: disease flags and labour-market attachment per person-year.",
+    patterns=("*.csv", "*.parquet"),
+)

@@ -1,0 +1,42 @@
+"""Trivselsmåling, the national school well-being survey (grades 4-9), by municipality."""
+
+from __future__ import annotations
+
+from dagster_project.reference_data import municipality_codes
+from dagster_project.sources.contracts import (
+    TableContract,
+    integer,
+    not_above,
+    one_of,
+    required,
+    school_year,
+)
+from dagster_project.sources.raw_layer import tabular_source
+
+CONTRACT = TableContract(
+    columns={
+        "school_year": "varchar",
+        "kommune_kode": "varchar",
+        "n_respondents": "bigint",
+        "n_high_wellbeing": "bigint",
+    },
+    rules=lambda: [
+        *(
+            required(c)
+            for c in ("school_year", "kommune_kode", "n_respondents", "n_high_wellbeing")
+        ),
+        school_year("school_year"),
+        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
+        integer("n_respondents", low=0),
+        integer("n_high_wellbeing", low=0),
+        not_above("n_high_wellbeing", "n_respondents"),
+    ],
+    unique_key=("school_year", "kommune_kode"),
+)
+
+TRIVSEL = tabular_source(
+    "trivsel",
+    "trivsel_wellbeing",
+    CONTRACT,
+    "Trivselsmåling: respondents and pupils with high general well-being per municipality.",
+)
