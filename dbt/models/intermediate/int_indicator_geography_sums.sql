@@ -19,7 +19,7 @@ cells as (
         n_persons,
         n_positive,
         case when is_synthetic then 1 else 0 end as synthetic_flag
-    from {{ ref('int_survey_indicator_cells') }}
+    from {{ ref('int_indicator_cells') }}
 
 ),
 

@@ -29,6 +29,7 @@ final as (
         kommune_kode,
         sex_code,
         age_band_code,
+        'all' as school_stage_code,
         sum(survey_weight * outcome) as numerator,
         sum(survey_weight) as denominator,
         sum(survey_weight * survey_weight) as sum_squared_weights,

@@ -1,5 +1,5 @@
 {#-
-    One row per indicator × municipality × year × sex × age band: the additive measures behind
+    One row per indicator × municipality × year × sex × age band × school stage: the additive measures behind
     every published share. Cells below the disclosure thresholds keep their keys but lose their
     measures (is_suppressed), so no published cell rests on fewer persons than allowed; use the
     marts, not sums of this table, for totals.
@@ -14,13 +14,14 @@ cells as (
         kommune_kode,
         sex_code,
         age_band_code,
+        school_stage_code,
         numerator,
         denominator,
         sum_squared_weights,
         n_persons,
         n_positive,
         is_synthetic
-    from {{ ref('int_survey_indicator_cells') }}
+    from {{ ref('int_indicator_cells') }}
 
 ),
 
@@ -53,6 +54,7 @@ final as (
         year,
         sex_code,
         age_band_code,
+        school_stage_code,
         case when suppression_reason is null then numerator end as numerator,
         case when suppression_reason is null then denominator end as denominator,
         case when suppression_reason is null then n_persons end as n_unweighted,

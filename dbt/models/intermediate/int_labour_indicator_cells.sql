@@ -1,0 +1,94 @@
+{#-
+    The two labour-market indicators summed to municipality × year × sex × age band: among the
+    persons with the disease (the denominator), those attached to the labour market. Register
+    counts: every person weighs 1, so Σw² equals the denominator. No person key leaves staging.
+-#}
+with
+
+person_years as (
+
+    select
+        year,
+        kommune_kode,
+        sex_code,
+        age_years,
+        has_somatic_chronic_disease,
+        has_psychiatric_diagnosis,
+        is_attached_to_labour_market,
+        is_synthetic
+    from {{ ref('stg_labour__person_years') }}
+
+),
+
+indicators as (
+
+    select
+        indicator_code,
+        age_min,
+        age_max
+    from {{ ref('indicators') }}
+    where source_code = 'labour'
+
+),
+
+age_bands as (
+
+    select
+        age_band_code,
+        age_min,
+        age_max
+    from {{ ref('age_bands') }}
+
+),
+
+-- A person with both a somatic disease and a psychiatric diagnosis counts in both indicators.
+denominators as (
+
+    select
+        indicators.indicator_code,
+        person_years.year,
+        person_years.kommune_kode,
+        person_years.sex_code,
+        person_years.age_years,
+        person_years.is_attached_to_labour_market,
+        person_years.is_synthetic
+    from person_years
+    inner join indicators
+        on
+            person_years.age_years between indicators.age_min and indicators.age_max
+            and (
+                (
+                    indicators.indicator_code = 'somatic_labour_attached'
+                    and person_years.has_somatic_chronic_disease
+                )
+                or (
+                    indicators.indicator_code = 'psychiatric_labour_attached'
+                    and person_years.has_psychiatric_diagnosis
+                )
+            )
+
+),
+
+final as (
+
+    select
+        denominators.indicator_code,
+        denominators.year,
+        denominators.kommune_kode,
+        denominators.sex_code,
+        age_bands.age_band_code,
+        'all' as school_stage_code,
+        {{ register_cell_measures('denominators.is_attached_to_labour_market', 'denominators.is_synthetic') }}
+    from denominators
+    inner join age_bands
+        on denominators.age_years between age_bands.age_min and age_bands.age_max
+    group by
+        denominators.indicator_code,
+        denominators.year,
+        denominators.kommune_kode,
+        denominators.sex_code,
+        age_bands.age_band_code
+
+)
+
+select * from final
