@@ -40,12 +40,15 @@ _INDICATOR_YEARS = (
 # Each gated mart, and SQL for the rows it must have (its suite's $PARAMETER expected_rows):
 # every geography for every indicator-year Denmark has data for, and so on.
 GATED_MARTS: dict[str, str] = {
-    "mart_indicator_cluster_year": f"(select count(*) from reference.clusters) * {_INDICATOR_YEARS}",
+    "mart_indicator_cluster_year": (
+        f"(select count(*) from reference.clusters) * {_INDICATOR_YEARS}"
+    ),
     "mart_indicator_municipality_year": (
         f"(select count(*) from reference.municipalities) * {_INDICATOR_YEARS}"
     ),
     "mart_objective_progress": (
-        "((select count(*) from reference.clusters) + 1) * (select count(*) from reference.indicators)"
+        "((select count(*) from reference.clusters) + 1)"
+        " * (select count(*) from reference.indicators)"
     ),
     "mart_cluster_activity_status": (
         "(select count(*) from reference.clusters)"

@@ -6,21 +6,14 @@ import duckdb
 import pytest
 from dagster import AssetKey
 
-from dagster_project.quality import GATED_MARTS
 from dagster_project.reference_data import read_seed
 
 from .conftest import SAMPLE_DIR, Refreshed, run_nightly
 
+INDICATOR_MARTS = ("mart_indicator_cluster_year", "mart_indicator_municipality_year")
 CLUSTERS = {"fyn", "lillebaelt", "sydvestjylland", "soenderjylland"}
-SURVEY_INDICATORS = {
-    "daily_smoking",
-    "other_nicotine",
-    "alcohol_over_10_units",
-    "severe_obesity",
-    "physically_active",
-    "young_good_mental_health",
-}
 TRUTH = SAMPLE_DIR / "synthetic_truth" / "sundhedsprofilen_true_prevalence.csv"
+REGISTER_TRUTH = SAMPLE_DIR / "synthetic_truth" / "register_true_counts.csv"
 pytestmark = pytest.mark.slow
 
 
@@ -45,22 +38,123 @@ def test_the_nightly_job_materialises_every_asset_and_runs_every_check(
     assert all(e.passed for e in refreshed.result.get_asset_check_evaluations())
 
 
-def test_every_cluster_indicator_and_survey_year_is_published(refreshed: Refreshed) -> None:
+def test_all_eleven_indicators_are_published_for_every_cluster_and_year_with_benchmarks(
+    refreshed: Refreshed,
+) -> None:
+    indicators = {r["indicator_code"] for r in read_seed("indicators")}
+    assert len(indicators) == 11
     with _published(refreshed) as conn:
+        conn.execute(
+            "create temp table truth as "
+            "select distinct indicator_code, year from read_csv(?) "
+            "union select distinct indicator_code, year from read_csv(?)",
+            [str(TRUTH), str(REGISTER_TRUTH)],
+        )
+        expected = {
+            (c, i, y)
+            for (i, y) in conn.execute("select indicator_code, year from truth").fetchall()
+            for c in CLUSTERS
+        }
         rows = conn.execute(
             "select cluster_code, indicator_code, year from mart_indicator_cluster_year"
         ).fetchall()
-        years = {
-            y
-            for (y,) in conn.execute(
-                "select distinct survey_year from read_csv(?)",
-                [str(SAMPLE_DIR / "landing" / "sundhedsprofilen" / "*.csv")],
+        assert len(rows) == len(set(rows)) and set(rows) == expected
+        assert {i for _, i, _ in rows} == indicators
+        for mart in ("mart_indicator_cluster_year", "mart_indicator_municipality_year"):
+            missing = conn.execute(
+                f"select count(*) from {mart} where not is_suppressed "
+                "and (region_value is null or denmark_value is null or compared_to_denmark is null)"
+            ).fetchone()[0]
+            assert missing == 0, mart
+            assert (
+                conn.execute(f"select count(distinct indicator_code) from {mart}").fetchone()[0]
+                == 11
+            )
+
+
+def test_register_indicators_reproduce_the_register_counts_exactly(refreshed: Refreshed) -> None:
+    with _published(refreshed) as conn:
+        mismatches = conn.execute(
+            """
+            with truth as (
+                select * from read_csv(?, types = {'kommune_kode': 'varchar'})
+            ),
+            clusters as (
+                select m.cluster_code, t.indicator_code, t.year,
+                       sum(t.numerator) as numerator, sum(t.denominator) as denominator
+                from truth t join dim_cluster_membership m using (kommune_kode)
+                where m.is_current group by all
+            )
+            select count(*), count(*) filter (
+                where mart.numerator <> clusters.numerator
+                   or mart.denominator <> clusters.denominator
+                   or abs(mart.value - round(100.0 * clusters.numerator / clusters.denominator, 1))
+                      > 1e-9
+            )
+            from mart_indicator_cluster_year mart
+            join clusters using (cluster_code, indicator_code, year)
+            where not mart.is_suppressed
+            """,
+            [str(REGISTER_TRUTH)],
+        ).fetchone()
+    compared, wrong = mismatches
+    assert compared >= 4 * 5 * 2  # four clusters, five register indicators, two years at least
+    assert wrong == 0
+
+
+def test_school_years_are_reported_by_the_year_they_end(refreshed: Refreshed) -> None:
+    delivered = sorted(
+        p.stem.split("_")[1] for p in (SAMPLE_DIR / "landing" / "trivsel").glob("*.csv")
+    )  # e.g. 2023-24
+    with _published(refreshed) as conn:
+        for indicator in ("pupils_thriving", "children_overweight"):
+            years = conn.execute(
+                "select distinct year from mart_indicator_cluster_year where indicator_code = ? "
+                "order by 1",
+                [indicator],
             ).fetchall()
-        }
-    assert len(rows) == len(set(rows)) == len(CLUSTERS) * len(SURVEY_INDICATORS) * len(years)
-    assert {(c, i, y) for c, i, y in rows} == {
-        (c, i, y) for c in CLUSTERS for i in SURVEY_INDICATORS for y in years
+            assert [y for (y,) in years] == [int(d[:4]) + 1 for d in delivered]
+
+
+def test_progress_is_published_for_every_indicator_cluster_and_the_region(
+    refreshed: Refreshed,
+) -> None:
+    with _published(refreshed) as conn:
+        rows = conn.execute(
+            "select geography_code, indicator_code, baseline_year, latest_year, z_score, "
+            "is_significant, progress_status, change_points, target_value "
+            "from mart_objective_progress"
+        ).fetchall()
+    assert {(g, i) for g, i, *_ in rows} == {
+        (g, r["indicator_code"]) for g in [*CLUSTERS, "083"] for r in read_seed("indicators")
     }
+    statuses = {}
+    for geography, indicator, baseline, latest, z, significant, status, change, _ in rows:
+        statuses[geography, indicator] = status
+        assert baseline <= min(latest, 2024)
+        if status == "no new data":  # later years suppressed (thin samples in small clusters)
+            assert baseline == latest and change is None
+            continue
+        assert latest > 2024 and change is not None
+        assert significant == (abs(z) >= 1.96)
+        assert (status in ("improving", "worsening")) == significant
+    # The region has data for every indicator after the period start.
+    assert all(
+        statuses["083", r["indicator_code"]] != "no new data" for r in read_seed("indicators")
+    )
+    assert [t for g, i, *_, t in rows if (g, i) == ("083", "daily_smoking")] == [13]
+
+
+def test_activity_status_counts_every_reported_activity(refreshed: Refreshed) -> None:
+    with _published(refreshed) as conn:
+        totals = conn.execute(
+            "select sum(n_activities), sum(n_planned + n_in_progress + n_implemented + n_stopped), "
+            "count(*), count(distinct objective_code) from mart_cluster_activity_status"
+        ).fetchone()
+        reported = conn.execute("select count(*) from fct_cluster_activity").fetchone()[0]
+    workbooks = list((SAMPLE_DIR / "landing" / "cluster_status").glob("*.xlsx"))
+    assert totals[0] == totals[1] == reported > 0
+    assert totals[2] == len(workbooks) * 4 and totals[3] == 4
 
 
 def test_published_values_recover_the_generators_true_prevalences(refreshed: Refreshed) -> None:
@@ -141,9 +235,10 @@ def test_no_person_identifier_or_small_cell_is_published(refreshed: Refreshed) -
     with _published(refreshed) as conn:
         columns = conn.execute("select table_name, column_name from duckdb_columns()").fetchall()
         assert not [c for c in columns if any(w in c[1] for w in ("respondent", "person", "cpr"))]
-        for mart in GATED_MARTS:
+        for mart in INDICATOR_MARTS:
             small = conn.execute(
-                f"select count(*) from {mart} where value is not null and n_unweighted < 20"
+                f"select count(*) from {mart} where value is not null and "
+                "(n_unweighted < 5 or (statistic = 'survey_share' and n_unweighted < 20))"
             ).fetchone()[0]
             assert small == 0
             hidden = conn.execute(
@@ -154,7 +249,9 @@ def test_no_person_identifier_or_small_cell_is_published(refreshed: Refreshed) -
             assert hidden[0] > 0 and hidden[1:4] == (0, 0, 0) and hidden[4] == hidden[0]
         unsuppressed_small = conn.execute(
             "select count(*) from fct_indicator_observation "
-            "where not is_suppressed and n_unweighted < 20"
+            "join dim_indicator using (indicator_code) "
+            "where not is_suppressed "
+            "and (n_unweighted < 5 or (statistic = 'survey_share' and n_unweighted < 20))"
         ).fetchone()[0]
     assert unsuppressed_small == 0
 
@@ -181,7 +278,7 @@ def test_a_second_run_on_unchanged_files_loads_nothing_and_publishes_the_same_ma
     ingestion = [
         e for e in result.get_asset_materialization_events() if e.asset_key.path[0] == "raw"
     ]
-    assert len(ingestion) == 2
+    assert len(ingestion) == 7
     assert all(e.materialization.metadata["skipped_unchanged"].value for e in ingestion)
     assert mart_contents() == before
     with _published(refreshed) as conn:

@@ -39,7 +39,9 @@ final as (
         exams.sex_code,
         indicator_band.age_band_code,
         exams.school_stage_code,
-        {{ counted_cell_measures('exams.overweight_count', 'exams.measured_count', 'exams.is_synthetic') }}
+        {{ counted_cell_measures(
+            'exams.overweight_count', 'exams.measured_count', 'exams.is_synthetic'
+        ) }}
     from exams
     cross join indicator_band
     group by

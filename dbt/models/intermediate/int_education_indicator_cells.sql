@@ -39,7 +39,9 @@ final as (
         cohorts.sex_code,
         indicator_band.age_band_code,
         'all' as school_stage_code,
-        {{ register_cell_measures('cohorts.has_completed_youth_education', 'cohorts.is_synthetic') }}
+        {{ register_cell_measures(
+            'cohorts.has_completed_youth_education', 'cohorts.is_synthetic'
+        ) }}
     from cohorts
     cross join indicator_band
     group by

@@ -78,7 +78,9 @@ final as (
         denominators.sex_code,
         age_bands.age_band_code,
         'all' as school_stage_code,
-        {{ register_cell_measures('denominators.is_attached_to_labour_market', 'denominators.is_synthetic') }}
+        {{ register_cell_measures(
+            'denominators.is_attached_to_labour_market', 'denominators.is_synthetic'
+        ) }}
     from denominators
     inner join age_bands
         on denominators.age_years between age_bands.age_min and age_bands.age_max

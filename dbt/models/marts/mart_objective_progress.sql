@@ -197,9 +197,12 @@ final as (
                 then {{ round_to('100 * (latest_proportion - baseline_proportion)', 1) }}
         end as change_points,
         case
+            when
+                progress_status in ('improving', 'worsening', 'no significant change')
+                and direction = 'up'
+                then latest_proportion > baseline_proportion
             when progress_status in ('improving', 'worsening', 'no significant change')
-                then (direction = 'up' and latest_proportion > baseline_proportion)
-                or (direction = 'down' and latest_proportion < baseline_proportion)
+                then latest_proportion < baseline_proportion
         end as is_desired_direction,
         {{ round_to('z_score', 2) }} as z_score,
         progress_status in ('improving', 'worsening') as is_significant,
