@@ -21,12 +21,10 @@ exams as (
 indicator_band as (
 
     select
-        indicators.indicator_code,
-        age_bands.age_band_code
-    from {{ ref('indicators') }} as indicators
-    inner join {{ ref('age_bands') }} as age_bands
-        on indicators.age_min between age_bands.age_min and age_bands.age_max
-    where indicators.source_code = 'boernedatabasen'
+        indicator_code,
+        age_band_code
+    from {{ ref('int_indicator_age_band') }}
+    where source_code = 'boernedatabasen'
 
 ),
 
