@@ -17,7 +17,7 @@ from dagster_project.automation import (
 from dagster_project.project import dbt_project
 from dagster_project.publish import published_warehouse_asset
 from dagster_project.quality import GATE_CHECKS, MART_SCHEMA
-from dagster_project.resources import WarehouseSettings
+from dagster_project.resources import RefreshLock, WarehouseSettings
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import INGESTION_ASSETS
 from dagster_project.transform import sundhedsdata_dbt_models
@@ -41,6 +41,7 @@ def build_definitions(settings: Settings) -> Definitions:
             "duckdb": DuckDBResource(database=str(settings.build_db)),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
             "warehouse": WarehouseSettings.from_settings(settings),
+            "refresh_lock": RefreshLock(warehouse_dir=str(settings.warehouse_dir)),
         },
         # DuckDB allows one writer process: steps run one after another in the run's process.
         executor=in_process_executor,

@@ -28,13 +28,15 @@ from dagster import (
 )
 
 from dagster_project.quality import GATED_MARTS, MART_SCHEMA, gate_check_key
-from dagster_project.resources import WarehouseSettings
+from dagster_project.resources import RefreshLock, WarehouseSettings
 
 # A published column must never hold a person identifier (DOMAIN.md); GX checks the marts, and
-# this guard covers every published table.
+# these guards cover every published table: no column named like one, no text that looks like a
+# CPR number (six digits, optional hyphen, four digits, not part of a longer number).
 PERSON_IDENTIFIER = re.compile(
     r"(^|_)(cpr|cpr_nr|person_key|person_id|respondent_id|pnr)($|_)", re.I
 )
+CPR_LIKE = "(^|[^0-9])[0-9]{6}-?[0-9]{4}($|[^0-9])"
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,11 @@ def _fsync(path: Path) -> None:
 def publish_database(build_db: Path, published_db: Path, run_id: str) -> Publication:
     """Copy every table of the build's marts schema into a new file and swap it in atomically."""
     published_db.parent.mkdir(parents=True, exist_ok=True)
+    # A run killed mid-publication leaves its half-written file; the lock (locking.py) means no
+    # other publication is running, so any leftover is garbage.
+    for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp"):
+        leftover.unlink()
     staging_path = published_db.with_name(f".{published_db.name}.{run_id}.tmp")
-    staging_path.unlink(missing_ok=True)
     published_at = datetime.now(UTC).isoformat(timespec="seconds")
     tables: dict[str, int] = {}
     try:
@@ -102,6 +107,22 @@ def publish_database(build_db: Path, published_db: Path, run_id: str) -> Publica
     return Publication(path=published_db, tables=tables, published_at=published_at)
 
 
+def refuse_cpr_like_text(conn: duckdb.DuckDBPyConnection) -> None:
+    """Scan every text column about to be published for CPR-like values."""
+    text_columns = conn.execute(
+        "select table_name, column_name from duckdb_columns() "
+        "where database_name = current_database() and data_type = 'VARCHAR'"
+    ).fetchall()
+    for table, column in text_columns:
+        found = conn.execute(
+            f'select count(*) from main."{table}" where regexp_matches("{column}", ?)', [CPR_LIKE]
+        ).fetchone()[0]
+        if found:
+            raise RuntimeError(
+                f"refusing to publish: {table}.{column} holds {found} CPR-like value(s)"
+            )
+
+
 def failed_gates(context: AssetExecutionContext) -> list[str]:
     """Gate checks that did not pass in this run (missing counts as not passed)."""
     keys = [gate_check_key(mart) for mart in GATED_MARTS]
@@ -129,7 +150,9 @@ def published_warehouse_asset(mart_keys: list[AssetKey]):
             "atomically and only after every quality gate of the run passed."
         ),
     )
-    def _publish(context: AssetExecutionContext, warehouse: WarehouseSettings) -> MaterializeResult:
+    def _publish(
+        context: AssetExecutionContext, warehouse: WarehouseSettings, refresh_lock: RefreshLock
+    ) -> MaterializeResult:
         problems = failed_gates(context)
         if problems:
             raise Failure(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
 
+from dagster_project.locking import warehouse_lock
 from dagster_project.settings import Settings
 
 
@@ -37,3 +40,21 @@ class WarehouseSettings(ConfigurableResource):
             min_cell_count=self.min_cell_count,
             min_survey_respondents=self.min_survey_respondents,
         )
+
+
+class RefreshLock(ConfigurableResource):
+    """Held by every step that writes the warehouse, for the whole run (see locking.py).
+
+    With the in-process executor the resource is set up once per run, so the lock is taken
+    when the run starts and released when it ends - or when its process dies.
+    """
+
+    warehouse_dir: str
+    _stack: ExitStack = PrivateAttr(default_factory=ExitStack)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        holder = f"run {context.run_id}" if context.run_id else "a Dagster process"
+        self._stack.enter_context(warehouse_lock(Path(self.warehouse_dir), holder))
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        self._stack.close()

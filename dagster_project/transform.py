@@ -7,7 +7,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from dagster_project.project import dbt_project
-from dagster_project.resources import WarehouseSettings
+from dagster_project.resources import RefreshLock, WarehouseSettings
 from dagster_project.settings import Settings
 
 
@@ -22,7 +22,10 @@ def dbt_build_args(settings: Settings) -> list[str]:
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
 def sundhedsdata_dbt_models(
-    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseSettings
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseSettings,
+    refresh_lock: RefreshLock,
 ):
     settings = warehouse.settings
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from dagster_project.resources import WarehouseSettings
+from dagster_project.resources import RefreshLock, WarehouseSettings
 from dagster_project.sources.boernedatabasen import BOERNEDATABASEN
 from dagster_project.sources.cluster_status import CLUSTER_STATUS
 from dagster_project.sources.education import EDUCATION
@@ -43,7 +43,10 @@ def ingestion_asset(source: RawSource):
         description=f"{source.description} Loaded from landing/{source.name}/.",
     )
     def _ingest(
-        context: AssetExecutionContext, duckdb: DuckDBResource, warehouse: WarehouseSettings
+        context: AssetExecutionContext,
+        duckdb: DuckDBResource,
+        warehouse: WarehouseSettings,
+        refresh_lock: RefreshLock,
     ) -> MaterializeResult:
         settings = warehouse.settings
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)

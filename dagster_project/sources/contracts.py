@@ -139,6 +139,7 @@ class TableContract:
     columns: dict[str, str]  # name → DuckDB type of the raw column
     rules: Callable[[], list[ColumnRule]]  # a callable: seeds are read when a file is checked
     unique_key: tuple[str, ...]
+    person_key: str | None = None  # a column that may carry CPR numbers (pseudonymise.py)
 
 
 def check_unique(

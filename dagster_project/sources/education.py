@@ -27,6 +27,7 @@ CONTRACT = TableContract(
         one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
         *(one_of(flag, ["0", "1"], "0 or 1") for flag in FLAGS),
     ],
+    person_key="person_key",
     unique_key=("person_key", "year"),
 )
 

@@ -30,6 +30,7 @@ CONTRACT = TableContract(
         integer("age", 0, 120),
         *(one_of(flag, ["0", "1"], "0 or 1") for flag in FLAGS),
     ],
+    person_key="person_key",
     unique_key=("person_key", "year"),
 )
 

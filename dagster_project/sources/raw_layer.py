@@ -7,6 +7,8 @@ does it all in one transaction: a crash or a bad file leaves the raw table as it
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +24,7 @@ from dagster_project.sources.landing import (
     scan_source_folder,
     synthetic_checksums,
 )
+from dagster_project.sources.pseudonymise import pseudonymise_cpr
 
 MANIFEST_DDL = """
 create schema if not exists raw;
@@ -134,9 +137,11 @@ def _load_one(
 def read_text_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, delimiter: str) -> str:
     """Read a delimited UTF-8 file, every column as text, into temp table _landing with row numbers.
 
-    Returns the temp table's name. DuckDB's reader is strict: a ragged or truncated line is an
-    error naming the line, which is reported as the file's error.
+    Returns the temp table's name. DuckDB's reader is strict: a ragged or truncated line or a
+    byte that is not UTF-8 is an error, which diagnose_text turns into one naming the line.
     """
+    if file.size_bytes == 0:
+        raise LandingFileError(file.name, "file is empty (0 bytes)")
     conn.execute("drop table if exists _landing")
     try:
         conn.execute(
@@ -147,10 +152,43 @@ def read_text_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, delimiter
             [str(file.path), delimiter],
         )
     except duckdb.Error as error:
+        diagnosis = diagnose_text(file, delimiter)
+        if diagnosis:
+            raise diagnosis from error
         raise LandingFileError(
             file.name, f"cannot be read as {delimiter!r}-separated UTF-8 text ({error})"
         ) from error
     return "_landing"
+
+
+def diagnose_text(file: LandingFile, delimiter: str) -> LandingFileError | None:
+    """Why a text file does not parse, in words a data engineer can act on (failure path only)."""
+    raw = file.path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        start = raw.rfind(b"\n", 0, error.start) + 1
+        end = raw.find(b"\n", error.start)
+        as_latin1 = raw[start : end if end >= 0 else len(raw)].decode("cp1252", "replace")
+        return LandingFileError(
+            file.name,
+            f"is not UTF-8 text (line {line}, byte {raw[error.start : error.start + 1]!r}); "
+            f"read as Latin-1 the line says {as_latin1!r}: deliver the file as UTF-8",
+            row=line - 1 if line > 1 else None,
+        )
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, [])
+    for row_number, row in enumerate(reader, start=1):
+        if row and len(row) != len(header):
+            last = not text.endswith("\n") and reader.line_num == text.count("\n") + 1
+            kind = "the last line is truncated" if last else "a ragged line"
+            return LandingFileError(
+                file.name,
+                f"has {len(row)} fields where the header has {len(header)} ({kind})",
+                row=row_number,
+            )
+    return None
 
 
 def read_parquet_file(conn: duckdb.DuckDBPyConnection, file: LandingFile) -> str:
@@ -183,6 +221,8 @@ def contract_loader(table: str, contract: TableContract, delimiter: str = ",") -
 
     def load(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
         read_landing_file(conn, file, delimiter)
+        if contract.person_key:
+            pseudonymise_cpr(conn, "_landing", contract.person_key, file.name)
         check_contract(conn, "_landing", contract, file.name)
         select_list = ", ".join(f'cast("{c}" as {t})' for c, t in contract.columns.items())
         return insert_from_landing(conn, table, select_list, file, is_synthetic)

@@ -54,6 +54,7 @@ CONTRACT = TableContract(
         "mcs12": "double",
     },
     rules=_rules,
+    person_key="respondent_id",
     unique_key=("respondent_id", "survey_year"),
 )
 

@@ -1,0 +1,52 @@
+"""One refresh at a time: an exclusive lock on the warehouse folder for the whole run.
+
+DuckDB allows one writer process, and two refreshes publishing at once could swap in each
+other's half-checked files. The lock is flock(2) on warehouse/.refresh.lock: the kernel
+releases it when the holder exits, even after kill -9, so a crashed run never blocks the next
+one and needs no clean-up. A second refresh does not wait: it stops at once, names the run that
+holds the lock, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+LOCK_NAME = ".refresh.lock"
+
+
+class WarehouseLockedError(RuntimeError):
+    """Another refresh holds the warehouse."""
+
+
+@contextmanager
+def warehouse_lock(warehouse_dir: Path, holder: str) -> Iterator[Path]:
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    path = warehouse_dir / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            current = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "unknown"
+            raise WarehouseLockedError(
+                f"another refresh holds {path} ({current}); this run stopped before changing "
+                "anything - start it again when that one has finished"
+            ) from None
+        stamp = json.dumps(
+            {
+                "holder": holder,
+                "pid": os.getpid(),
+                "since": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+        )
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, stamp.encode(), 0)
+        yield path
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -1,0 +1,56 @@
+"""CPR numbers never get past ingestion: a keyed hash replaces them before anything is stored.
+
+Person-level extracts should carry pseudonymous keys, but a delivery may carry the raw
+10-digit CPR number in its key column. Each such value is replaced, in DuckDB and before the
+rows are inserted anywhere, by HMAC-SHA256(key, the ten digits) in hex. The key comes from
+SUNDHEDSDATA_CPR_HMAC_KEY; the same key gives the same pseudonym, so a person links across
+files and years, and without the key the pseudonym cannot be reversed by trying all CPR numbers.
+A CPR-bearing file with no key set is rejected - and the error never repeats the number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import duckdb
+
+from dagster_project.sources.landing import LandingFileError
+
+KEY_VARIABLE = "SUNDHEDSDATA_CPR_HMAC_KEY"
+CPR_PATTERN = "[0-9]{6}-?[0-9]{4}"
+_BLOCK = 64  # SHA-256 block size in bytes
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """The inner and outer HMAC pads (RFC 2104) for a key."""
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
+def pseudonymise_cpr(conn: duckdb.DuckDBPyConnection, table: str, column: str, file: str) -> int:
+    """Replace CPR-like values in table.column by their keyed hash; return how many."""
+    quoted = '"' + column.replace('"', '""') + '"'
+    is_cpr = f"coalesce(regexp_full_match(trim({quoted}), '{CPR_PATTERN}'), false)"
+    found, first_row = conn.execute(
+        f"select count(*), min(source_row) from {table} where {is_cpr}"
+    ).fetchone()
+    if not found:
+        return 0
+    key = os.environ.get(KEY_VARIABLE, "")
+    if not key:
+        raise LandingFileError(
+            file,
+            f"holds CPR numbers ({found} rows) but {KEY_VARIABLE} is not set, so they cannot be "
+            "replaced by a keyed hash; set the key and deliver the file again",
+            row=first_row,
+            column=column,
+        )
+    inner, outer = hmac_pads(key.encode("utf-8"))
+    digest = (
+        f"sha256(?::blob || unhex(sha256(?::blob || encode(replace(trim({quoted}), '-', '')))))"
+    )
+    conn.execute(f"update {table} set {quoted} = {digest} where {is_cpr}", [outer, inner])
+    return found
