@@ -92,6 +92,7 @@ def publish_database(build_db: Path, published_db: Path, run_id: str) -> Publica
                     f"create table main.{name} as select * from build.{MART_SCHEMA}.{name}"
                 )
                 tables[name] = conn.execute(f"select count(*) from main.{name}").fetchone()[0]
+            refuse_cpr_like_text(conn)
             conn.execute(
                 "create table main._publication as select ? as run_id, cast(? as timestamptz) "
                 "as published_at, ? as table_count",

@@ -101,3 +101,32 @@ def test_an_expectation_that_raises_is_an_error_of_the_check_not_bad_data(
     )
     with pytest.raises(SuiteRaisedError, match=r"no_such_column.*does not exist"):
         validate_mart(fresh_copy.settings, "mart_indicator_cluster_year", suite)
+
+
+def test_a_hostile_file_fails_the_run_but_other_sources_load_and_nothing_is_published(
+    fresh_copy: Refreshed,
+) -> None:
+    settings = fresh_copy.settings
+    before = file_digest(settings.published_db)
+    hostile = settings.landing_dir / "sundhedsprofilen" / "sundhedsprofilen_2026.csv"
+    hostile.write_text("respondent_id,survey_year\nx,2026\n", encoding="utf-8")
+    trivsel = settings.landing_dir / "trivsel" / "trivsel_2024-25.csv"
+    lines = trivsel.read_text(encoding="utf-8").splitlines()
+    trivsel.write_text(
+        "\n".join(lines[:-1]) + "\n", encoding="utf-8"
+    )  # a re-delivery, one row less
+
+    result = run_nightly(fresh_copy.defs, fresh_copy.instance)
+
+    assert not result.success
+    failure = result.failure_data_for_node("raw__sundhedsprofilen_respondents")
+    assert "sundhedsprofilen_2026.csv: required column 'kommune_kode' is missing" in (
+        failure.user_failure_data.description
+    )
+    assert (settings.quarantine_dir / "sundhedsprofilen").is_dir() and not hostile.exists()
+    with duckdb.connect(str(settings.build_db), read_only=True) as conn:
+        trivsel_rows = conn.execute(
+            "select count(*) from raw.trivsel_wellbeing where _source_file = 'trivsel_2024-25.csv'"
+        ).fetchone()[0]
+    assert trivsel_rows == len(lines) - 2  # header and the dropped row
+    assert file_digest(settings.published_db) == before

@@ -50,14 +50,21 @@ def ingestion_asset(source: RawSource):
     ) -> MaterializeResult:
         settings = warehouse.settings
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+        # dagster-duckdb's get_connection does not close the connection when the body raises,
+        # so the error is carried out of the block before it is raised.
+        failure: Exception | None = None
         with duckdb.get_connection() as conn:
             try:
                 report = sync_source(conn, source, settings.landing_dir, settings.quarantine_dir)
-            except LandingFileError as error:
-                raise Failure(
-                    description=f"{source.name}: {error} - the file was moved to quarantine",
-                    metadata={"file": error.file, "rule": error.rule, "row": error.row or 0},
-                ) from error
+            except Exception as error:
+                failure = error
+        if isinstance(failure, LandingFileError):
+            raise Failure(
+                description=f"{source.name}: {failure} - the file was moved to quarantine",
+                metadata={"file": failure.file, "rule": failure.rule, "row": failure.row or 0},
+            ) from failure
+        if failure is not None:
+            raise failure
         if report.changed:
             context.log.info(
                 f"{source.name}: loaded {len(report.loaded)} file(s), removed "
