@@ -283,3 +283,59 @@ def test_a_second_run_on_unchanged_files_loads_nothing_and_publishes_the_same_ma
     assert mart_contents() == before
     with _published(refreshed) as conn:
         assert conn.execute("select run_id from _publication").fetchone()[0] == result.run_id
+
+
+def test_no_suppressed_cell_can_be_recovered_by_subtraction_from_a_published_total(
+    refreshed: Refreshed,
+) -> None:
+    """A published total with exactly one hidden part (that has persons) would give it away:
+    total minus the published parts. Checked on the published file alone, as a BI user could."""
+    with _published(refreshed) as conn:
+        conn.execute(
+            """
+            create temp table hidden_municipalities as
+            select kommune_kode, indicator_code, year,
+                   is_suppressed and coalesce(value_note, '') not like '%no data%' as is_hidden
+            from mart_indicator_municipality_year
+            """
+        )
+        exposed_clusters = conn.execute(
+            """
+            select c.cluster_code, c.indicator_code, c.year
+            from mart_indicator_cluster_year c
+            join dim_cluster_membership d on d.cluster_code = c.cluster_code and d.is_current
+            join hidden_municipalities m
+              on m.kommune_kode = d.kommune_kode and m.indicator_code = c.indicator_code
+             and m.year = c.year
+            where not c.is_suppressed
+            group by c.cluster_code, c.indicator_code, c.year
+            having count(*) filter (where m.is_hidden) = 1
+            """
+        ).fetchall()
+        exposed_municipalities = conn.execute(
+            """
+            select m.kommune_kode, m.indicator_code, m.year
+            from hidden_municipalities m
+            join fct_indicator_observation f using (kommune_kode, indicator_code, year)
+            where not m.is_hidden
+            group by all
+            having count(*) filter (
+                where f.is_suppressed and coalesce(f.value_note, '') <> 'no data'
+            ) = 1
+            """
+        ).fetchall()
+        hidden_totals_with_published_cells = conn.execute(
+            """
+            select count(*) from mart_indicator_municipality_year m
+            join fct_indicator_observation f using (kommune_kode, indicator_code, year)
+            where m.is_suppressed and not f.is_suppressed
+            """
+        ).fetchone()[0]
+        protecting = conn.execute(
+            "select count(*) from mart_indicator_municipality_year "
+            "where value_note like '%protects a suppressed cell%'"
+        ).fetchone()[0]
+    assert exposed_clusters == []
+    assert exposed_municipalities == []
+    assert hidden_totals_with_published_cells == 0
+    assert protecting > 0  # complementary suppression was needed in the sample, and applied

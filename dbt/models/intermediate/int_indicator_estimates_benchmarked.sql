@@ -1,13 +1,60 @@
 {#-
     Every estimate with the values a mart publishes: percentages rounded for display (null when
-    suppressed) and the comparison with its region and with Denmark, made on the unrounded
-    figures ("similar" when the benchmark lies inside the row's 95% interval).
+    suppressed, primarily or to protect another cell) and the comparison with its region and
+    with Denmark, made on the unrounded figures ("similar" when the benchmark lies inside the
+    row's 95% interval).
 -#}
+{%- set protects_note = "suppressed: protects a suppressed cell in the same total" %}
+
 with
+
+primary_estimates as (
+
+    select * from {{ ref('int_indicator_estimates') }}
+
+),
+
+secondary as (
+
+    select
+        kommune_kode,
+        indicator_code,
+        year
+    from {{ ref('int_complementary_suppression') }}
+
+),
 
 estimates as (
 
-    select * from {{ ref('int_indicator_estimates') }}
+    select
+        primary_estimates.geography_level,
+        primary_estimates.geography_code,
+        primary_estimates.indicator_code,
+        primary_estimates.year,
+        primary_estimates.statistic,
+        primary_estimates.direction,
+        primary_estimates.series_number,
+        primary_estimates.is_series_break,
+        primary_estimates.is_synthetic,
+        primary_estimates.numerator,
+        primary_estimates.denominator,
+        primary_estimates.n_persons,
+        primary_estimates.proportion,
+        primary_estimates.proportion_ci_lower,
+        primary_estimates.proportion_ci_upper,
+        primary_estimates.is_suppressed or secondary.kommune_kode is not null as is_suppressed,
+        case
+            when secondary.kommune_kode is null then primary_estimates.value_note
+            when primary_estimates.value_note is null then '{{ protects_note }}'
+            else {{ dbt.concat(["primary_estimates.value_note", "'; " ~ protects_note ~ "'"]) }}
+        end as value_note
+    from primary_estimates
+    left join secondary
+        on
+            primary_estimates.geography_level = 'municipality'
+            and primary_estimates.geography_code = secondary.kommune_kode
+            and primary_estimates.indicator_code = secondary.indicator_code
+            and primary_estimates.year = secondary.year
 
 ),
 
@@ -89,6 +136,7 @@ final as (
         is_series_break,
         is_synthetic,
         is_suppressed,
+        n_persons,
         {{ round_to('100 * shown_proportion', 1) }} as value,
         {{ round_to('100 * shown_ci_lower', 1) }} as ci_lower,
         {{ round_to('100 * shown_ci_upper', 1) }} as ci_upper,

@@ -1,8 +1,9 @@
 {#-
     One row per indicator × municipality × year × sex × age band × school stage: the additive measures behind
-    every published share. Cells below the disclosure thresholds keep their keys but lose their
-    measures (is_suppressed), so no published cell rests on fewer persons than allowed; use the
-    marts, not sums of this table, for totals.
+    every published share. Cells below the disclosure thresholds, cells of a suppressed
+    municipality total and the cells that protect them (int_observation_suppression) keep their
+    keys but lose their measures, so no published cell rests on fewer persons than allowed or
+    can be recovered from a total; use the marts, not sums of this table, for totals.
 -#}
 with
 
@@ -25,12 +26,17 @@ cells as (
 
 ),
 
-indicators as (
+suppression as (
 
     select
         indicator_code,
-        statistic
-    from {{ ref('indicators') }}
+        year,
+        kommune_kode,
+        sex_code,
+        age_band_code,
+        school_stage_code,
+        suppression_reason
+    from {{ ref('int_observation_suppression') }}
 
 ),
 
@@ -38,11 +44,16 @@ classified as (
 
     select
         cells.*,
-        {{ suppression_reason('cells.n_persons', 'cells.n_positive', 'indicators.statistic') }}
-            as suppression_reason
+        suppression.suppression_reason
     from cells
-    inner join indicators
-        on cells.indicator_code = indicators.indicator_code
+    inner join suppression
+        on
+            cells.indicator_code = suppression.indicator_code
+            and cells.year = suppression.year
+            and cells.kommune_kode = suppression.kommune_kode
+            and cells.sex_code = suppression.sex_code
+            and cells.age_band_code = suppression.age_band_code
+            and cells.school_stage_code = suppression.school_stage_code
 
 ),
 
