@@ -9,6 +9,7 @@ from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.alerting import refresh_failure_alert
 from dagster_project.automation import (
     landing_folder_sensor,
     nightly_refresh,
@@ -36,7 +37,7 @@ def build_definitions(settings: Settings) -> Definitions:
         asset_checks=GATE_CHECKS,
         jobs=[nightly_refresh],
         schedules=[nightly_refresh_schedule],
-        sensors=[landing_folder_sensor],
+        sensors=[landing_folder_sensor, refresh_failure_alert],
         resources={
             "duckdb": DuckDBResource(database=str(settings.build_db)),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
-from dagster import AssetSelection, Definitions, define_asset_job
+from dagster import (
+    AssetSelection,
+    Definitions,
+    build_run_status_sensor_context,
+    define_asset_job,
+)
 
+from dagster_project.alerting import refresh_failure_alert
 from dagster_project.quality import (
     GATED_MARTS,
     SuiteRaisedError,
@@ -13,6 +21,7 @@ from dagster_project.quality import (
     load_suite,
     validate_mart,
 )
+from dagster_project.resources import WarehouseSettings
 
 from .conftest import Refreshed, file_digest, run_nightly
 
@@ -130,3 +139,19 @@ def test_a_hostile_file_fails_the_run_but_other_sources_load_and_nothing_is_publ
         ).fetchone()[0]
     assert trivsel_rows == len(lines) - 2  # header and the dropped row
     assert file_digest(settings.published_db) == before
+
+    # The failure sensor tells the data engineers which asset failed and why.
+    context = build_run_status_sensor_context(
+        sensor_name="refresh_failure_alert",
+        dagster_event=result.get_run_failure_event(),
+        dagster_instance=fresh_copy.instance,
+        dagster_run=fresh_copy.instance.get_run_by_id(result.run_id),
+        resources={"warehouse": WarehouseSettings.from_settings(settings)},
+    ).for_run_failure()
+    refresh_failure_alert(context)
+    alert = json.loads((settings.warehouse_dir / "alerts.log").read_text(encoding="utf-8"))
+    assert alert["failures"][0]["step"] == "raw__sundhedsprofilen_respondents"
+    assert (
+        "sundhedsprofilen_2026.csv: required column 'kommune_kode'"
+        in alert["failures"][0]["reason"]
+    )
