@@ -11,6 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project.alerting import refresh_failure_alert
 from dagster_project.automation import (
+    fetch_statbank_folk1a,
     landing_folder_sensor,
     nightly_refresh,
     nightly_refresh_schedule,
@@ -35,7 +36,7 @@ def build_definitions(settings: Settings) -> Definitions:
     return Definitions(
         assets=[*INGESTION_ASSETS, sundhedsdata_dbt_models, published_warehouse_asset(mart_keys)],
         asset_checks=GATE_CHECKS,
-        jobs=[nightly_refresh],
+        jobs=[nightly_refresh, fetch_statbank_folk1a],
         schedules=[nightly_refresh_schedule],
         sensors=[landing_folder_sensor, refresh_failure_alert],
         resources={

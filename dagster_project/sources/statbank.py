@@ -1,0 +1,110 @@
+"""Fetching FOLK1A live from Statistics Denmark's StatBank API into the landing folder.
+
+StatBank is public and CC BY 4.0 but, like any remote service, slow or down at times. The
+client retries timeouts, dropped connections and 5xx answers with exponential backoff, never a
+4xx (a wrong request will not get better), and validates what came back with the very contract
+ingestion uses (header, codes, quarter) before it replaces anything: the new file is written
+beside the old one and renamed over it, so landing never holds a partial or unchecked file. The
+landing-folder sensor then starts the refresh.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import duckdb
+
+from dagster_project.sources.folk1a import load_folk1a_file
+from dagster_project.sources.landing import LandingFile, LandingFileError
+
+DEFAULT_BASE_URL = "https://api.statbank.dk/v1"
+BASE_URL_VARIABLE = "SUNDHEDSDATA_STATBANK_URL"
+
+
+class StatBankError(RuntimeError):
+    """StatBank could not deliver a valid FOLK1A file; landing was left as it was."""
+
+
+@dataclass(frozen=True)
+class StatBankClient:
+    base_url: str = DEFAULT_BASE_URL
+    timeout_s: float = 60.0
+    attempts: int = 4
+    backoff_s: float = 2.0
+
+    @classmethod
+    def from_env(cls) -> StatBankClient:
+        return cls(base_url=os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL)
+
+    def folk1a_url(self, quarter: str) -> str:
+        query = urlencode(
+            {"OMRÅDE": "*", "KØN": "*", "ALDER": "*", "TID": quarter, "valuePresentation": "Code"}
+        )
+        return f"{self.base_url.rstrip('/')}/data/FOLK1A/CSV?{query}"
+
+    def get(self, url: str) -> bytes:
+        last = "no attempt made"
+        for attempt in range(1, self.attempts + 1):
+            try:
+                with urllib.request.urlopen(url, timeout=self.timeout_s) as response:
+                    return response.read()
+            except urllib.error.HTTPError as error:
+                if error.code < 500:
+                    detail = error.read(300).decode("utf-8", "replace")
+                    raise StatBankError(
+                        f"StatBank answered {error.code} for {url}: {detail}"
+                    ) from error
+                last = f"HTTP {error.code}"
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+                last = f"{type(error).__name__}: {getattr(error, 'reason', error)}"
+            if attempt < self.attempts:
+                time.sleep(self.backoff_s * 2 ** (attempt - 1))
+        raise StatBankError(
+            f"StatBank did not answer {url} after {self.attempts} attempts (last: {last})"
+        )
+
+
+def validate_folk1a(path: Path, quarter: str) -> int:
+    """Check a downloaded file with ingestion's own FOLK1A contract; return its row count."""
+    with duckdb.connect() as conn:
+        conn.execute("create schema raw")
+        conn.execute(
+            "create table raw.folk1a_population (area_code varchar, sex_code varchar, "
+            "age_code varchar, quarter_code varchar, population_count bigint, "
+            "_source_file varchar, _source_row bigint, _is_synthetic boolean, _loaded_at timestamp)"
+        )
+        file = LandingFile(path=path, name=path.name, sha256="", size_bytes=path.stat().st_size)
+        try:
+            rows = load_folk1a_file(conn, file, False)
+        except LandingFileError as error:
+            raise StatBankError(f"StatBank's answer breaks the FOLK1A contract: {error}") from error
+        found = conn.execute("select distinct quarter_code from raw.folk1a_population").fetchall()
+        quarters = [q for (q,) in found]
+    if quarters != [quarter]:
+        raise StatBankError(
+            f"asked StatBank for {quarter} but the answer holds quarters {quarters}"
+        )
+    return rows
+
+
+def fetch_folk1a(client: StatBankClient, quarter: str, landing_dir: Path) -> tuple[Path, bool]:
+    """Download FOLK1A for a quarter into landing/folk1a/; returns (path, whether it changed)."""
+    target = landing_dir / "folk1a" / f"FOLK1A_{quarter}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = client.get(client.folk1a_url(quarter))
+    if target.exists() and target.read_bytes() == payload:
+        return target, False
+    partial = target.with_name(f".{target.name}.download")  # not *.csv: ingestion ignores it
+    try:
+        partial.write_bytes(payload)
+        validate_folk1a(partial, quarter)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target, True
