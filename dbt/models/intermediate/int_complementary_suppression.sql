@@ -30,22 +30,10 @@ municipalities as (
 memberships as (
 
     select
-        'cluster' as parent_level,
-        cluster_code as parent_code,
+        parent_level,
+        parent_code,
         kommune_kode
-    from {{ ref('int_cluster_membership_as_of') }}
-    union all
-    select
-        'region' as parent_level,
-        region_code as parent_code,
-        kommune_kode
-    from {{ ref('municipalities') }}
-    union all
-    select
-        'country' as parent_level,
-        '{{ var("country_code") }}' as parent_code,
-        kommune_kode
-    from {{ ref('municipalities') }}
+    from {{ ref('int_geography_memberships') }}
 
 ),
 
