@@ -68,19 +68,11 @@ exposed_geographies as (
 cells as (
 
     select
-        suppression.kommune_kode,
-        suppression.indicator_code,
-        suppression.year,
-        suppression.suppression_reason is not null and cells.n_persons > 0 as is_hidden
-    from {{ ref('int_observation_suppression') }} as suppression
-    inner join {{ ref('int_indicator_cells') }} as cells
-        on
-            suppression.kommune_kode = cells.kommune_kode
-            and suppression.indicator_code = cells.indicator_code
-            and suppression.year = cells.year
-            and suppression.sex_code = cells.sex_code
-            and suppression.age_band_code = cells.age_band_code
-            and suppression.school_stage_code = cells.school_stage_code
+        kommune_kode,
+        indicator_code,
+        year,
+        suppression_reason is not null and n_persons > 0 as is_hidden
+    from {{ ref('int_observation_suppression') }}
 
 ),
 

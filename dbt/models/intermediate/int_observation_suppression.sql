@@ -6,7 +6,7 @@
       the total back;
     * in a published total with exactly one suppressed cell that has persons, the published cell
       with the fewest persons is suppressed too, so subtraction reveals nothing.
-    One row per cell with its suppression reason (null when published).
+    One row per cell with its measures and its suppression reason (null when published).
 -#}
 with
 
@@ -19,8 +19,12 @@ cells as (
         sex_code,
         age_band_code,
         school_stage_code,
+        numerator,
+        denominator,
+        sum_squared_weights,
         n_persons,
-        n_positive
+        n_positive,
+        is_synthetic
     from {{ ref('int_indicator_cells') }}
 
 ),
@@ -114,6 +118,11 @@ final as (
         primary_reasons.sex_code,
         primary_reasons.age_band_code,
         primary_reasons.school_stage_code,
+        primary_reasons.numerator,
+        primary_reasons.denominator,
+        primary_reasons.sum_squared_weights,
+        primary_reasons.n_persons,
+        primary_reasons.is_synthetic,
         case
             when primary_reasons.primary_reason is not null then primary_reasons.primary_reason
             when primary_reasons.is_total_suppressed

@@ -1,9 +1,9 @@
 {#-
-    One row per indicator × municipality × year × sex × age band × school stage: the additive measures behind
-    every published share. Cells below the disclosure thresholds, cells of a suppressed
-    municipality total and the cells that protect them (int_observation_suppression) keep their
-    keys but lose their measures, so no published cell rests on fewer persons than allowed or
-    can be recovered from a total; use the marts, not sums of this table, for totals.
+    One row per indicator × municipality × year × sex × age band × school stage: the additive
+    measures behind every published share. Cells below the disclosure thresholds, cells of a
+    suppressed municipality total and the cells that protect them (int_observation_suppression)
+    keep their keys but lose their measures, so no published cell rests on fewer persons than
+    allowed or can be recovered from a total; use the marts, not sums of this table, for totals.
 -#}
 with
 
@@ -20,40 +20,9 @@ cells as (
         denominator,
         sum_squared_weights,
         n_persons,
-        n_positive,
-        is_synthetic
-    from {{ ref('int_indicator_cells') }}
-
-),
-
-suppression as (
-
-    select
-        indicator_code,
-        year,
-        kommune_kode,
-        sex_code,
-        age_band_code,
-        school_stage_code,
+        is_synthetic,
         suppression_reason
     from {{ ref('int_observation_suppression') }}
-
-),
-
-classified as (
-
-    select
-        cells.*,
-        suppression.suppression_reason
-    from cells
-    inner join suppression
-        on
-            cells.indicator_code = suppression.indicator_code
-            and cells.year = suppression.year
-            and cells.kommune_kode = suppression.kommune_kode
-            and cells.sex_code = suppression.sex_code
-            and cells.age_band_code = suppression.age_band_code
-            and cells.school_stage_code = suppression.school_stage_code
 
 ),
 
@@ -74,7 +43,7 @@ final as (
         suppression_reason is not null as is_suppressed,
         suppression_reason as value_note,
         is_synthetic
-    from classified
+    from cells
 
 )
 
