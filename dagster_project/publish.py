@@ -1,10 +1,17 @@
-"""Write-audit-publish: copy the audited star schema and marts into a new file, then swap it in.
+"""Write-audit-publish: the audited marts become a release, and one rename switches it in.
 
 dbt writes warehouse/build.duckdb; BI must never open that file (DuckDB has one writer, and a
-writer locks out readers). Publication builds a complete new database beside the published one
-and renames it over warehouse/published.duckdb with os.replace, which is atomic on POSIX: a
-reader that has the old file open keeps reading the old file, a new reader gets the new one,
-nobody sees a half-written state, and the refresh never waits for readers.
+writer locks out readers). Publication writes a complete *release* beside the published one:
+
+    warehouse/releases/<release>/published.duckdb     every table of the marts schema
+    warehouse/releases/<release>/<table>.parquet      the same tables, for Parquet readers
+
+and then points the symbolic link ``warehouse/published`` at it with ``os.replace``, which is
+atomic on POSIX. ``warehouse/published.duckdb`` is a fixed link to ``published/published.duckdb``,
+so the DuckDB file and the Parquet files switch together in that one rename: a reader never sees
+Parquet from one run and DuckDB from another. A reader that has a file open keeps reading it (the
+two newest earlier releases are kept, older ones deleted; an open file outlives its deletion on
+POSIX), a new reader gets the new release, and the refresh never waits for readers.
 
 A blocking check does not undo the write of the asset it checks; it only stops what is
 downstream. So this asset is downstream of every mart, and it also refuses to run unless every
@@ -13,6 +20,7 @@ gate check passed in this same run - materialising it alone from the UI cannot s
 
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,13 +45,20 @@ PERSON_IDENTIFIER = re.compile(
     r"(^|_)(cpr|cpr_nr|person_key|person_id|respondent_id|pnr)($|_)", re.I
 )
 CPR_LIKE = "(^|[^0-9])[0-9]{6}-?[0-9]{4}($|[^0-9])"
+PUBLISHED_DB_NAME = "published.duckdb"
+# Earlier releases kept besides the current one, for readers still holding their files.
+KEEP_EARLIER_RELEASES = 2
 
 
 @dataclass(frozen=True)
 class Publication:
-    path: Path
+    release_dir: Path
     tables: dict[str, int]
     published_at: str
+
+    @property
+    def release(self) -> str:
+        return self.release_dir.name
 
 
 def _fsync(path: Path) -> None:
@@ -54,58 +69,118 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def publish_database(build_db: Path, published_db: Path, run_id: str) -> Publication:
-    """Copy every table of the build's marts schema into a new file and swap it in atomically."""
-    published_db.parent.mkdir(parents=True, exist_ok=True)
-    # A run killed mid-publication leaves its half-written file; the lock (locking.py) means no
-    # other publication is running, so any leftover is garbage.
-    for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp"):
-        leftover.unlink()
-    staging_path = published_db.with_name(f".{published_db.name}.{run_id}.tmp")
-    published_at = datetime.now(UTC).isoformat(timespec="seconds")
-    tables: dict[str, int] = {}
+def releases_dir(warehouse_dir: Path) -> Path:
+    return warehouse_dir / "releases"
+
+
+def current_release(warehouse_dir: Path) -> Path | None:
+    """The release ``warehouse/published`` points at, or None before the first publication."""
+    link = warehouse_dir / "published"
+    return link.resolve() if link.is_symlink() else None
+
+
+def publish_database(build_db: Path, warehouse_dir: Path, run_id: str) -> Publication:
+    """Copy every table of the build's marts schema into a new release and switch it in."""
+    releases = releases_dir(warehouse_dir)
+    releases.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(warehouse_dir)
+    published_at = datetime.now(UTC)
+    release = f"{published_at:%Y%m%dT%H%M%S%fZ}-{re.sub(r'[^A-Za-z0-9_-]', '_', run_id)[:40]}"
+    staging = releases / f".{release}.tmp"
+    staging.mkdir()
     try:
-        with duckdb.connect(str(staging_path)) as conn:
-            conn.execute(f"attach '{build_db}' as build (read_only)")
-            names = [
-                row[0]
-                for row in conn.execute(
-                    "select table_name from duckdb_tables() where database_name = 'build' "
-                    "and schema_name = ? order by table_name",
-                    [MART_SCHEMA],
-                ).fetchall()
-            ]
-            if not names:
-                raise RuntimeError(
-                    f"{build_db} has no tables in schema {MART_SCHEMA}: nothing to publish"
-                )
-            for name in names:
-                columns = [
-                    c[0] for c in conn.execute(f"describe build.{MART_SCHEMA}.{name}").fetchall()
-                ]
-                leaked = [c for c in columns if PERSON_IDENTIFIER.search(c)]
-                if leaked:
-                    raise RuntimeError(
-                        f"refusing to publish {name}: person identifier column(s) {leaked}"
-                    )
-                conn.execute(
-                    f"create table main.{name} as select * from build.{MART_SCHEMA}.{name}"
-                )
-                tables[name] = conn.execute(f"select count(*) from main.{name}").fetchone()[0]
-            refuse_cpr_like_text(conn)
-            conn.execute(
-                "create table main._publication as select ? as run_id, cast(? as timestamptz) "
-                "as published_at, ? as table_count",
-                [run_id, published_at, len(tables)],
-            )
-            conn.execute("detach build")
-            conn.execute("checkpoint")
-        _fsync(staging_path)
-        os.replace(staging_path, published_db)
-        _fsync(published_db.parent)
+        tables = _write_release(build_db, staging, run_id, published_at.isoformat(timespec="seconds"))
+        for path in staging.iterdir():
+            _fsync(path)
+        target = releases / release
+        os.rename(staging, target)
+        _fsync(releases)
     finally:
-        staging_path.unlink(missing_ok=True)
-    return Publication(path=published_db, tables=tables, published_at=published_at)
+        shutil.rmtree(staging, ignore_errors=True)
+    _switch_to(warehouse_dir, target)
+    _prune(releases, keep=target)
+    return Publication(target, tables, published_at.isoformat(timespec="seconds"))
+
+
+def _write_release(build_db: Path, folder: Path, run_id: str, published_at: str) -> dict[str, int]:
+    tables: dict[str, int] = {}
+    with duckdb.connect(str(folder / PUBLISHED_DB_NAME)) as conn:
+        conn.execute(f"attach '{build_db}' as build (read_only)")
+        names = [
+            row[0]
+            for row in conn.execute(
+                "select table_name from duckdb_tables() where database_name = 'build' "
+                "and schema_name = ? order by table_name",
+                [MART_SCHEMA],
+            ).fetchall()
+        ]
+        if not names:
+            raise RuntimeError(
+                f"{build_db} has no tables in schema {MART_SCHEMA}: nothing to publish"
+            )
+        for name in names:
+            columns = [
+                c[0] for c in conn.execute(f"describe build.{MART_SCHEMA}.{name}").fetchall()
+            ]
+            leaked = [c for c in columns if PERSON_IDENTIFIER.search(c)]
+            if leaked:
+                raise RuntimeError(
+                    f"refusing to publish {name}: person identifier column(s) {leaked}"
+                )
+            conn.execute(f"create table main.{name} as select * from build.{MART_SCHEMA}.{name}")
+            tables[name] = conn.execute(f"select count(*) from main.{name}").fetchone()[0]
+        refuse_cpr_like_text(conn)
+        conn.execute(
+            "create table main._publication as select ? as run_id, cast(? as timestamptz) "
+            "as published_at, ? as table_count",
+            [run_id, published_at, len(tables)],
+        )
+        conn.execute("detach build")
+        for name in [*names, "_publication"]:
+            conn.execute(
+                f"copy main.{name} to '{folder / name}.parquet' (format parquet, compression zstd)"
+            )
+        conn.execute("checkpoint")
+    return tables
+
+
+def _switch_to(warehouse_dir: Path, release: Path) -> None:
+    """Point ``published`` at the release (the one atomic step) and make sure the file link exists.
+
+    A warehouse published before releases existed has a plain published.duckdb file; it is
+    replaced by the link once, right after the first switch, with the same atomic rename.
+    """
+    link = warehouse_dir / "published"
+    if link.exists() and not link.is_symlink():
+        raise RuntimeError(f"{link} must be the link publication manages, found a real directory")
+    _replace_with_link(link, Path("releases") / release.name)
+    db_link = warehouse_dir / PUBLISHED_DB_NAME
+    if not db_link.is_symlink():
+        _replace_with_link(db_link, Path("published") / PUBLISHED_DB_NAME)
+    _fsync(warehouse_dir)
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    staged = path.with_name(f".{path.name}.link.tmp")
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(target)
+    os.replace(staged, path)
+
+
+def _remove_leftovers(warehouse_dir: Path) -> None:
+    """A run killed mid-publication leaves a half-written release; the refresh lock (locking.py)
+    means no other publication is running, so any leftover is garbage."""
+    for leftover in releases_dir(warehouse_dir).glob(".*.tmp"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in warehouse_dir.glob(".*.link.tmp"):
+        leftover.unlink()
+
+
+def _prune(releases: Path, keep: Path) -> None:
+    finished = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    earlier = [p for p in finished if p != keep]
+    for old in earlier[: max(len(earlier) - KEEP_EARLIER_RELEASES, 0)]:
+        shutil.rmtree(old)
 
 
 def refuse_cpr_like_text(conn: duckdb.DuckDBPyConnection) -> None:
@@ -144,11 +219,12 @@ def published_warehouse_asset(mart_keys: list[AssetKey]):
         name="published_warehouse",
         group_name="publication",
         owners=["team:sundhedsdata"],
-        kinds={"duckdb"},
+        kinds={"duckdb", "parquet"},
         deps=mart_keys,
         description=(
-            "warehouse/published.duckdb: the star schema and marts BI tools read, replaced "
-            "atomically and only after every quality gate of the run passed."
+            "warehouse/published.duckdb and warehouse/published/*.parquet: the star schema and "
+            "marts BI tools read, switched in together and only after every quality gate of the "
+            "run passed."
         ),
     )
     def _publish(
@@ -161,11 +237,14 @@ def published_warehouse_asset(mart_keys: list[AssetKey]):
                 + "; ".join(problems)
             )
         settings = warehouse.settings
-        publication = publish_database(settings.build_db, settings.published_db, context.run_id)
-        context.log.info(f"published {len(publication.tables)} tables to {publication.path}")
+        publication = publish_database(settings.build_db, settings.warehouse_dir, context.run_id)
+        context.log.info(
+            f"published {len(publication.tables)} tables as release {publication.release}"
+        )
         return MaterializeResult(
             metadata={
-                "path": MetadataValue.path(str(publication.path)),
+                "release": publication.release,
+                "path": MetadataValue.path(str(publication.release_dir)),
                 "published_at": publication.published_at,
                 "tables": MetadataValue.json(publication.tables),
                 "dagster/row_count": sum(publication.tables.values()),

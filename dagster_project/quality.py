@@ -46,6 +46,9 @@ GATED_MARTS: dict[str, str] = {
     "mart_indicator_municipality_year": (
         f"(select count(*) from reference.municipalities) * {_INDICATOR_YEARS}"
     ),
+    "mart_indicator_region_year": (
+        f"((select count(*) from reference.regions) + 1) * {_INDICATOR_YEARS}"
+    ),
     "mart_objective_progress": (
         "((select count(*) from reference.clusters) + 1)"
         " * (select count(*) from reference.indicators)"

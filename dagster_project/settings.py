@@ -63,6 +63,11 @@ class Settings:
         return self.warehouse_dir / "published.duckdb"
 
     @property
+    def published_dir(self) -> Path:
+        """The same release as Parquet files, one per table; switched in with published_db."""
+        return self.warehouse_dir / "published"
+
+    @property
     def data_docs_dir(self) -> Path:
         return self.warehouse_dir / "data_docs"
 

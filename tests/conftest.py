@@ -90,6 +90,7 @@ def fresh_copy(tmp_path: Path, refreshed: Refreshed) -> Refreshed:
         refreshed.settings.warehouse_dir,
         tmp_path / "warehouse",
         ignore=shutil.ignore_patterns("gx", "data_docs", "dbt_target"),
+        symlinks=True,  # published and published.duckdb are relative links into releases/
     )
     settings = settings_in(tmp_path)
     return Refreshed(

@@ -92,8 +92,8 @@ def _dbt_is_building(lines: list[str]) -> bool:
 
 
 def _publication_in_progress(refreshed: Refreshed):
-    folder = refreshed.settings.warehouse_dir
-    return lambda lines: any(folder.glob(".published.duckdb.*.tmp"))
+    folder = refreshed.settings.warehouse_dir / "releases"
+    return lambda lines: any(folder.glob(".*.tmp"))
 
 
 def test_refreshes_killed_in_ingestion_dbt_and_publication_leave_the_last_publication(
@@ -122,7 +122,7 @@ def test_refreshes_killed_in_ingestion_dbt_and_publication_leave_the_last_public
     output, _ = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, output[-3000:]
     assert _assert_published_is_complete(published) != before_run
-    assert not list(fresh_copy.settings.warehouse_dir.glob("*.tmp"))
+    assert not list(fresh_copy.settings.warehouse_dir.rglob(".*.tmp"))
     with duckdb.connect(str(fresh_copy.settings.build_db), read_only=True) as conn:
         reloaded = conn.execute(
             "select count(*) from raw._ingested_files where file_name = 'labour_2025.parquet'"

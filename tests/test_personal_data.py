@@ -63,6 +63,6 @@ def test_publication_refuses_cpr_like_text_and_keeps_the_published_file(
             "where cluster_code = 'fyn' and objective_code = 'O2.1' and year = 2025"
         )
     with pytest.raises(RuntimeError, match=r"mart_cluster_activity_status\.activities holds 1 CPR"):
-        publish_database(fresh_copy.settings.build_db, fresh_copy.settings.published_db, "run-x")
+        publish_database(fresh_copy.settings.build_db, fresh_copy.settings.warehouse_dir, "run-x")
     assert file_digest(fresh_copy.settings.published_db) == before
-    assert not list(fresh_copy.settings.warehouse_dir.glob("*.tmp"))
+    assert not list(fresh_copy.settings.warehouse_dir.rglob(".*.tmp"))

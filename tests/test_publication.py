@@ -53,7 +53,7 @@ def test_a_reader_holding_the_published_file_keeps_answering_through_two_publica
         assert reader.stdout.readline().split() == ["open", first_run]
         for publication in ("second-run", "third-run"):
             started = time.monotonic()
-            publish_database(settings.build_db, settings.published_db, publication)
+            publish_database(settings.build_db, settings.warehouse_dir, publication)
             assert time.monotonic() - started < 30  # a guard against hanging, not a speed target
             reader.stdin.write("query\n")
             reader.stdin.flush()
@@ -61,11 +61,37 @@ def test_a_reader_holding_the_published_file_keeps_answering_through_two_publica
             assert reader.stdout.readline().split() == ["answer", str(rows), "True"]
             with duckdb.connect(str(settings.published_db), read_only=True) as conn:
                 assert conn.execute("select run_id from _publication").fetchone()[0] == publication
+            # The Parquet files switched in with the DuckDB file, in the same rename.
+            parquet = settings.published_dir / "_publication.parquet"
+            with duckdb.connect() as conn:
+                sql = "select run_id from read_parquet(?)"
+                assert conn.execute(sql, [str(parquet)]).fetchone()[0] == publication
         reader.stdin.write("stop\n")
         reader.stdin.flush()
         assert reader.stdout.readline().split() == ["done", "2"]
     finally:
         reader.kill()
         reader.wait()
-    leftovers = [p.name for p in settings.warehouse_dir.iterdir() if p.name.endswith(".tmp")]
+    leftovers = [p.name for p in settings.warehouse_dir.rglob(".*.tmp")]
     assert leftovers == []
+    # The current release and the two before it are kept for readers still holding files.
+    assert len(list((settings.warehouse_dir / "releases").iterdir())) == 3
+
+
+def test_every_published_table_is_also_parquet_with_the_same_rows(refreshed: Refreshed) -> None:
+    settings = refreshed.settings
+    assert settings.published_db.resolve().parent == settings.published_dir.resolve()
+    with duckdb.connect(str(settings.published_db), read_only=True) as conn:
+        tables = {
+            row[0] for row in conn.execute("select table_name from duckdb_tables()").fetchall()
+        }
+        assert {p.stem for p in settings.published_dir.glob("*.parquet")} == tables
+        for table in tables:
+            parquet = str(settings.published_dir / f"{table}.parquet")
+            differing = conn.execute(
+                f"select count(*) from ((select * from {table} except all "
+                f"select * from read_parquet(?)) union all (select * from read_parquet(?) "
+                f"except all select * from {table}))",
+                [parquet, parquet],
+            ).fetchone()[0]
+            assert differing == 0, table
