@@ -18,8 +18,9 @@ from dagster_project.automation import (
 )
 from dagster_project.project import dbt_project
 from dagster_project.publish import published_warehouse_asset
+from dagster_project.publish_postgres import published_postgres_asset
 from dagster_project.quality import GATE_CHECKS, MART_SCHEMA
-from dagster_project.resources import RefreshLock, WarehouseSettings
+from dagster_project.resources import PostgresTarget, RefreshLock, WarehouseSettings
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import INGESTION_ASSETS
 from dagster_project.transform import sundhedsdata_dbt_models
@@ -33,18 +34,23 @@ def dbt_executable() -> str:
 
 def build_definitions(settings: Settings) -> Definitions:
     mart_keys = [key for key in sundhedsdata_dbt_models.keys if key.path[0] == MART_SCHEMA]
+    assets = [*INGESTION_ASSETS, sundhedsdata_dbt_models, published_warehouse_asset(mart_keys)]
+    resources = {
+        "duckdb": DuckDBResource(database=str(settings.build_db)),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "warehouse": WarehouseSettings.from_settings(settings),
+        "refresh_lock": RefreshLock(warehouse_dir=str(settings.warehouse_dir)),
+    }
+    if settings.postgres_url:
+        assets.append(published_postgres_asset())
+        resources["postgres"] = PostgresTarget(conninfo=settings.postgres_url)
     return Definitions(
-        assets=[*INGESTION_ASSETS, sundhedsdata_dbt_models, published_warehouse_asset(mart_keys)],
+        assets=assets,
         asset_checks=GATE_CHECKS,
         jobs=[nightly_refresh, fetch_statbank_folk1a],
         schedules=[nightly_refresh_schedule],
         sensors=[landing_folder_sensor, refresh_failure_alert],
-        resources={
-            "duckdb": DuckDBResource(database=str(settings.build_db)),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-            "warehouse": WarehouseSettings.from_settings(settings),
-            "refresh_lock": RefreshLock(warehouse_dir=str(settings.warehouse_dir)),
-        },
+        resources=resources,
         # DuckDB allows one writer process: steps run one after another in the run's process.
         executor=in_process_executor,
     )

@@ -89,7 +89,9 @@ def publish_database(build_db: Path, warehouse_dir: Path, run_id: str) -> Public
     staging = releases / f".{release}.tmp"
     staging.mkdir()
     try:
-        tables = _write_release(build_db, staging, run_id, published_at.isoformat(timespec="seconds"))
+        tables = _write_release(
+            build_db, staging, run_id, published_at.isoformat(timespec="seconds")
+        )
         for path in staging.iterdir():
             _fsync(path)
         target = releases / release

@@ -42,6 +42,12 @@ class WarehouseSettings(ConfigurableResource):
         )
 
 
+class PostgresTarget(ConfigurableResource):
+    """The PostgreSQL database publication copies the marts into (publish_postgres.py)."""
+
+    conninfo: str
+
+
 class RefreshLock(ConfigurableResource):
     """Held by every step that writes the warehouse, for the whole run (see locking.py).
 

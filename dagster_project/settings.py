@@ -41,6 +41,9 @@ class Settings:
     warehouse_dir: Path
     min_cell_count: int = 5
     min_survey_respondents: int = 20
+    # libpq connection string or URI of a PostgreSQL publication target; None publishes only
+    # the embedded DuckDB file and Parquet. Keep the password in PGPASSWORD or ~/.pgpass.
+    postgres_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -50,6 +53,7 @@ class Settings:
             warehouse_dir=_path("SUNDHEDSDATA_WAREHOUSE_DIR", REPO_ROOT / "warehouse"),
             min_cell_count=_int("SUNDHEDSDATA_MIN_CELL_COUNT", 5),
             min_survey_respondents=_int("SUNDHEDSDATA_MIN_SURVEY_RESPONDENTS", 20),
+            postgres_url=os.environ.get("SUNDHEDSDATA_POSTGRES_URL") or None,
         )
 
     @property

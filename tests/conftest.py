@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,3 +98,32 @@ def fresh_copy(tmp_path: Path, refreshed: Refreshed) -> Refreshed:
     return Refreshed(
         tmp_path, settings, build_definitions(settings), refreshed.instance, refreshed.result
     )
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """The PostgreSQL server .ci/run starts (scripts/ci-services); required in CI."""
+    url = os.environ.get("SUNDHEDSDATA_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs PostgreSQL: .ci/run exports it from scripts/ci-services")
+        pytest.skip(
+            "no PostgreSQL: eval $(scripts/ci-services) sets SUNDHEDSDATA_TEST_POSTGRES_URL"
+        )
+    return url
+
+
+@pytest.fixture
+def postgres_database(postgres_admin_url: str) -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards; yields its URL."""
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    name = f"sundhedsdata_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_admin_url, autocommit=True) as admin:
+        admin.execute(f"create database {name}")
+    try:
+        yield make_conninfo(postgres_admin_url, dbname=name)
+    finally:
+        with psycopg.connect(postgres_admin_url, autocommit=True) as admin:
+            admin.execute(f"drop database if exists {name} with (force)")
