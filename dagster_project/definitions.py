@@ -20,6 +20,7 @@ from dagster_project.project import dbt_project
 from dagster_project.publish import published_warehouse_asset
 from dagster_project.publish_postgres import published_postgres_asset
 from dagster_project.quality import GATE_CHECKS, MART_SCHEMA
+from dagster_project.report.assets import status_report
 from dagster_project.resources import PostgresTarget, RefreshLock, WarehouseSettings
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import INGESTION_ASSETS
@@ -34,7 +35,12 @@ def dbt_executable() -> str:
 
 def build_definitions(settings: Settings) -> Definitions:
     mart_keys = [key for key in sundhedsdata_dbt_models.keys if key.path[0] == MART_SCHEMA]
-    assets = [*INGESTION_ASSETS, sundhedsdata_dbt_models, published_warehouse_asset(mart_keys)]
+    assets = [
+        *INGESTION_ASSETS,
+        sundhedsdata_dbt_models,
+        published_warehouse_asset(mart_keys),
+        status_report,
+    ]
     resources = {
         "duckdb": DuckDBResource(database=str(settings.build_db)),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),

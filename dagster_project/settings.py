@@ -72,6 +72,11 @@ class Settings:
         return self.warehouse_dir / "published"
 
     @property
+    def reports_dir(self) -> Path:
+        """The annual status report, status_<year>.html and .pdf."""
+        return self.warehouse_dir / "reports"
+
+    @property
     def data_docs_dir(self) -> Path:
         return self.warehouse_dir / "data_docs"
 

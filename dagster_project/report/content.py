@@ -1,0 +1,272 @@
+"""What the annual status report says, read from the published marts (never the build database).
+
+The report is for Sundhedssamarbejdsudvalget: per vision → objective → indicator the latest value
+for each health cluster, the region and Denmark with intervals, the trend over every year, the
+progress status, and each cluster's activity status from the clusters' own survey. It reads
+only what BI reads, so the committee and the dashboards can never disagree.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+REGION_SERIES = "region"
+DENMARK_SERIES = "denmark"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    value: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    is_suppressed: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a trend chart: a cluster, the region or Denmark."""
+
+    key: str
+    label: str
+    kind: str  # cluster, region or country
+    points: dict[int, Estimate]
+
+
+@dataclass(frozen=True)
+class Progress:
+    geography: str
+    baseline_year: int | None
+    baseline_value: float | None
+    latest_year: int | None
+    latest_value: float | None
+    change_points: float | None
+    status: str
+
+
+@dataclass
+class Indicator:
+    code: str
+    name: str
+    definition: str
+    direction: str
+    source: str
+    caveats: str | None
+    years: list[int]
+    break_years: list[int]
+    series: list[Series]
+    progress: list[Progress]
+
+    @property
+    def latest_year(self) -> int:
+        return self.years[-1]
+
+
+@dataclass(frozen=True)
+class ClusterActivities:
+    cluster: str
+    n_planned: int
+    n_in_progress: int
+    n_implemented: int
+    n_stopped: int
+    activities: str | None
+
+
+@dataclass
+class Objective:
+    code: str
+    name: str
+    follow_up: str
+    indicators: list[Indicator] = field(default_factory=list)
+    activities: list[ClusterActivities] = field(default_factory=list)
+
+
+@dataclass
+class Vision:
+    code: str
+    name: str
+    objectives: list[Objective] = field(default_factory=list)
+
+
+@dataclass
+class StatusReport:
+    year: int
+    period_name: str
+    run_id: str
+    published_at: str
+    is_synthetic: bool
+    visions: list[Vision]
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [i for v in self.visions for o in v.objectives for i in o.indicators]
+
+
+def _dicts(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = conn.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def report_year(published_db: Path) -> int:
+    """The year the clusters last reported on (the status survey), else the latest data year."""
+    with duckdb.connect(str(published_db), read_only=True) as conn:
+        return conn.execute(
+            "select coalesce((select max(year) from mart_cluster_activity_status), "
+            "(select max(year) from mart_indicator_cluster_year))"
+        ).fetchone()[0]
+
+
+def load_report(published_db: Path, year: int, region_code: str = "083") -> StatusReport:
+    with duckdb.connect(str(published_db), read_only=True) as conn:
+        publication = _dicts(conn, "select run_id, published_at from _publication")[0]
+        period = _dicts(
+            conn,
+            "select period_name_da from dim_agreement_period where ? between "
+            "extract(year from starts_on) and extract(year from ends_on) order by starts_on desc",
+            [year],
+        )
+        clusters = _dicts(conn, "select cluster_code, cluster_name_da from dim_cluster order by 1")
+        region_name = conn.execute(
+            "select region_name_da from dim_region where region_code = ?", [region_code]
+        ).fetchone()[0]
+        geography_names = {c["cluster_code"]: c["cluster_name_da"] for c in clusters}
+        geography_names[region_code] = region_name
+        is_synthetic = conn.execute(
+            "select bool_or(is_synthetic) from mart_indicator_cluster_year"
+        ).fetchone()[0]
+
+        visions = [
+            Vision(v["vision_code"], v["vision_name_da"])
+            for v in _dicts(conn, "select * from dim_vision order by sort_order")
+        ]
+        objectives = _dicts(conn, "select * from dim_objective order by sort_order")
+        indicators = _dicts(conn, "select * from dim_indicator order by sort_order")
+        for vision in visions:
+            for o in (o for o in objectives if o["vision_code"] == vision.code):
+                objective = Objective(o["objective_code"], o["objective_name_da"], o["follow_up"])
+                objective.indicators = [
+                    _indicator(conn, i, clusters, region_code, region_name, geography_names)
+                    for i in indicators
+                    if i["objective_code"] == objective.code
+                ]
+                objective.activities = _activities(conn, objective.code, year)
+                vision.objectives.append(objective)
+    return StatusReport(
+        year=year,
+        period_name=period[0]["period_name_da"] if period else "",
+        run_id=publication["run_id"],
+        published_at=str(publication["published_at"]),
+        is_synthetic=bool(is_synthetic),
+        visions=visions,
+    )
+
+
+def _estimate(row: dict) -> Estimate:
+    return Estimate(
+        value=row["value"],
+        ci_lower=row["ci_lower"],
+        ci_upper=row["ci_upper"],
+        is_suppressed=bool(row["is_suppressed"]),
+        note=row["value_note"],
+    )
+
+
+def _indicator(
+    conn: duckdb.DuckDBPyConnection,
+    row: dict,
+    clusters: list[dict],
+    region_code: str,
+    region_name: str,
+    geography_names: dict[str, str],
+) -> Indicator:
+    code = row["indicator_code"]
+    cluster_rows = _dicts(
+        conn, "select * from mart_indicator_cluster_year where indicator_code = ?", [code]
+    )
+    benchmark_rows = _dicts(
+        conn,
+        "select * from mart_indicator_region_year where indicator_code = ? "
+        "and geography_code in (?, '000')",
+        [code, region_code],
+    )
+    series = [
+        Series(
+            key=c["cluster_code"],
+            label=c["cluster_name_da"],
+            kind="cluster",
+            points={
+                r["year"]: _estimate(r)
+                for r in cluster_rows
+                if r["cluster_code"] == c["cluster_code"]
+            },
+        )
+        for c in clusters
+    ]
+    series.append(
+        Series(
+            REGION_SERIES,
+            region_name,
+            "region",
+            {r["year"]: _estimate(r) for r in benchmark_rows if r["geography_level"] == "region"},
+        )
+    )
+    series.append(
+        Series(
+            DENMARK_SERIES,
+            "Hele landet",
+            "country",
+            {r["year"]: _estimate(r) for r in benchmark_rows if r["geography_level"] == "country"},
+        )
+    )
+    years = sorted({r["year"] for r in cluster_rows} | {r["year"] for r in benchmark_rows})
+    break_years = sorted({r["year"] for r in benchmark_rows if r["is_series_break"]})
+    progress = [
+        Progress(
+            geography=geography_names.get(p["geography_code"], p["geography_code"]),
+            baseline_year=p["baseline_year"],
+            baseline_value=p["baseline_value"],
+            latest_year=p["latest_year"],
+            latest_value=p["latest_value"],
+            change_points=p["change_points"],
+            status=p["progress_status"],
+        )
+        for p in _dicts(
+            conn,
+            "select * from mart_objective_progress where indicator_code = ? "
+            "order by geography_level, geography_code",
+            [code],
+        )
+    ]
+    return Indicator(
+        code=code,
+        name=row["indicator_name_da"],
+        definition=row["definition_en"],
+        direction=row["direction"],
+        source=row["source_code"],
+        caveats=row["caveats"],
+        years=years,
+        break_years=break_years,
+        series=series,
+        progress=progress,
+    )
+
+
+def _activities(conn: duckdb.DuckDBPyConnection, objective: str, year: int) -> list:
+    return [
+        ClusterActivities(
+            cluster=r["cluster_name_da"],
+            n_planned=r["n_planned"],
+            n_in_progress=r["n_in_progress"],
+            n_implemented=r["n_implemented"],
+            n_stopped=r["n_stopped"],
+            activities=r["activities"],
+        )
+        for r in _dicts(
+            conn,
+            "select * from mart_cluster_activity_status where objective_code = ? and year = ? "
+            "order by cluster_code",
+            [objective, year],
+        )
+    ]
