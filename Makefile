@@ -8,7 +8,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: install manifest run dev test lint format sample clean
+.PHONY: install manifest chromium run dev docs test lint format sample clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,25 @@ manifest: $(MANIFEST)
 $(DAGSTER_HOME):
 	mkdir -p $(DAGSTER_HOME)
 
+# The status report's PDF is printed by Debian's Chromium: installed once if missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -n "$$SUNDHEDSDATA_CHROMIUM" ] || scripts/ci-services --chromium-only
+
 # The nightly refresh, once, on the embedded DuckDB with the shipped sample extracts.
-run: $(MANIFEST) | $(DAGSTER_HOME)
+run: $(MANIFEST) chromium | $(DAGSTER_HOME)
 	$(BIN)/dagster job execute -m dagster_project.definitions -j nightly_refresh
 
 # The Dagster UI (assets, lineage, checks), with the schedule and the landing-folder sensor.
 dev: $(MANIFEST) | $(DAGSTER_HOME)
 	$(BIN)/dagster dev -w workspace.yaml
+
+# dbt docs as one page that opens offline: every model, column and indicator definition.
+# After `make run` the catalog also has every column's type; before it, descriptions only.
+docs: $(MANIFEST)
+	mkdir -p warehouse
+	cd dbt && SUNDHEDSDATA_WAREHOUSE_DIR=$(CURDIR)/warehouse ../$(BIN)/dbt docs generate --static \
+		--target-path $(CURDIR)/warehouse/dbt_docs $(if $(wildcard warehouse/build.duckdb),,--empty-catalog)
+	@echo "dbt docs: warehouse/dbt_docs/static_index.html"
 
 lint: $(MANIFEST)
 	$(BIN)/ruff check .

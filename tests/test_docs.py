@@ -1,0 +1,76 @@
+"""Documentation for users: dbt docs with every model, column and indicator; described assets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster_dbt import DbtCliResource
+
+from dagster_project.definitions import build_definitions
+from dagster_project.indicator_catalogue import CATALOGUE, render_catalogue
+from dagster_project.project import dbt_project
+from dagster_project.reference_data import read_seed
+
+from .conftest import Refreshed
+
+GROUPS = {"ingestion", "warehouse", "publication", "reporting"}
+
+
+def test_the_indicator_catalogue_in_the_dbt_docs_matches_the_seed() -> None:
+    assert CATALOGUE.read_text(encoding="utf-8") == render_catalogue(), (
+        "seeds/indicators.csv changed: run python -m dagster_project.indicator_catalogue"
+    )
+
+
+def test_every_model_and_every_column_it_builds_has_a_description(refreshed: Refreshed) -> None:
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    undocumented = []
+    with duckdb.connect(str(refreshed.settings.build_db), read_only=True) as conn:
+        for node in manifest["nodes"].values():
+            if node["resource_type"] not in ("model", "seed"):
+                continue
+            if not node["description"].strip():
+                undocumented.append(node["name"])
+            built = conn.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+                [node["schema"], node["alias"]],
+            ).fetchall()
+            assert built, f"{node['name']} was not built"
+            documented = node["columns"]
+            undocumented += [
+                f"{node['name']}.{column}"
+                for (column,) in built
+                if not documented.get(column, {}).get("description", "").strip()
+            ]
+    assert undocumented == []
+
+
+@pytest.mark.slow
+def test_make_docs_builds_one_offline_page_with_every_indicator_definition(
+    refreshed: Refreshed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUNDHEDSDATA_WAREHOUSE_DIR", str(refreshed.settings.warehouse_dir))
+    dbt = DbtCliResource(project_dir=dbt_project)
+    invocation = dbt.cli(
+        ["docs", "generate", "--static"], target_path=tmp_path, raise_on_error=False
+    )
+    assert invocation.wait().is_successful()
+    page = (tmp_path / "static_index.html").read_text(encoding="utf-8")
+    assert 'src="http' not in page  # scripts and styles inlined: opens offline
+    for indicator in read_seed("indicators"):
+        assert indicator["indicator_name_en"] in page, indicator["indicator_code"]
+        assert f"`{indicator['indicator_code']}`" in page
+    # The catalogue block, once in the docs index and once in dim_indicator's description.
+    assert page.count("**Direction:**") == 2 * len(read_seed("indicators"))
+
+
+def test_every_dagster_asset_has_a_description_an_owner_and_a_group(refreshed: Refreshed) -> None:
+    graph = build_definitions(refreshed.settings).resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert (node.description or "").strip(), key
+        assert node.owners == ["team:sundhedsdata"], key
+        assert node.group_name in GROUPS, key
