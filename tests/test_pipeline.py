@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from dagster import AssetKey
@@ -339,3 +341,23 @@ def test_no_suppressed_cell_can_be_recovered_by_subtraction_from_a_published_tot
     assert exposed_municipalities == []
     assert hidden_totals_with_published_cells == 0
     assert protecting > 0  # complementary suppression was needed in the sample, and applied
+
+
+def test_ingestion_logs_rows_per_second_and_percent_done_for_every_file(
+    refreshed: Refreshed,
+) -> None:
+    messages = [
+        record.user_message for record in refreshed.instance.all_logs(refreshed.result.run_id)
+    ]
+    with duckdb.connect(str(refreshed.settings.build_db), read_only=True) as conn:
+        files = conn.execute(
+            "select source, file_name, row_count from raw._ingested_files"
+        ).fetchall()
+    for source, file_name, rows in files:
+        pattern = re.compile(
+            rf"^{source}: file \d+/\d+ {re.escape(file_name)}: {rows:,} rows in [\d.]+ s "
+            r"\([\d,]+ rows/s\); \d+% of [\d.,]+ MB done$"
+        )
+        assert any(pattern.match(m) for m in messages), (source, file_name)
+    finals = [m for m in messages if re.search(r"file (\d+)/\1 .*; 100% of", m)]
+    assert len(finals) == len({source for source, _, _ in files})

@@ -55,7 +55,13 @@ def ingestion_asset(source: RawSource):
         failure: Exception | None = None
         with duckdb.get_connection() as conn:
             try:
-                report = sync_source(conn, source, settings.landing_dir, settings.quarantine_dir)
+                report = sync_source(
+                    conn,
+                    source,
+                    settings.landing_dir,
+                    settings.quarantine_dir,
+                    progress=context.log.info,
+                )
             except Exception as error:
                 failure = error
         if isinstance(failure, LandingFileError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -70,10 +71,36 @@ class IngestionReport:
         return bool(self.loaded or self.removed)
 
 
+def progress_line(
+    source: str,
+    done: int,
+    total: int,
+    bytes_done: int,
+    bytes_total: int,
+    file: str,
+    rows: int,
+    seconds: float,
+) -> str:
+    """One line per loaded file: long loads show their pace and how far they are."""
+    percent = 100 * bytes_done / bytes_total if bytes_total else 100.0
+    rate = rows / seconds if seconds > 0 else float(rows)
+    return (
+        f"{source}: file {done}/{total} {file}: {rows:,} rows in {seconds:.1f} s "
+        f"({rate:,.0f} rows/s); {percent:.0f}% of {bytes_total / 1e6:,.1f} MB done"
+    )
+
+
 def sync_source(
-    conn: duckdb.DuckDBPyConnection, source: RawSource, landing_dir: Path, quarantine_dir: Path
+    conn: duckdb.DuckDBPyConnection,
+    source: RawSource,
+    landing_dir: Path,
+    quarantine_dir: Path,
+    progress: Callable[[str], None] | None = None,
 ) -> IngestionReport:
-    """Bring raw.<table> in line with landing/<source>/; quarantine and raise on a bad file."""
+    """Bring raw.<table> in line with landing/<source>/; quarantine and raise on a bad file.
+
+    ``progress`` gets a line after each loaded file (the Dagster run log, in assets.py).
+    """
     conn.execute(MANIFEST_DDL)
     conn.execute(
         f"create table if not exists raw.{source.table} ({source.columns_ddl}, "
@@ -103,8 +130,25 @@ def sync_source(
                     "delete from raw._ingested_files where source = ? and file_name = ?",
                     [source.name, name],
                 )
-            for file in to_load:
+            bytes_total = sum(f.size_bytes for f in to_load)
+            bytes_done = 0
+            for number, file in enumerate(to_load, start=1):
+                started = time.perf_counter()
                 report.loaded.append(_load_one(conn, source, file, synthetic))
+                bytes_done += file.size_bytes
+                if progress:
+                    progress(
+                        progress_line(
+                            source.name,
+                            number,
+                            len(to_load),
+                            bytes_done,
+                            bytes_total,
+                            file.name,
+                            report.loaded[-1]["rows"],
+                            time.perf_counter() - started,
+                        )
+                    )
             conn.execute("commit")
         except Exception as error:
             conn.execute("rollback")
