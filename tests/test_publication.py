@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -95,3 +97,19 @@ def test_every_published_table_is_also_parquet_with_the_same_rows(refreshed: Ref
                 [parquet, parquet],
             ).fetchone()[0]
             assert differing == 0, table
+
+
+def test_a_warehouse_published_before_releases_is_switched_to_links(
+    refreshed: Refreshed, tmp_path: Path
+) -> None:
+    """An older warehouse has published.duckdb as a plain file; the first release replaces it."""
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    shutil.copy(refreshed.settings.published_db, warehouse / "published.duckdb")
+
+    publish_database(refreshed.settings.build_db, warehouse, "first-release")
+
+    assert (warehouse / "published.duckdb").is_symlink()
+    assert (warehouse / "published").is_symlink()
+    with duckdb.connect(str(warehouse / "published.duckdb"), read_only=True) as conn:
+        assert conn.execute("select run_id from _publication").fetchone()[0] == "first-release"

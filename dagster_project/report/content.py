@@ -223,18 +223,12 @@ def _indicator(
     years = sorted({r["year"] for r in cluster_rows} | {r["year"] for r in benchmark_rows})
     break_years = sorted({r["year"] for r in benchmark_rows if r["is_series_break"]})
     progress = [
-        Progress(
-            geography=geography_names.get(p["geography_code"], p["geography_code"]),
-            baseline_year=p["baseline_year"],
-            baseline_value=p["baseline_value"],
-            latest_year=p["latest_year"],
-            latest_value=p["latest_value"],
-            change_points=p["change_points"],
-            status=p["progress_status"],
-        )
+        Progress(**{**p, "geography": geography_names.get(p["geography"], p["geography"])})
         for p in _dicts(
             conn,
-            "select * from mart_objective_progress where indicator_code = ? "
+            "select geography_code as geography, baseline_year, baseline_value, latest_year, "
+            "latest_value, change_points, progress_status as status "
+            "from mart_objective_progress where indicator_code = ? "
             "order by geography_level, geography_code",
             [code],
         )
@@ -254,19 +248,11 @@ def _indicator(
 
 
 def _activities(conn: duckdb.DuckDBPyConnection, objective: str, year: int) -> list:
-    return [
-        ClusterActivities(
-            cluster=r["cluster_name_da"],
-            n_planned=r["n_planned"],
-            n_in_progress=r["n_in_progress"],
-            n_implemented=r["n_implemented"],
-            n_stopped=r["n_stopped"],
-            activities=r["activities"],
-        )
-        for r in _dicts(
-            conn,
-            "select * from mart_cluster_activity_status where objective_code = ? and year = ? "
-            "order by cluster_code",
-            [objective, year],
-        )
-    ]
+    rows = _dicts(
+        conn,
+        "select cluster_name_da as cluster, n_planned, n_in_progress, n_implemented, n_stopped, "
+        "activities from mart_cluster_activity_status where objective_code = ? and year = ? "
+        "order by cluster_code",
+        [objective, year],
+    )
+    return [ClusterActivities(**row) for row in rows]
