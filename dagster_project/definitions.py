@@ -22,6 +22,7 @@ from dagster_project.publish_postgres import published_postgres_asset
 from dagster_project.quality import GATE_CHECKS, MART_SCHEMA
 from dagster_project.report.assets import status_report
 from dagster_project.resources import PostgresTarget, RefreshLock, WarehouseSettings
+from dagster_project.scorecard import scorecard_asset
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import INGESTION_ASSETS
 from dagster_project.transform import sundhedsdata_dbt_models
@@ -39,6 +40,7 @@ def build_definitions(settings: Settings) -> Definitions:
         *INGESTION_ASSETS,
         sundhedsdata_dbt_models,
         published_warehouse_asset(mart_keys),
+        scorecard_asset(mart_keys),
         status_report,
     ]
     resources = {

@@ -16,7 +16,7 @@ from dagster_project.reference_data import read_seed
 
 from .conftest import Refreshed
 
-GROUPS = {"ingestion", "warehouse", "publication", "reporting"}
+GROUPS = {"ingestion", "warehouse", "quality", "publication", "reporting"}
 
 
 def test_the_indicator_catalogue_in_the_dbt_docs_matches_the_seed() -> None:

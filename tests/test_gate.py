@@ -155,3 +155,24 @@ def test_a_hostile_file_fails_the_run_but_other_sources_load_and_nothing_is_publ
         "sundhedsprofilen_2026.csv: required column 'kommune_kode'"
         in alert["failures"][0]["reason"]
     )
+
+
+def test_the_quality_scorecard_records_rows_and_suppressed_share_of_every_gated_mart(
+    refreshed: Refreshed,
+) -> None:
+    [event] = [
+        e
+        for e in refreshed.result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "mart_quality_scorecard"
+    ]
+    metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+    with duckdb.connect(str(refreshed.settings.published_db), read_only=True) as conn:
+        for mart in GATED_MARTS:
+            rows = conn.execute(f"select count(*) from {mart}").fetchone()[0]
+            assert metadata[f"{mart}.rows"] == rows
+        withheld = conn.execute(
+            "select avg(case when is_suppressed then 1.0 else 0 end) "
+            "from mart_indicator_municipality_year"
+        ).fetchone()[0]
+    assert metadata["mart_indicator_municipality_year.suppressed_share"] == round(withheld, 4)
+    assert 0 < withheld < 1
