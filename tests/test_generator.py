@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -82,3 +83,28 @@ def test_survey_weights_add_up_to_the_population_aged_16_and_over(small_extracts
     ).fetchone()[0]
     weights = duckdb.execute(f"select sum(weight) from read_csv('{survey}')").fetchone()[0]
     assert weights == pytest.approx(population, rel=1e-3)
+
+
+def test_generation_reports_each_file_with_rows_per_second_and_percent_done(
+    tmp_path: Path,
+) -> None:
+    lines: list[str] = []
+    result = generate_extracts(
+        tmp_path,
+        seed=7,
+        scale=0.01,
+        survey_years=[2021],
+        register_years=[2024],
+        school_years=[2024],
+        status_years=[2024],
+        progress=lines.append,
+    )
+    assert len(lines) == len(result.files) == 2 + 2 + 2 + 4
+    percents = [int(re.search(r"\] +(\d+)% ", line).group(1)) for line in lines]
+    assert percents == sorted(percents) and percents[-1] == 100
+    labour = next(line for line in lines if "labour_2024.parquet" in line)
+    rows = duckdb.execute(
+        "select count(*) from read_parquet(?)",
+        [str(tmp_path / "landing/labour/labour_2024.parquet")],
+    ).fetchone()[0]
+    assert re.search(rf"labour_2024\.parquet: {rows:,} rows \([\d,]+ rows/s\); eta \d+ s$", labour)

@@ -20,6 +20,7 @@ Same seed and scale give the same bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from dagster_project.generator.prevalence import (
     indicator_bands,
     true_prevalences,
 )
+from dagster_project.generator.progress import GenerationProgress
 from dagster_project.generator.registers import (
     boernedatabasen_extract,
     education_extract,
@@ -103,8 +105,13 @@ def generate_extracts(
     register_years: list[int] | None = None,
     school_years: list[int] | None = None,
     status_years: list[int] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> GeneratedExtracts:
-    """Generate every landing source for all of Denmark, with the true values behind them."""
+    """Generate every landing source for all of Denmark, with the true values behind them.
+
+    One extract (a source's year) is in memory at a time, so memory follows the largest file,
+    not the whole delivery. ``progress`` gets a line per file (default: standard error).
+    """
     survey_years = sorted(survey_years or SURVEY_YEARS)
     register_years = sorted(REGISTER_YEARS if register_years is None else register_years)
     school_years = sorted(SCHOOL_YEARS if school_years is None else school_years)
@@ -122,6 +129,17 @@ def generate_extracts(
     landing = out / "landing"
     truth_dir = out / "synthetic_truth"
     files: list[Path] = []
+    planned = (
+        2 * len(survey_years)
+        + 2 * len(register_years)
+        + 2 * len(school_years)
+        + len(CLUSTERS) * len(status_years)
+    )
+    tracker = GenerationProgress(planned, progress)
+
+    def written(path: Path, rows: int | None = None) -> None:
+        files.append(path)
+        tracker.file_written(path, rows)
 
     def write(frame: pd.DataFrame, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,13 +147,13 @@ def generate_extracts(
             frame.to_parquet(path, index=False, compression="zstd")
         else:
             frame.to_csv(path, index=False, lineterminator="\n")
-        files.append(path)
+        written(path, len(frame))
 
     for y, year in enumerate(survey_years):
         presentation, bom = FOLK1A_FORMATS[y % len(FOLK1A_FORMATS)]
         path = landing / "folk1a" / f"FOLK1A_{year}K1.csv"
         write_folk1a(path, geo, survey_pop[:, :, :, y], year, presentation, bom)
-        files.append(path)
+        written(path)
     for y, year in enumerate(survey_years):
         write(
             generate_round(geo, survey_pop, pop_bands, prevalences, y, year, scale, seed),
@@ -162,7 +180,7 @@ def generate_extracts(
         for cluster in CLUSTERS:
             path = landing / "cluster_status" / f"{cluster}_{year}.xlsx"
             write_status_workbook(path, cluster, year, seed)
-            files.append(path)
+            written(path)
 
     truth_dir.mkdir(parents=True, exist_ok=True)
     _truth_frame(geo, pop_bands, prevalences, survey_years).to_csv(
