@@ -35,6 +35,7 @@ from dagster import (
     asset,
 )
 
+from dagster_project.fingerprint import inputs_fingerprint
 from dagster_project.quality import GATED_MARTS, MART_SCHEMA, gate_check_key
 from dagster_project.resources import RefreshLock, WarehouseSettings
 
@@ -79,7 +80,9 @@ def current_release(warehouse_dir: Path) -> Path | None:
     return link.resolve() if link.is_symlink() else None
 
 
-def publish_database(build_db: Path, warehouse_dir: Path, run_id: str) -> Publication:
+def publish_database(
+    build_db: Path, warehouse_dir: Path, run_id: str, inputs_fingerprint: str | None = None
+) -> Publication:
     """Copy every table of the build's marts schema into a new release and switch it in."""
     releases = releases_dir(warehouse_dir)
     releases.mkdir(parents=True, exist_ok=True)
@@ -90,7 +93,11 @@ def publish_database(build_db: Path, warehouse_dir: Path, run_id: str) -> Public
     staging.mkdir()
     try:
         tables = _write_release(
-            build_db, staging, run_id, published_at.isoformat(timespec="seconds")
+            build_db,
+            staging,
+            run_id,
+            published_at.isoformat(timespec="seconds"),
+            inputs_fingerprint,
         )
         for path in staging.iterdir():
             _fsync(path)
@@ -104,7 +111,9 @@ def publish_database(build_db: Path, warehouse_dir: Path, run_id: str) -> Public
     return Publication(target, tables, published_at.isoformat(timespec="seconds"))
 
 
-def _write_release(build_db: Path, folder: Path, run_id: str, published_at: str) -> dict[str, int]:
+def _write_release(
+    build_db: Path, folder: Path, run_id: str, published_at: str, fingerprint: str | None
+) -> dict[str, int]:
     tables: dict[str, int] = {}
     with duckdb.connect(str(folder / PUBLISHED_DB_NAME)) as conn:
         conn.execute(f"attach '{build_db}' as build (read_only)")
@@ -134,8 +143,8 @@ def _write_release(build_db: Path, folder: Path, run_id: str, published_at: str)
         refuse_cpr_like_text(conn)
         conn.execute(
             "create table main._publication as select ? as run_id, cast(? as timestamptz) "
-            "as published_at, ? as table_count",
-            [run_id, published_at, len(tables)],
+            "as published_at, ? as table_count, cast(? as varchar) as inputs_fingerprint",
+            [run_id, published_at, len(tables), fingerprint],
         )
         conn.execute("detach build")
         for name in [*names, "_publication"]:
@@ -239,7 +248,12 @@ def published_warehouse_asset(mart_keys: list[AssetKey]):
                 + "; ".join(problems)
             )
         settings = warehouse.settings
-        publication = publish_database(settings.build_db, settings.warehouse_dir, context.run_id)
+        publication = publish_database(
+            settings.build_db,
+            settings.warehouse_dir,
+            context.run_id,
+            inputs_fingerprint(settings),
+        )
         context.log.info(
             f"published {len(publication.tables)} tables as release {publication.release}"
         )

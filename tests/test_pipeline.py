@@ -267,24 +267,37 @@ def test_synthetic_figures_are_labelled_synthetic(refreshed: Refreshed) -> None:
     assert labelled == (True, True)
 
 
-def test_a_second_run_on_unchanged_files_loads_nothing_and_publishes_the_same_marts(
+def test_a_second_run_on_unchanged_files_builds_nothing_and_forced_publishes_the_same_marts(
     refreshed: Refreshed,
 ) -> None:
     def mart_contents() -> list:
         with _published(refreshed) as conn:
             return conn.execute("select * from mart_indicator_cluster_year order by all").fetchall()
 
-    before = mart_contents()
+    def publication_run() -> str:
+        with _published(refreshed) as conn:
+            return conn.execute("select run_id from _publication").fetchone()[0]
+
+    before, published_by = mart_contents(), publication_run()
     result = run_nightly(refreshed.defs, refreshed.instance)
     assert result.success
-    ingestion = [
-        e for e in result.get_asset_materialization_events() if e.asset_key.path[0] == "raw"
-    ]
-    assert len(ingestion) == 7
-    assert all(e.materialization.metadata["skipped_unchanged"].value for e in ingestion)
+    materialised = result.get_asset_materialization_events()
+    # Only the seven ingestion assets ran, each finding its files unchanged; dbt built nothing,
+    # so the gate, publication and report were skipped and the publication is untouched.
+    assert {e.asset_key.path[0] for e in materialised} == {"raw"}
+    assert len(materialised) == 7
+    assert all(e.materialization.metadata["skipped_unchanged"].value for e in materialised)
+    assert publication_run() == published_by
+
+    # Forced, the same files give the same marts: the build is deterministic.
+    forced = refreshed.defs.resolve_job_def("nightly_refresh").execute_in_process(
+        instance=refreshed.instance,
+        run_config={"ops": {"sundhedsdata_dbt_models": {"config": {"force": True}}}},
+        raise_on_error=False,
+    )
+    assert forced.success
+    assert publication_run() == forced.run_id
     assert mart_contents() == before
-    with _published(refreshed) as conn:
-        assert conn.execute("select run_id from _publication").fetchone()[0] == result.run_id
 
 
 def test_no_suppressed_cell_can_be_recovered_by_subtraction_from_a_published_total(
