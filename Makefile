@@ -8,7 +8,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: install manifest chromium run dev docs test lint format sample clean
+.PHONY: install manifest chromium run dev docs bench test lint format sample clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ docs: $(MANIFEST)
 	cd dbt && SUNDHEDSDATA_WAREHOUSE_DIR=$(CURDIR)/warehouse ../$(BIN)/dbt docs generate --static \
 		--target-path $(CURDIR)/warehouse/dbt_docs $(if $(wildcard warehouse/build.duckdb),,--empty-catalog)
 	@echo "dbt docs: warehouse/dbt_docs/static_index.html"
+
+# Outside the test suite: generate synthetic extracts at SCALE and measure the nightly refresh.
+SCALE ?= 0.1
+bench: $(MANIFEST) chromium
+	$(BIN)/python benchmarks/run.py --scale $(SCALE)
 
 lint: $(MANIFEST)
 	$(BIN)/ruff check .
