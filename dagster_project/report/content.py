@@ -21,7 +21,6 @@ class Estimate:
     ci_lower: float | None
     ci_upper: float | None
     is_suppressed: bool
-    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,6 @@ class Progress:
 class Indicator:
     code: str
     name: str
-    definition: str
     direction: str
     source: str
     caveats: str | None
@@ -169,7 +167,6 @@ def _estimate(row: dict) -> Estimate:
         ci_lower=row["ci_lower"],
         ci_upper=row["ci_upper"],
         is_suppressed=bool(row["is_suppressed"]),
-        note=row["value_note"],
     )
 
 
@@ -236,7 +233,6 @@ def _indicator(
     return Indicator(
         code=code,
         name=row["indicator_name_da"],
-        definition=row["definition_en"],
         direction=row["direction"],
         source=row["source_code"],
         caveats=row["caveats"],

@@ -24,7 +24,6 @@ class RenderedReport:
     html: Path
     pdf: Path
     indicators: int
-    charts: int
 
 
 def render_html(report: StatusReport, min_cell_count: int, min_survey_respondents: int) -> str:
@@ -73,4 +72,4 @@ def write_status_report(
     text = render_html(report, min_cell_count, min_survey_respondents)
     _replace(html, lambda p: p.write_text(text, encoding="utf-8"))
     _replace(pdf, lambda p: print_pdf(html, p))
-    return RenderedReport(html, pdf, len(report.indicators), len(report.indicators))
+    return RenderedReport(html, pdf, len(report.indicators))
