@@ -1,0 +1,64 @@
+"""Run (b), the DuckDB floor (benchmarks/floor.sql), and write its mart values to Parquet.
+
+`python benchmarks/floor.py --landing DIR --out FILE.parquet`. The script is plain SQL; this
+runner only binds its variables and repeats the statement between "-- repeat:" and
+"-- end repeat" as many times as the dbt project's suppression_passes, so the SQL stays one
+readable file that a DuckDB user could run by hand.
+"""
+
+import argparse
+import re
+from pathlib import Path
+
+import duckdb
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = Path(__file__).with_name("floor.sql")
+REPEAT = re.compile(r"-- repeat: (\w+)\n(.*?)-- end repeat\n", re.DOTALL)
+
+
+def dbt_vars() -> dict:
+    """The thresholds and constants of dbt/dbt_project.yml, so (b) uses the platform's rules."""
+    return yaml.safe_load((ROOT / "dbt" / "dbt_project.yml").read_text())["vars"]
+
+
+def statements(sql: str, variables: dict) -> list[str]:
+    """The script with its repeated block written out the configured number of times."""
+
+    def expand(match: re.Match) -> str:
+        return match.group(2) * int(variables[match.group(1)])
+
+    return [s for s in REPEAT.sub(expand, sql).split(";\n") if s.strip()]
+
+
+def run_floor(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
+    """Compute the mart values from the landing files; return how many rows were written."""
+    variables = dbt_vars()
+    conn = duckdb.connect()
+    bound = {
+        "landing": str(landing),
+        "seeds": str(seeds),
+        "min_cell_count": int(variables["min_cell_count"]),
+        "min_survey_respondents": int(variables["min_survey_respondents"]),
+        "ci_z": float(variables["ci_z"]),
+        "country_code": str(variables["country_code"]),
+    }
+    for name, value in bound.items():
+        conn.execute(f"set variable {name} = ?", [value])
+    for statement in statements(SCRIPT.read_text(), variables):
+        conn.execute(statement)
+    conn.execute(f"copy mart_values to '{out}' (format parquet)")
+    return conn.execute("select count(*) from mart_values").fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--landing", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    print(f"(b) floor: {run_floor(args.landing, args.out)} mart rows -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

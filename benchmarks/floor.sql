@@ -1,0 +1,333 @@
+-- (b) in issue #6: the floor. One hand-written DuckDB script computing the indicator marts'
+-- values straight from the landing files and the seeds, with none of the platform around it:
+-- no contracts, no raw layer, no dbt, no gate, no publication. What the platform costs is
+-- measured against this.
+--
+-- Run by benchmarks/floor.py, which sets the variables landing, seeds, min_cell_count,
+-- min_survey_respondents, ci_z and country_code, executes the statement marked
+-- "-- repeat: suppression_passes" that many times, and writes the table mart_values.
+-- The rules are the dbt project's (DOMAIN.md); benchmarks/agreement.py checks they agree.
+
+create temp table indicators as
+select * from read_csv(
+    getvariable('seeds') || '/indicators.csv', header = true,
+    types = {'age_min': 'integer', 'age_max': 'integer'}
+);
+
+create temp table age_bands as
+select * from read_csv(getvariable('seeds') || '/age_bands.csv', header = true);
+
+create temp table municipalities as
+select * from read_csv(
+    getvariable('seeds') || '/municipalities.csv', header = true, all_varchar = true
+);
+
+create temp table memberships as
+with clusters as (
+    select cluster_code, kommune_kode
+    from read_csv(
+        getvariable('seeds') || '/cluster_municipalities.csv', header = true,
+        types = {'kommune_kode': 'varchar', 'valid_from': 'date', 'valid_to': 'date'}
+    )
+    where valid_from <= current_date and (valid_to is null or valid_to > current_date)
+)
+select 'cluster' as parent_level, cluster_code as parent_code, kommune_kode from clusters
+union all
+select 'region', region_code, kommune_kode from municipalities
+union all
+select 'country', getvariable('country_code'), kommune_kode from municipalities;
+
+create temp table cutoffs as
+select
+    max(cutoff_value) filter (cutoff_code = 'mcs12_good_mental_health_min') as mcs12_min,
+    max(cutoff_value) filter (cutoff_code = 'bmi_severe_obesity_min') as bmi_min,
+    max(cutoff_value) filter (cutoff_code = 'alcohol_units_week_max') as alcohol_max,
+    max(cutoff_value) filter (cutoff_code = 'pa_moderate_min_week') as moderate_min,
+    max(cutoff_value) filter (cutoff_code = 'pa_vigorous_min_week') as vigorous_min
+from read_csv(getvariable('seeds') || '/survey_item_cutoffs.csv', header = true);
+
+-- The band an aggregated source is filed under: the one holding the indicator's youngest age.
+create temp table source_bands as
+select i.indicator_code, i.source_code, b.age_band_code
+from indicators as i
+inner join age_bands as b on i.age_min between b.age_min and b.age_max;
+
+-- Indicator × municipality × year sums of every source (sex, age band and school stage are
+-- summed away at once: the marts publish municipality totals).
+create temp table cells as
+with respondents as (
+    select
+        r.survey_year as year, r.kommune_kode, r.age, r.weight,
+        r.daily_smoker, r.other_nicotine,
+        case
+            when r.height_cm is null or r.weight_kg is null then null
+            when r.weight_kg / ((r.height_cm / 100.0) * (r.height_cm / 100.0)) >= c.bmi_min
+                then 1
+            else 0
+        end as severe_obesity,
+        case
+            when r.alcohol_units_week is null then null
+            when r.alcohol_units_week > c.alcohol_max then 1 else 0
+        end as alcohol,
+        case
+            when r.pa_moderate_min_week >= c.moderate_min then 1
+            when r.pa_vigorous_min_week >= c.vigorous_min then 1
+            when r.pa_moderate_min_week is null or r.pa_vigorous_min_week is null then null
+            else 0
+        end as active,
+        case when r.mcs12 is null then null when r.mcs12 >= c.mcs12_min then 1 else 0 end
+            as mental
+    from read_csv(
+        getvariable('landing') || '/sundhedsprofilen/*.csv', header = true, auto_detect = false,
+        columns = {
+            'respondent_id': 'varchar', 'survey_year': 'integer', 'kommune_kode': 'varchar',
+            'sex': 'integer', 'age': 'integer', 'weight': 'double', 'daily_smoker': 'integer',
+            'other_nicotine': 'integer', 'alcohol_units_week': 'double', 'height_cm': 'double',
+            'weight_kg': 'double', 'pa_moderate_min_week': 'double',
+            'pa_vigorous_min_week': 'double', 'mcs12': 'double'
+        }
+    ) as r
+    cross join cutoffs as c
+),
+survey as (
+    select
+        i.indicator_code, r.year, r.kommune_kode, r.weight,
+        case i.indicator_code
+            when 'daily_smoking' then r.daily_smoker
+            when 'other_nicotine' then r.other_nicotine
+            when 'alcohol_over_10_units' then r.alcohol
+            when 'severe_obesity' then r.severe_obesity
+            when 'physically_active' then r.active
+            when 'young_good_mental_health' then r.mental
+        end as outcome
+    from respondents as r
+    inner join indicators as i
+        on i.statistic = 'survey_share'
+        and r.age between i.age_min and coalesce(i.age_max, 150)
+    -- A respondent outside every age band is in no cell.
+    where exists (select 1 from age_bands as b where r.age between b.age_min and b.age_max)
+),
+labour as (
+    select
+        i.indicator_code, l.year, l.kommune_kode, l.attached
+    from read_parquet(getvariable('landing') || '/labour/*.parquet') as l
+    inner join indicators as i
+        on l.age between i.age_min and i.age_max
+        and (
+            (i.indicator_code = 'somatic_labour_attached' and l.somatic_chronic = 1)
+            or (i.indicator_code = 'psychiatric_labour_attached' and l.psychiatric = 1)
+        )
+    where exists (select 1 from age_bands as b where l.age between b.age_min and b.age_max)
+),
+education as (
+    select year, kommune_kode, completed_youth_education
+    from read_csv(
+        getvariable('landing') || '/education/*.csv', header = true, auto_detect = false,
+        columns = {
+            'person_key': 'varchar', 'year': 'integer', 'kommune_kode': 'varchar',
+            'sex': 'integer', 'psychiatric_before_18': 'integer',
+            'completed_youth_education': 'integer'
+        }
+    )
+    where psychiatric_before_18 = 1
+),
+trivsel as (
+    select
+        cast(substring(school_year, 1, 4) as integer) + 1 as year, kommune_kode,
+        n_respondents, n_high_wellbeing
+    from read_csv(
+        getvariable('landing') || '/trivsel/*.csv', header = true, auto_detect = false,
+        columns = {
+            'school_year': 'varchar', 'kommune_kode': 'varchar', 'n_respondents': 'bigint',
+            'n_high_wellbeing': 'bigint'
+        }
+    )
+),
+exams as (
+    select
+        cast(substring(school_year, 1, 4) as integer) + 1 as year, kommune_kode,
+        n_measured, n_overweight
+    from read_csv(
+        getvariable('landing') || '/boernedatabasen/*.csv', header = true, auto_detect = false,
+        columns = {
+            'school_year': 'varchar', 'kommune_kode': 'varchar', 'school_stage': 'varchar',
+            'sex': 'integer', 'n_measured': 'bigint', 'n_overweight': 'bigint',
+            'n_severe_overweight': 'bigint'
+        }
+    )
+)
+select
+    indicator_code, year, kommune_kode,
+    sum(weight * outcome) as numerator, sum(weight) as denominator,
+    sum(weight * weight) as sum_squared_weights,
+    count(*) as n_persons, sum(outcome) as n_positive
+from survey where outcome is not null
+group by all
+union all
+select
+    indicator_code, year, kommune_kode, sum(attached), count(*), count(*), count(*), sum(attached)
+from labour group by all
+union all
+select
+    b.indicator_code, e.year, e.kommune_kode, sum(e.completed_youth_education), count(*),
+    count(*), count(*), sum(e.completed_youth_education)
+from education as e
+inner join source_bands as b on b.source_code = 'education'
+group by all
+union all
+select
+    b.indicator_code, t.year, t.kommune_kode, sum(t.n_high_wellbeing), sum(t.n_respondents),
+    sum(t.n_respondents), sum(t.n_respondents), sum(t.n_high_wellbeing)
+from trivsel as t
+inner join source_bands as b on b.source_code = 'trivsel'
+group by all
+union all
+select
+    b.indicator_code, x.year, x.kommune_kode, sum(x.n_overweight), sum(x.n_measured),
+    sum(x.n_measured), sum(x.n_measured), sum(x.n_overweight)
+from exams as x
+inner join source_bands as b on b.source_code = 'boernedatabasen'
+group by all;
+
+-- Every geography × every indicator-year Denmark has data for, zero where nobody is counted.
+create temp table estimates as
+with sums as (
+    select
+        'municipality' as geography_level, c.kommune_kode as geography_code,
+        c.indicator_code, c.year, c.numerator, c.denominator, c.sum_squared_weights,
+        c.n_persons, c.n_positive
+    from cells as c
+    union all
+    select
+        m.parent_level, m.parent_code, c.indicator_code, c.year, c.numerator, c.denominator,
+        c.sum_squared_weights, c.n_persons, c.n_positive
+    from cells as c
+    inner join memberships as m on c.kommune_kode = m.kommune_kode
+),
+totals as (
+    select
+        geography_level, geography_code, indicator_code, year,
+        sum(numerator) as numerator, sum(denominator) as denominator,
+        sum(sum_squared_weights) as ssw, sum(n_persons) as n_persons,
+        sum(n_positive) as n_positive
+    from sums
+    group by all
+),
+grid as (
+    select distinct m.parent_level as geography_level, m.parent_code as geography_code
+    from memberships as m
+    union all
+    select 'municipality', kommune_kode from municipalities
+),
+filled as (
+    select
+        g.geography_level, g.geography_code, iy.indicator_code, iy.year, i.statistic,
+        i.direction,
+        coalesce(t.numerator, 0) as numerator, coalesce(t.denominator, 0) as denominator,
+        coalesce(t.ssw, 0) as ssw, coalesce(t.n_persons, 0) as n_persons,
+        coalesce(t.n_positive, 0) as n_positive
+    from grid as g
+    cross join (select distinct indicator_code, year from cells) as iy
+    inner join indicators as i on iy.indicator_code = i.indicator_code
+    left join totals as t
+        on g.geography_level = t.geography_level and g.geography_code = t.geography_code
+        and iy.indicator_code = t.indicator_code and iy.year = t.year
+),
+shares as (
+    select
+        *,
+        numerator / nullif(denominator, 0) as p,
+        case
+            when statistic <> 'survey_share' then denominator
+            when ssw > 0 then denominator * denominator / ssw
+        end as n_eff,
+        n_persons = 0
+        or (statistic = 'survey_share' and n_persons < getvariable('min_survey_respondents'))
+        or n_persons < getvariable('min_cell_count')
+        or n_positive < getvariable('min_cell_count')
+        or n_persons - n_positive < getvariable('min_cell_count') as is_suppressed
+    from filled
+)
+select
+    *,
+    getvariable('ci_z') as z,
+    case when n_eff > 0 then
+        (p + z * z / (2 * n_eff) - z * sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff)))
+        / (1 + z * z / n_eff)
+    end as ci_lower,
+    case when n_eff > 0 then
+        (p + z * z / (2 * n_eff) + z * sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff)))
+        / (1 + z * z / n_eff)
+    end as ci_upper,
+    is_suppressed and n_persons > 0 as is_protected
+from shares;
+
+-- Complementary suppression, one pass: in every published cluster, region or Denmark total
+-- with exactly one protected municipality, protect the published member with the fewest persons.
+-- repeat: suppression_passes
+update estimates set is_protected = true, is_suppressed = true
+from (
+    with children as (
+        select
+            m.parent_level, m.parent_code, e.geography_code, e.indicator_code, e.year,
+            e.n_persons, e.is_protected
+        from memberships as m
+        inner join estimates as e
+            on e.geography_level = 'municipality' and m.kommune_kode = e.geography_code
+        inner join estimates as total
+            on total.geography_level = m.parent_level and total.geography_code = m.parent_code
+            and total.indicator_code = e.indicator_code and total.year = e.year
+            and not total.is_suppressed
+    ),
+    exposed as (
+        select parent_level, parent_code, indicator_code, year
+        from children group by all having count(*) filter (is_protected) = 1
+    )
+    select distinct
+        arg_min(c.geography_code, (c.n_persons, c.geography_code)) as kommune_kode,
+        c.indicator_code, c.year
+    from children as c
+    inner join exposed using (parent_level, parent_code, indicator_code, year)
+    where not c.is_protected and c.n_persons > 0
+    group by c.parent_level, c.parent_code, c.indicator_code, c.year
+) as picked
+where estimates.geography_level = 'municipality'
+    and estimates.geography_code = picked.kommune_kode
+    and estimates.indicator_code = picked.indicator_code and estimates.year = picked.year;
+-- end repeat
+
+create temp table mart_values as
+with shown as (
+    select
+        e.*,
+        m.region_code as own_region,
+        case when not e.is_suppressed then e.p end as shown_p
+    from estimates as e
+    left join (
+        select 'municipality' as level, kommune_kode as code, region_code from municipalities
+        union all
+        select distinct 'region', region_code, region_code from municipalities
+        union all
+        select 'cluster', parent_code, any_value(r.region_code)
+        from memberships inner join municipalities as r using (kommune_kode)
+        where parent_level = 'cluster' group by parent_code
+    ) as m on e.geography_level = m.level and e.geography_code = m.code
+)
+select
+    s.geography_level, s.geography_code, s.indicator_code, s.year,
+    round(100 * s.shown_p, 1) as value,
+    case when not s.is_suppressed then round(100 * s.ci_lower, 1) end as ci_lower,
+    case when not s.is_suppressed then round(100 * s.ci_upper, 1) end as ci_upper,
+    case when not s.is_suppressed then round(s.numerator, 0) end as numerator,
+    case when not s.is_suppressed then round(s.denominator, 0) end as denominator,
+    case when not s.is_suppressed then s.n_persons end as n_unweighted,
+    s.is_suppressed,
+    round(100 * region.shown_p, 1) as region_value,
+    round(100 * country.shown_p, 1) as denmark_value
+from shown as s
+left join shown as region
+    on region.geography_level = 'region' and region.geography_code = s.own_region
+    and region.indicator_code = s.indicator_code and region.year = s.year
+left join shown as country
+    on country.geography_level = 'country'
+    and country.indicator_code = s.indicator_code and country.year = s.year;
