@@ -97,9 +97,7 @@ def compare(name: str, reference: Path, candidate: Path) -> Agreement:
         reference_rows=conn.execute(count.format("a")).fetchone()[0],
     )
     on = " and ".join(f"a.{k} = b.{k}" for k in KEYS)
-    result.missing = conn.execute(
-        f"select count(*) from a anti join b on {on}"
-    ).fetchone()[0]
+    result.missing = conn.execute(f"select count(*) from a anti join b on {on}").fetchone()[0]
     result.extra = conn.execute(f"select count(*) from b anti join a on {on}").fetchone()[0]
     for column, tolerance in TOLERANCE.items():
         rows = conn.execute(

@@ -5,10 +5,10 @@
     municipalities; if exactly one member municipality is suppressed, subtracting the others
     would reveal it. For every published total with exactly one suppressed member (that has
     persons to protect), the member with the fewest persons among the published ones is
-    suppressed as well. One pass can create a new lone suppression in another total (Vejen is in
-    two clusters), so the rule is applied var('suppression_passes') times; a dbt test fails if
-    any total is still exposed. One row per municipality estimate that is suppressed only to
-    protect another.
+    suppressed as well (never one without persons, which would protect nothing). One pass can
+    create a new lone suppression in another total (Vejen is in two clusters), so the rule is
+    applied var('suppression_passes') times; a dbt test fails if any total is still exposed.
+    One row per municipality estimate that is suppressed only to protect another.
 -#}
 {%- set passes = var('suppression_passes') %}
 
@@ -136,7 +136,8 @@ pass_{{ i }}_ranked as (
             and pass_{{ i }}_children.parent_code = pass_{{ i }}_exposed.parent_code
             and pass_{{ i }}_children.indicator_code = pass_{{ i }}_exposed.indicator_code
             and pass_{{ i }}_children.year = pass_{{ i }}_exposed.year
-    where not pass_{{ i }}_children.is_protected
+    -- A member without persons hides nothing: suppressing it would leave the total exposed.
+    where not pass_{{ i }}_children.is_protected and pass_{{ i }}_children.n_persons > 0
 
 ),
 

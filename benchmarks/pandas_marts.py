@@ -1,0 +1,380 @@
+"""(c) in issue #6: the indicator marts' values in plain pandas, as a competent analyst would.
+
+`python benchmarks/pandas_marts.py --landing DIR --out FILE.parquet`. Vectorised throughout:
+files are read with the columns and types needed, rules are column expressions and groupbys,
+and the only Python loops run over indicators, files and suppression passes, never over rows.
+The rules are the dbt project's (DOMAIN.md); benchmarks/agreement.py checks they agree.
+"""
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+GEO = ["geography_level", "geography_code"]
+CELL = ["indicator_code", "year", "kommune_kode"]
+MEASURES = ["numerator", "denominator", "ssw", "n_persons", "n_positive"]
+SURVEY_COLUMNS = {
+    "survey_year": "int64",
+    "kommune_kode": "string",
+    "age": "int64",
+    "weight": "float64",
+    "daily_smoker": "float64",
+    "other_nicotine": "float64",
+    "alcohol_units_week": "float64",
+    "height_cm": "float64",
+    "weight_kg": "float64",
+    "pa_moderate_min_week": "float64",
+    "pa_vigorous_min_week": "float64",
+    "mcs12": "float64",
+}
+
+
+def read_csvs(folder: Path, dtype: dict) -> pd.DataFrame:
+    files = sorted(folder.glob("*.csv"))
+    return pd.concat(
+        [pd.read_csv(f, usecols=list(dtype), dtype=dtype) for f in files], ignore_index=True
+    )
+
+
+def school_year_end(school_year: pd.Series) -> pd.Series:
+    return school_year.str[:4].astype("int64") + 1
+
+
+class Reference:
+    """The seeds the computation needs."""
+
+    def __init__(self, seeds: Path, country_code: str) -> None:
+        self.indicators = pd.read_csv(seeds / "indicators.csv").set_index("indicator_code")
+        self.bands = pd.read_csv(seeds / "age_bands.csv")
+        self.municipalities = pd.read_csv(seeds / "municipalities.csv", dtype=str)
+        cutoffs = pd.read_csv(seeds / "survey_item_cutoffs.csv")
+        self.cutoff = dict(zip(cutoffs["cutoff_code"], cutoffs["cutoff_value"], strict=True))
+        members = pd.read_csv(
+            seeds / "cluster_municipalities.csv",
+            dtype=str,
+            parse_dates=["valid_from", "valid_to"],
+        )
+        today = pd.Timestamp(date.today())
+        current = (members["valid_from"] <= today) & (
+            members["valid_to"].isna() | (members["valid_to"] > today)
+        )
+        self.memberships = pd.concat(
+            [
+                members.loc[current, ["cluster_code", "kommune_kode"]]
+                .rename(columns={"cluster_code": "parent_code"})
+                .assign(parent_level="cluster"),
+                self.municipalities.rename(columns={"region_code": "parent_code"})[
+                    ["parent_code", "kommune_kode"]
+                ].assign(parent_level="region"),
+                self.municipalities[["kommune_kode"]].assign(
+                    parent_level="country", parent_code=country_code
+                ),
+            ],
+            ignore_index=True,
+        )
+
+    def in_a_band(self, age: pd.Series) -> pd.Series:
+        return age.between(self.bands["age_min"].min(), self.bands["age_max"].max())
+
+    def of_source(self, source: str) -> list[str]:
+        return list(self.indicators.index[self.indicators["source_code"] == source])
+
+
+def survey_cells(landing: Path, ref: Reference) -> pd.DataFrame:
+    r = read_csvs(landing / "sundhedsprofilen", SURVEY_COLUMNS).rename(
+        columns={"survey_year": "year"}
+    )
+    c = ref.cutoff
+    bmi = r["weight_kg"] / (r["height_cm"] / 100.0) ** 2
+    moderate, vigorous = r["pa_moderate_min_week"], r["pa_vigorous_min_week"]
+    outcomes = {
+        "daily_smoking": r["daily_smoker"],
+        "other_nicotine": r["other_nicotine"],
+        "alcohol_over_10_units": (r["alcohol_units_week"] > c["alcohol_units_week_max"])
+        .astype("float64")
+        .where(r["alcohol_units_week"].notna()),
+        "severe_obesity": (bmi >= c["bmi_severe_obesity_min"]).astype("float64").where(bmi.notna()),
+        "physically_active": pd.Series(
+            np.select(
+                [
+                    moderate >= c["pa_moderate_min_week"],
+                    vigorous >= c["pa_vigorous_min_week"],
+                    moderate.isna() | vigorous.isna(),
+                ],
+                [1.0, 1.0, np.nan],
+                0.0,
+            ),
+            index=r.index,
+        ),
+        "young_good_mental_health": (r["mcs12"] >= c["mcs12_good_mental_health_min"])
+        .astype("float64")
+        .where(r["mcs12"].notna()),
+    }
+    parts = []
+    for code in ref.indicators.index[ref.indicators["statistic"] == "survey_share"]:
+        low, high = ref.indicators.loc[code, ["age_min", "age_max"]]
+        high = 150 if pd.isna(high) else high
+        y = outcomes[code]
+        keep = r["age"].between(low, high) & ref.in_a_band(r["age"]) & y.notna()
+        w = r.loc[keep, "weight"]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "indicator_code": code,
+                    "year": r.loc[keep, "year"],
+                    "kommune_kode": r.loc[keep, "kommune_kode"],
+                    "numerator": w * y[keep],
+                    "denominator": w,
+                    "ssw": w * w,
+                    "n_persons": 1,
+                    "n_positive": y[keep],
+                }
+            )
+        )
+    return pd.concat(parts).groupby(CELL, as_index=False)[MEASURES].sum()
+
+
+def person_cells(frame: pd.DataFrame, code: str, outcome: str) -> pd.DataFrame:
+    """Register cells: every person weighs 1."""
+    grouped = frame.groupby(["year", "kommune_kode"], as_index=False).agg(
+        numerator=(outcome, "sum"), denominator=(outcome, "size")
+    )
+    return grouped.assign(
+        indicator_code=code,
+        ssw=grouped["denominator"],
+        n_persons=grouped["denominator"],
+        n_positive=grouped["numerator"],
+    )
+
+
+def labour_cells(landing: Path, ref: Reference) -> pd.DataFrame:
+    columns = ["year", "kommune_kode", "age", "somatic_chronic", "psychiatric", "attached"]
+    files = sorted((landing / "labour").glob("*.parquet"))
+    labour = pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
+    flags = {
+        "somatic_labour_attached": "somatic_chronic",
+        "psychiatric_labour_attached": "psychiatric",
+    }
+    parts = []
+    for code in ref.of_source("labour"):
+        low, high = ref.indicators.loc[code, ["age_min", "age_max"]]
+        keep = (labour[flags[code]] == 1) & labour["age"].between(low, high)
+        parts.append(
+            person_cells(labour.loc[keep & ref.in_a_band(labour["age"])], code, "attached")
+        )
+    return pd.concat(parts)
+
+
+def education_cells(landing: Path, ref: Reference) -> pd.DataFrame:
+    dtype = {
+        "year": "int64",
+        "kommune_kode": "string",
+        "psychiatric_before_18": "int64",
+        "completed_youth_education": "int64",
+    }
+    cohorts = read_csvs(landing / "education", dtype)
+    cohorts = cohorts[cohorts["psychiatric_before_18"] == 1]
+    return pd.concat(
+        person_cells(cohorts, code, "completed_youth_education")
+        for code in ref.of_source("education")
+    )
+
+
+def counted_cells(frame: pd.DataFrame, codes: list[str], n: str, positive: str) -> pd.DataFrame:
+    """Cells of a source delivered as counts per municipality."""
+    frame = frame.assign(year=school_year_end(frame["school_year"]))
+    grouped = frame.groupby(["year", "kommune_kode"], as_index=False)[[n, positive]].sum()
+    cells = pd.DataFrame(
+        {
+            "year": grouped["year"],
+            "kommune_kode": grouped["kommune_kode"],
+            "numerator": grouped[positive],
+            "denominator": grouped[n],
+            "ssw": grouped[n],
+            "n_persons": grouped[n],
+            "n_positive": grouped[positive],
+        }
+    )
+    return pd.concat(cells.assign(indicator_code=code) for code in codes)
+
+
+def all_cells(landing: Path, ref: Reference) -> pd.DataFrame:
+    trivsel = read_csvs(
+        landing / "trivsel",
+        {
+            "school_year": "string",
+            "kommune_kode": "string",
+            "n_respondents": "int64",
+            "n_high_wellbeing": "int64",
+        },
+    )
+    exams = read_csvs(
+        landing / "boernedatabasen",
+        {
+            "school_year": "string",
+            "kommune_kode": "string",
+            "n_measured": "int64",
+            "n_overweight": "int64",
+        },
+    )
+    cells = pd.concat(
+        [
+            survey_cells(landing, ref),
+            labour_cells(landing, ref),
+            education_cells(landing, ref),
+            counted_cells(trivsel, ref.of_source("trivsel"), "n_respondents", "n_high_wellbeing"),
+            counted_cells(exams, ref.of_source("boernedatabasen"), "n_measured", "n_overweight"),
+        ],
+        ignore_index=True,
+    )
+    return cells[[*CELL, *MEASURES]].astype({m: "float64" for m in MEASURES})
+
+
+def estimates(cells: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
+    """Every geography × indicator-year Denmark has data for: sums, shares, CIs, suppression."""
+    municipal = cells.rename(columns={"kommune_kode": "geography_code"}).assign(
+        geography_level="municipality"
+    )
+    parents = cells.merge(ref.memberships, on="kommune_kode").rename(
+        columns={"parent_level": "geography_level", "parent_code": "geography_code"}
+    )
+    keys = [*GEO, "indicator_code", "year"]
+    totals = pd.concat([municipal, parents]).groupby(keys, as_index=False)[MEASURES].sum()
+    geographies = pd.concat(
+        [
+            ref.memberships[["parent_level", "parent_code"]]
+            .drop_duplicates()
+            .set_axis(GEO, axis=1),
+            ref.municipalities[["kommune_kode"]]
+            .set_axis(["geography_code"], axis=1)
+            .assign(geography_level="municipality"),
+        ]
+    )
+    grid = geographies.merge(cells[["indicator_code", "year"]].drop_duplicates(), how="cross")
+    e = grid.merge(totals, on=keys, how="left").fillna({m: 0.0 for m in MEASURES})
+    e["statistic"] = e["indicator_code"].map(ref.indicators["statistic"])
+    e["p"] = e["numerator"] / e["denominator"].replace(0, np.nan)
+    survey = e["statistic"] == "survey_share"
+    e["n_eff"] = np.where(
+        survey, e["denominator"] ** 2 / e["ssw"].where(e["ssw"] > 0), e["denominator"]
+    )
+    low = rules["min_cell_count"]
+    n, positive = e["n_persons"], e["n_positive"]
+    e["is_suppressed"] = (
+        (n == 0)
+        | (survey & (n < rules["min_survey_respondents"]))
+        | (n < low)
+        | (positive < low)
+        | (n - positive < low)
+    )
+    z, p, n_eff = rules["ci_z"], e["p"], e["n_eff"].where(e["n_eff"] > 0)
+    centre = p + z * z / (2 * n_eff)
+    half = z * np.sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff))
+    e["ci_lower"] = (centre - half) / (1 + z * z / n_eff)
+    e["ci_upper"] = (centre + half) / (1 + z * z / n_eff)
+    e["is_protected"] = e["is_suppressed"] & (n > 0)
+    return e
+
+
+def suppress_complementary(e: pd.DataFrame, ref: Reference, passes: int) -> pd.DataFrame:
+    """Protect the smallest published member of every total with one lone protected member."""
+    keys = ["indicator_code", "year"]
+    totals = e[e["geography_level"] != "municipality"]
+    published = totals.loc[~totals["is_suppressed"], [*GEO, *keys]].set_axis(
+        ["parent_level", "parent_code", *keys], axis=1
+    )
+    is_municipal = e["geography_level"] == "municipality"
+    for _ in range(passes):
+        municipal = e.loc[is_municipal, ["geography_code", *keys, "n_persons", "is_protected"]]
+        children = ref.memberships.merge(
+            municipal.rename(columns={"geography_code": "kommune_kode"}), on="kommune_kode"
+        ).merge(published, on=["parent_level", "parent_code", *keys])
+        total = ["parent_level", "parent_code", *keys]
+        lone = children.groupby(total)["is_protected"].transform("sum") == 1
+        candidates = children[lone & ~children["is_protected"] & (children["n_persons"] > 0)]
+        picked = (
+            candidates.sort_values(["n_persons", "kommune_kode"])
+            .drop_duplicates(total)[["kommune_kode", *keys]]
+            .drop_duplicates()
+            .rename(columns={"kommune_kode": "geography_code"})
+            .assign(geography_level="municipality", picked=True)
+        )
+        e = e.merge(picked, on=[*GEO, *keys], how="left")
+        hit = e.pop("picked").fillna(False).astype(bool)
+        e["is_protected"] |= hit
+        e["is_suppressed"] |= hit
+    return e
+
+
+def mart_values(e: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    keys = ["indicator_code", "year"]
+    shown = ~e["is_suppressed"]
+    e["shown_p"] = e["p"].where(shown)
+    region_of = pd.concat(
+        [
+            ref.municipalities.assign(geography_level="municipality").rename(
+                columns={"kommune_kode": "geography_code"}
+            ),
+            ref.memberships[ref.memberships["parent_level"] == "cluster"]
+            .merge(ref.municipalities, on="kommune_kode")
+            .drop_duplicates("parent_code")
+            .rename(columns={"parent_code": "geography_code"})
+            .assign(geography_level="cluster"),
+            ref.municipalities[["region_code"]]
+            .drop_duplicates()
+            .assign(geography_level="region", geography_code=lambda f: f["region_code"]),
+        ]
+    )[[*GEO, "region_code"]]
+    e = e.merge(region_of, on=GEO, how="left")
+    benchmark = e[["geography_code", *keys, "shown_p"]]
+    regions = benchmark[e["geography_level"] == "region"].rename(
+        columns={"geography_code": "region_code", "shown_p": "region_p"}
+    )
+    country = benchmark[e["geography_level"] == "country"].drop(columns="geography_code")
+    e = e.merge(regions, on=["region_code", *keys], how="left").merge(
+        country.rename(columns={"shown_p": "country_p"}), on=keys, how="left"
+    )
+    return pd.DataFrame(
+        {
+            "geography_level": e["geography_level"],
+            "geography_code": e["geography_code"],
+            "indicator_code": e["indicator_code"],
+            "year": e["year"].astype("int32"),
+            "value": (100 * e["shown_p"]).round(1),
+            "ci_lower": (100 * e["ci_lower"].where(shown)).round(1),
+            "ci_upper": (100 * e["ci_upper"].where(shown)).round(1),
+            "numerator": e["numerator"].where(shown).round(0),
+            "denominator": e["denominator"].where(shown).round(0),
+            "n_unweighted": e["n_persons"].where(shown).astype("Int64"),
+            "is_suppressed": e["is_suppressed"],
+            "region_value": (100 * e["region_p"]).round(1),
+            "denmark_value": (100 * e["country_p"]).round(1),
+        }
+    )
+
+
+def run_pandas(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
+    rules = yaml.safe_load((ROOT / "dbt" / "dbt_project.yml").read_text())["vars"]
+    ref = Reference(seeds, str(rules["country_code"]))
+    e = estimates(all_cells(landing, ref), ref, rules)
+    e = suppress_complementary(e, ref, int(rules["suppression_passes"]))
+    values = mart_values(e, ref)
+    values.to_parquet(out, index=False)
+    return len(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--landing", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    print(f"(c) pandas: {run_pandas(args.landing, args.out)} mart rows -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
