@@ -29,6 +29,7 @@ TOLERANCE: dict[str, float | None] = {
 }
 COLUMNS = ", ".join((*KEYS, *TOLERANCE))
 
+_REGION_OWN_VALUE = "case when geography_level = 'region' then value end"
 # The platform's published marts in the same long shape as (b) and (c) write. The region mart
 # has no region_value column: a region's own value is its region value, Denmark has none.
 PLATFORM_VALUES = f"""
@@ -40,7 +41,7 @@ select 'cluster', cluster_code, indicator_code, year, {", ".join(TOLERANCE)}
 from published.mart_indicator_cluster_year
 union all
 select geography_level, geography_code, indicator_code, year,
-    {", ".join(TOLERANCE).replace("region_value", "case when geography_level = 'region' then value end")}
+    {", ".join(TOLERANCE).replace("region_value", _REGION_OWN_VALUE)}
 from published.mart_indicator_region_year
 """
 

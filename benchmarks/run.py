@@ -1,108 +1,71 @@
 """Benchmark harness, outside the test suite: `make bench SCALE=0.2`.
 
-Generates synthetic extracts at the given scale (once per scale and seed), then measures the
-platform - (a) in issue #6: the nightly refresh through Dagster, dbt, the GX gate, publication
-and the report - from an empty warehouse, and again with nothing changed. For each run it records
-wall time, CPU time and peak RSS of the process tree (getrusage of waited-for children), and the
-per-stage breakdown from the Dagster run log. Results go to benchmarks/results/ as JSON and
-markdown.
-
-Not yet here: (b) the raw DuckDB SQL floor and (c) the pandas implementation, and with them the
-agreement check and the ratios a/b and c/a (benchmarks/README.md).
+Generates synthetic extracts at the given scale (once per scale and seed), then measures, each
+as a process of its own:
+- (a) the platform: the nightly refresh through Dagster, dbt, the GX gate, publication and the
+  report, from an empty warehouse; then again with nothing changed; then after one new year's
+  labour extract is added (the incremental path);
+- (b) the floor: benchmarks/floor.sql, one DuckDB script from landing files to mart values;
+- (c) benchmarks/pandas_marts.py, the same computation in vectorised pandas.
+For each run it records wall time, CPU time and peak RSS (getrusage of the waited-for process
+tree) and, for (a), the per-stage breakdown from the Dagster run log. It checks that (b) and (c)
+publish the same mart values as (a) (benchmarks/agreement.py) and writes the ratios a/b and c/a
+with everything else to benchmarks/results/ as JSON and markdown.
 """
-
-from __future__ import annotations
 
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
-import time
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from agreement import compare, export_platform_values
+from measure import measure
+from report import as_json, markdown
+
 ROOT = Path(__file__).resolve().parent.parent
-STEP = re.compile(r'Finished execution of step "([^"]+)" in ([0-9.]+)(ms|s|m)')
+HERE = Path(__file__).resolve().parent
+MANIFEST = "_synthetic_manifest.json"
 
 
-@dataclass
-class Measurement:
-    name: str
-    wall_s: float
-    cpu_s: float
-    peak_rss_mb: float
-    succeeded: bool
-    stages_s: dict[str, float] = field(default_factory=dict)
-
-
-def _seconds(value: str, unit: str) -> float:
-    return float(value) / 1000 if unit == "ms" else float(value) * (60 if unit == "m" else 1)
-
-
-def measure(name: str, command: list[str], env: dict[str, str], log: Path) -> Measurement:
-    """Run a command to completion; CPU and peak RSS of it and every descendant it waited for.
-
-    os.wait4 gives the resource usage of this one child, so each run is measured on its own.
-    """
-    started = time.perf_counter()
-    with log.open("w") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
-    cpu = usage.ru_utime + usage.ru_stime
-    stages: dict[str, float] = {}
-    for step, value, unit in STEP.findall(log.read_text(errors="replace")):
-        group = "gx_gates" if "_gx_" in step else step
-        stages[group] = round(stages.get(group, 0.0) + _seconds(value, unit), 2)
-    return Measurement(
-        name=name,
-        wall_s=round(wall, 2),
-        cpu_s=round(cpu, 2),
-        # ru_maxrss is the largest single process of the tree (kB on Linux), not a sum.
-        peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
-        succeeded=process.returncode == 0,
-        stages_s=stages,
-    )
-
-
-def generate(scale: float, seed: int, data: Path) -> None:
-    marker = data / "synthetic_truth" / "parameters.json"
+def generate(out: Path, seed: int, scale: float, *options: str) -> None:
+    """Generate extracts into out unless the same scale and seed are already there."""
+    marker = out / "synthetic_truth" / "parameters.json"
     if marker.exists():
         parameters = json.loads(marker.read_text())
         if parameters["scale"] == scale and parameters["seed"] == seed:
             return
-    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
     subprocess.run(
         [
-            *(sys.executable, "-m", "dagster_project.generator", "--out", str(data)),
-            *("--seed", str(seed), "--scale", str(scale)),
+            *(sys.executable, "-m", "dagster_project.generator", "--out", str(out)),
+            *("--seed", str(seed), "--scale", str(scale), *options),
         ],
         check=True,
         cwd=ROOT,
     )
 
 
-def markdown(scale: float, results: list[Measurement]) -> str:
-    lines = [
-        f"# Benchmark at scale {scale} (synthetic data), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        "",
-        "| run | ok | wall s | CPU s | peak RSS MB |",
-        "|---|---|---:|---:|---:|",
-    ]
-    lines += [
-        f"| {m.name} | {m.succeeded} | {m.wall_s} | {m.cpu_s} | {m.peak_rss_mb} |" for m in results
-    ]
-    for m in results:
-        if m.stages_s:
-            lines += ["", f"## Stages of {m.name}", "", "| stage | s |", "|---|---:|"]
-            ranked = sorted(m.stages_s.items(), key=lambda item: -item[1])
-            lines += [f"| {stage} | {seconds} |" for stage, seconds in ranked]
-    return "\n".join(lines) + "\n"
+def newest_labour_year(landing: Path) -> int:
+    return max(int(p.stem.rsplit("_", 1)[1]) for p in (landing / "labour").glob("*.parquet"))
+
+
+def delivery(data: Path, next_year: Path, target: Path) -> None:
+    """The landing folder (a) reads: links to the generated files, and one manifest naming
+    them and the next year's labour extract as synthetic, so adding that file later is a
+    delivery like any other."""
+    shutil.rmtree(target, ignore_errors=True)
+    for file in (data / "landing").rglob("*"):
+        if file.is_file() and file.name != MANIFEST:
+            link = target / file.relative_to(data / "landing")
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(file)
+    manifest = json.loads((data / "landing" / MANIFEST).read_text())
+    extra = json.loads((next_year / "landing" / MANIFEST).read_text())["files"]
+    manifest["files"].update({k: v for k, v in extra.items() if k.startswith("labour/")})
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2))
 
 
 def main() -> int:
@@ -110,36 +73,89 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sundhedsdata-bench"))
-    parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--results", type=Path, default=HERE / "results")
     args = parser.parse_args()
+    results = args.results
+    results.mkdir(parents=True, exist_ok=True)
 
     data = args.work / f"scale_{args.scale}"
-    generate(args.scale, args.seed, data)
+    generate(data, args.seed, args.scale)
+    year = newest_labour_year(data / "landing") + 1
+    next_year = args.work / f"scale_{args.scale}_{year}"
+    generate(
+        next_year,
+        args.seed + 1,
+        args.scale,
+        "--register-years",
+        str(year),
+        "--years",
+        str(year - 1),
+        "--school-years",
+        "--status-years",
+    )
+    landing = args.work / f"delivery_{args.scale}"
+    delivery(data, next_year, landing)
+
     warehouse = args.work / f"warehouse_{args.scale}"
-    home = args.work / "dagster_home"
     shutil.rmtree(warehouse, ignore_errors=True)
+    home = args.work / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
-        "SUNDHEDSDATA_LANDING_DIR": str(data / "landing"),
+        "SUNDHEDSDATA_LANDING_DIR": str(landing),
         "SUNDHEDSDATA_QUARANTINE_DIR": str(args.work / "quarantine"),
         "SUNDHEDSDATA_WAREHOUSE_DIR": str(warehouse),
     }
     dagster = str(Path(sys.executable).with_name("dagster"))
-    command = [dagster, "job", "execute", "-m", "dagster_project.definitions", "-j"]
-    args.results.mkdir(parents=True, exist_ok=True)
-    results = [
-        measure("a_full_refresh", [*command, "nightly_refresh"], env, args.results / "a_full.log"),
-        measure("a_no_change", [*command, "nightly_refresh"], env, args.results / "a_same.log"),
+    nightly = [
+        dagster,
+        "job",
+        "execute",
+        "-m",
+        "dagster_project.definitions",
+        "-j",
+        "nightly_refresh",
     ]
-    report = args.results / f"scale_{args.scale}.md"
-    report.write_text(markdown(args.scale, results))
-    (args.results / f"scale_{args.scale}.json").write_text(
-        json.dumps({"scale": args.scale, "runs": [asdict(m) for m in results]}, indent=2) + "\n"
+    python = sys.executable
+    published = warehouse / "published.duckdb"
+    values = {
+        name: results / f"{name}_values.parquet" for name in ("a", "b", "c", "a_next", "b_next")
+    }
+
+    def run(name: str, what: str, command: list[str]):
+        print(f"benchmark: {name}: {what}", flush=True)
+        runs[name] = measure(name, what, command, env, results / f"{name}.log")
+        print(f"benchmark: {name}: {runs[name]}", flush=True)
+
+    runs = {}
+    run("a_full_refresh", "platform, empty warehouse", nightly)
+    export_platform_values(published, values["a"])
+    floor = [python, str(HERE / "floor.py"), "--landing", str(landing)]
+    run("b_duckdb_floor", "one DuckDB SQL script", [*floor, "--out", str(values["b"])])
+    pandas = [python, str(HERE / "pandas_marts.py"), "--landing", str(landing)]
+    run("c_pandas", "vectorised pandas", [*pandas, "--out", str(values["c"])])
+    agreements = [
+        compare("(b) DuckDB floor", values["a"], values["b"]),
+        compare("(c) pandas", values["a"], values["c"]),
+    ]
+    run("a_no_change", "platform, no changed landing file", nightly)
+
+    new_file = next((next_year / "landing" / "labour").glob("*.parquet"))
+    (landing / "labour" / new_file.name).symlink_to(new_file)
+    run("a_new_year", f"platform, labour {year} added", nightly)
+    export_platform_values(published, values["a_next"])
+    subprocess.run([*floor, "--out", str(values["b_next"])], check=True)
+    incremental = compare("(b) over all years", values["a_next"], values["b_next"])
+
+    report = results / f"scale_{args.scale}.md"
+    report.write_text(markdown(args.scale, runs, agreements, incremental))
+    (results / f"scale_{args.scale}.json").write_text(
+        json.dumps(as_json(args.scale, runs, agreements, incremental), indent=2) + "\n"
     )
     print(report.read_text())
-    return 0 if all(m.succeeded for m in results) else 1
+    fine = all(m.succeeded for m in runs.values())
+    return 0 if fine and all(a.agrees for a in [*agreements, incremental]) else 1
 
 
 if __name__ == "__main__":

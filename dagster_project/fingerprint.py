@@ -1,15 +1,19 @@
 """What a publication was computed from, so a night with nothing new can skip the rebuild.
 
 The published marts are a function of the landing files (their checksums, recorded by ingestion
-in raw._ingested_files), the dbt project and seeds, the GX suites and the disclosure thresholds.
-Publication stores a SHA-256 of all of them in ``_publication.inputs_fingerprint``; the dbt step
-compares it with the fingerprint of the current inputs and, when they are equal, builds nothing,
-so the gate, publication and report are skipped too and the nightly run takes seconds. A change
-of Python code is not part of it: after deploying one, materialise with ``force: true``.
+in raw._ingested_files) and of the project: the dbt project and seeds, the GX suites and the
+disclosure thresholds. Publication stores a SHA-256 of each part in
+``_publication.inputs_fingerprint`` ("<project>:<landing>"). The dbt step compares it with the
+current inputs: equal, it builds nothing, so the gate, publication and report are skipped too and
+the nightly run takes seconds; a different project is a full refresh, since incremental models
+must not keep years computed by older SQL; different landing files only is an incremental build
+(dbt_selection.py). A change of Python code is not part of it: after deploying one, materialise
+with ``force: true``.
 """
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -27,20 +31,39 @@ def _project_files() -> list[Path]:
     return found
 
 
-def inputs_fingerprint(settings: Settings) -> str:
-    digest = hashlib.sha256()
+@dataclass(frozen=True)
+class Fingerprint:
+    project: str  # dbt project, seeds, suites and thresholds
+    landing: str  # every ingested landing file's checksum
+
+    def __str__(self) -> str:
+        return f"{self.project}:{self.landing}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Fingerprint | None":
+        """None for no fingerprint; one from before the split never equals a current one."""
+        if not text:
+            return None
+        project, _, landing = text.partition(":")
+        return cls(project, landing)
+
+
+def inputs_fingerprint(settings: Settings) -> Fingerprint:
     with duckdb.connect(str(settings.build_db), read_only=True) as conn:
         landing = conn.execute(
             "select source, file_name, sha256 from raw._ingested_files order by all"
         ).fetchall()
-    digest.update(json.dumps([landing, settings.dbt_vars()], sort_keys=True).encode())
+    project = hashlib.sha256(json.dumps(settings.dbt_vars(), sort_keys=True).encode())
     for path in _project_files():
-        digest.update(str(path.relative_to(DBT_PROJECT_DIR.parent)).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+        project.update(str(path.relative_to(DBT_PROJECT_DIR.parent)).encode())
+        project.update(hashlib.sha256(path.read_bytes()).digest())
+    return Fingerprint(
+        project=project.hexdigest(),
+        landing=hashlib.sha256(json.dumps(landing).encode()).hexdigest(),
+    )
 
 
-def published_fingerprint(published_db: Path) -> tuple[str | None, str | None]:
+def published_fingerprint(published_db: Path) -> tuple[Fingerprint | None, str | None]:
     """(fingerprint, run id) of the current publication; (None, None) when there is none."""
     if not published_db.exists():
         return None, None
@@ -48,4 +71,6 @@ def published_fingerprint(published_db: Path) -> tuple[str | None, str | None]:
         columns = {c[0] for c in conn.execute("describe _publication").fetchall()}
         if "inputs_fingerprint" not in columns:
             return None, None
-        return conn.execute("select inputs_fingerprint, run_id from _publication").fetchone()
+        row = conn.execute("select inputs_fingerprint, run_id from _publication").fetchone()
+    text, run_id = row
+    return Fingerprint.parse(text), run_id

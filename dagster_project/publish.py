@@ -252,7 +252,7 @@ def published_warehouse_asset(mart_keys: list[AssetKey]):
             settings.build_db,
             settings.warehouse_dir,
             context.run_id,
-            inputs_fingerprint(settings),
+            str(inputs_fingerprint(settings)),
         )
         context.log.info(
             f"published {len(publication.tables)} tables as release {publication.release}"

@@ -2,11 +2,12 @@
 
 import json
 import os
+from collections.abc import Iterator
 
-from dagster import AssetExecutionContext, Config
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster import AssetExecutionContext, AssetKey, Config, Output
+from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
-from dagster_project.fingerprint import inputs_fingerprint, published_fingerprint
+from dagster_project.dbt_selection import build_plan, record_built_files
 from dagster_project.project import dbt_project
 from dagster_project.resources import RefreshLock, WarehouseSettings
 from dagster_project.settings import Settings
@@ -22,7 +23,8 @@ def dbt_build_args(settings: Settings) -> list[str]:
 
 
 class DbtBuildConfig(Config):
-    """force: rebuild although nothing changed since the last publication (after a code change)."""
+    """force: a full refresh although nothing changed since the last publication (after a
+    change of Python code, which the fingerprint does not cover)."""
 
     force: bool = False
 
@@ -36,15 +38,16 @@ def sundhedsdata_dbt_models(
     config: DbtBuildConfig,
 ):
     settings = warehouse.settings
-    published, published_run = published_fingerprint(settings.published_db)
-    if not config.force and published is not None and published == inputs_fingerprint(settings):
+    plan = build_plan(settings, config.force)
+    if plan is None:
         # Nothing is yielded: the models, their checks and everything downstream (gate,
         # publication, report) are skipped, and the publication stays as it is.
         context.log.info(
-            "no landing file, model, seed, suite or threshold changed since the publication of "
-            f"run {published_run}: nothing to build (config force: true rebuilds anyway)"
+            "no landing file, model, seed, suite or threshold changed since the last "
+            "publication: nothing to build (config force: true rebuilds anyway)"
         )
         return
+    context.log.info(plan.reason)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     # dbt/profiles.yml reads the build database's folder from this variable; set it from the
     # resource so a launchpad override reaches the dbt subprocess too.
@@ -52,4 +55,44 @@ def sundhedsdata_dbt_models(
     # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
     # and per-run folders do not pile up in the repository.
     target = settings.warehouse_dir / "dbt_target"
-    yield from dbt.cli(dbt_build_args(settings), context=context, target_path=target).stream()
+    args = dbt_build_args(settings) + plan.dbt_args(dbt_project.manifest_path)
+    events = dbt.cli(args, context=context, target_path=target).stream()
+    unchanged = plan.unaffected_models(dbt_project.manifest_path)
+    yield from with_unchanged_models(context, events, unchanged, plan.reason)
+    record_built_files(settings.build_db)
+
+
+def with_unchanged_models(
+    context: AssetExecutionContext, events: Iterator, models: list[str], reason: str
+) -> Iterator:
+    """dbt's events plus an Output for each model an incremental night left out.
+
+    Those models are current - none of their sources changed - and saying so lets their gates,
+    the publication and the report run as on any other night. A multi-asset must yield its
+    outputs in topological order, so each is yielded once everything upstream of it has been.
+    """
+    assets_def = context.assets_def
+    selected = set(context.selected_asset_keys)
+    pending = {get_asset_key_for_model([assets_def], name) for name in models} & selected
+    done: set[AssetKey] = set()
+
+    def ready() -> Iterator[Output]:
+        while True:
+            free = [k for k in pending if not (assets_def.asset_deps[k] & selected) - done]
+            if not free:
+                return
+            for key in sorted(free, key=lambda k: k.to_user_string()):
+                pending.discard(key)
+                done.add(key)
+                yield Output(
+                    None,
+                    output_name=assets_def.get_output_name_for_asset_key(key),
+                    metadata={"rebuilt": False, "why": reason},
+                )
+
+    for event in events:
+        yield from ready()
+        if isinstance(event, Output):
+            done.add(assets_def.keys_by_output_name[event.output_name])
+        yield event
+    yield from ready()

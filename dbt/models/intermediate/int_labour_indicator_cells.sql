@@ -2,8 +2,22 @@
     The two labour-market indicators summed to municipality × year × sex × age band: among the
     persons with the disease (the denominator), those attached to the labour market. Register
     counts: every person weighs 1, so Σw² equals the denominator. No person key leaves staging.
+    Incremental by year (macros/incremental_by_year.sql): a new year's extract sums that year only.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='year',
+    post_hook="{{ delete_vanished_years(ref('stg_labour__person_years')) }}",
+) }}
+
 with
+
+versions as (
+
+    {{ year_versions(ref('stg_labour__person_years')) }}
+
+),
 
 person_years as (
 
@@ -17,6 +31,7 @@ person_years as (
         is_attached_to_labour_market,
         is_synthetic
     from {{ ref('stg_labour__person_years') }}
+    where {{ year_needs_build(ref('stg_labour__person_years')) }}
 
 ),
 
@@ -80,16 +95,22 @@ final as (
         'all' as school_stage_code,
         {{ register_cell_measures(
             'denominators.is_attached_to_labour_market', 'denominators.is_synthetic'
-        ) }}
+        ) }},
+        versions.source_rows,
+        versions.source_loaded_at
     from denominators
     inner join age_bands
         on denominators.age_years between age_bands.age_min and age_bands.age_max
+    inner join versions
+        on denominators.year = versions.year
     group by
         denominators.indicator_code,
         denominators.year,
         denominators.kommune_kode,
         denominators.sex_code,
-        age_bands.age_band_code
+        age_bands.age_band_code,
+        versions.source_rows,
+        versions.source_loaded_at
 
 )
 

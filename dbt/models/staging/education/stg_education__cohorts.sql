@@ -10,7 +10,8 @@ source as (
         psychiatric_before_18,
         completed_youth_education,
         _is_synthetic,
-        _source_file
+        _source_file,
+        _loaded_at
     from {{ source('raw', 'education_cohorts') }}
 
 ),
@@ -25,7 +26,8 @@ renamed as (
         psychiatric_before_18 = 1 as had_psychiatric_diagnosis_before_18,
         completed_youth_education = 1 as has_completed_youth_education,
         _is_synthetic as is_synthetic,
-        _source_file as source_file
+        _source_file as source_file,
+        _loaded_at as loaded_at
     from source
 
 )

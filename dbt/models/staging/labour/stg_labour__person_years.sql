@@ -12,7 +12,8 @@ source as (
         psychiatric,
         attached,
         _is_synthetic,
-        _source_file
+        _source_file,
+        _loaded_at
     from {{ source('raw', 'labour_person_years') }}
 
 ),
@@ -29,7 +30,8 @@ renamed as (
         psychiatric = 1 as has_psychiatric_diagnosis,
         attached = 1 as is_attached_to_labour_market,
         _is_synthetic as is_synthetic,
-        _source_file as source_file
+        _source_file as source_file,
+        _loaded_at as loaded_at
     from source
 
 )

@@ -1,0 +1,108 @@
+"""The benchmark report: runs, ratios, issue #6's targets and the agreement of (a), (b), (c).
+
+Ratios are taken on the measured figures and compared with the targets of issue #6 at face
+value; at a scale below 1 they show the trend, not the verdict.
+"""
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from agreement import Agreement
+from measure import Measurement
+
+
+def ratios(runs: dict[str, Measurement]) -> dict[str, float]:
+    """a/b and c/a in time and memory, from the full refresh, the floor and pandas."""
+    a, b, c = runs["a_full_refresh"], runs["b_duckdb_floor"], runs["c_pandas"]
+    return {
+        "a_over_b_wall": round(a.wall_s / b.wall_s, 2),
+        "a_over_b_cpu": round(a.cpu_s / b.cpu_s, 2),
+        "a_over_b_peak_rss": round(a.peak_rss_mb / b.peak_rss_mb, 2),
+        "c_over_a_wall": round(c.wall_s / a.wall_s, 2),
+        "c_over_a_cpu": round(c.cpu_s / a.cpu_s, 2),
+        "c_over_a_peak_rss": round(c.peak_rss_mb / a.peak_rss_mb, 2),
+    }
+
+
+def targets(runs: dict[str, Measurement], r: dict[str, float]) -> list[tuple[str, str, bool]]:
+    """(target, measured, met) for each target of issue #6."""
+    a = runs["a_full_refresh"]
+    same, new_year = runs["a_no_change"], runs["a_new_year"]
+    return [
+        ("(a) <= 3 x (b), wall", f"a/b = {r['a_over_b_wall']}", r["a_over_b_wall"] <= 3),
+        ("(a) faster than (c)", f"c/a = {r['c_over_a_wall']}", r["c_over_a_wall"] > 1),
+        (
+            "(a) peak RSS <= half of (c)'s",
+            f"c/a = {r['c_over_a_peak_rss']}",
+            r["c_over_a_peak_rss"] >= 2,
+        ),
+        ("(a) peak RSS <= 4 GB", f"{a.peak_rss_mb / 1024:.2f} GB", a.peak_rss_mb <= 4096),
+        ("no changed file <= 20 s", f"{same.wall_s} s", same.wall_s <= 20),
+        (
+            "new year well under a full refresh (<= 1/2)",
+            f"{new_year.wall_s} s = {new_year.wall_s / a.wall_s:.0%} of full",
+            new_year.wall_s <= a.wall_s / 2,
+        ),
+    ]
+
+
+def markdown(
+    scale: float,
+    runs: dict[str, Measurement],
+    agreements: list[Agreement],
+    incremental_agreement: Agreement,
+) -> str:
+    r = ratios(runs)
+    lines = [
+        f"# Benchmark at scale {scale} (synthetic data), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        "| run | what | ok | wall s | CPU s | peak RSS MB |",
+        "|---|---|---|---:|---:|---:|",
+        *(
+            f"| {m.name} | {m.what} | {m.succeeded} | {m.wall_s} | {m.cpu_s} | {m.peak_rss_mb} |"
+            for m in runs.values()
+        ),
+        "",
+        "## Ratios",
+        "",
+        "| ratio | wall | CPU | peak RSS |",
+        "|---|---:|---:|---:|",
+        f"| a/b | {r['a_over_b_wall']} | {r['a_over_b_cpu']} | {r['a_over_b_peak_rss']} |",
+        f"| c/a | {r['c_over_a_wall']} | {r['c_over_a_cpu']} | {r['c_over_a_peak_rss']} |",
+        "",
+        "## Targets of issue #6",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+        *(f"| {t} | {m} | {'yes' if ok else 'NO'} |" for t, m, ok in targets(runs, r)),
+        "",
+        "## Agreement on the mart values",
+        "",
+        *(f"- {a.summary()}" for a in agreements),
+        f"- after the new year, incrementally: {incremental_agreement.summary()}",
+    ]
+    for m in runs.values():
+        if m.stages_s:
+            lines += ["", f"## Stages of {m.name}", "", "| stage | s |", "|---|---:|"]
+            ranked = sorted(m.stages_s.items(), key=lambda item: -item[1])
+            lines += [f"| {stage} | {seconds} |" for stage, seconds in ranked]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(
+    scale: float,
+    runs: dict[str, Measurement],
+    agreements: list[Agreement],
+    incremental_agreement: Agreement,
+) -> dict:
+    r = ratios(runs)
+    return {
+        "scale": scale,
+        "synthetic": True,
+        "runs": [asdict(m) for m in runs.values()],
+        "ratios": r,
+        "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(runs, r)],
+        "agreement": [
+            {**asdict(a), "agrees": a.agrees} for a in [*agreements, incremental_agreement]
+        ],
+    }
