@@ -49,7 +49,7 @@ docs: $(MANIFEST)
 # Outside the test suite: generate synthetic extracts at SCALE and measure the nightly refresh.
 SCALE ?= 0.1
 bench: $(MANIFEST) chromium
-	$(BIN)/python benchmarks/run.py --scale $(SCALE)
+	$(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 lint: $(MANIFEST)
 	$(BIN)/ruff check .

@@ -1,6 +1,6 @@
 """Run (b), the DuckDB floor (benchmarks/floor.sql), and write its mart values to Parquet.
 
-`python benchmarks/floor.py --landing DIR --out FILE.parquet`. The script is plain SQL; this
+`python -m benchmarks.floor --landing DIR --out FILE.parquet`. The script is plain SQL; this
 runner only binds its variables and repeats the statement between "-- repeat:" and
 "-- end repeat" as many times as the dbt project's suppression_passes, so the SQL stays one
 readable file that a DuckDB user could run by hand.

@@ -1,6 +1,6 @@
 """(c) in issue #6: the indicator marts' values in plain pandas, as a competent analyst would.
 
-`python benchmarks/pandas_marts.py --landing DIR --out FILE.parquet`. Vectorised throughout:
+`python -m benchmarks.pandas_marts --landing DIR --out FILE.parquet`. Vectorised throughout:
 files are read with the columns and types needed, rules are column expressions and groupbys,
 and the only Python loops run over indicators, files and suppression passes, never over rows.
 The rules are the dbt project's (DOMAIN.md); benchmarks/agreement.py checks they agree.

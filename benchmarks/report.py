@@ -7,8 +7,8 @@ value; at a scale below 1 they show the trend, not the verdict.
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from agreement import Agreement
-from measure import Measurement
+from benchmarks.agreement import Agreement
+from benchmarks.measure import Measurement
 
 
 def ratios(runs: dict[str, Measurement]) -> dict[str, float]:

@@ -21,9 +21,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agreement import compare, export_platform_values
-from measure import measure
-from report import as_json, markdown
+from benchmarks.agreement import compare, export_platform_values
+from benchmarks.measure import measure
+from benchmarks.report import as_json, markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -131,9 +131,9 @@ def main() -> int:
     runs = {}
     run("a_full_refresh", "platform, empty warehouse", nightly)
     export_platform_values(published, values["a"])
-    floor = [python, str(HERE / "floor.py"), "--landing", str(landing)]
+    floor = [python, "-m", "benchmarks.floor", "--landing", str(landing)]
     run("b_duckdb_floor", "one DuckDB SQL script", [*floor, "--out", str(values["b"])])
-    pandas = [python, str(HERE / "pandas_marts.py"), "--landing", str(landing)]
+    pandas = [python, "-m", "benchmarks.pandas_marts", "--landing", str(landing)]
     run("c_pandas", "vectorised pandas", [*pandas, "--out", str(values["c"])])
     agreements = [
         compare("(b) DuckDB floor", values["a"], values["b"]),
@@ -145,7 +145,7 @@ def main() -> int:
     (landing / "labour" / new_file.name).symlink_to(new_file)
     run("a_new_year", f"platform, labour {year} added", nightly)
     export_platform_values(published, values["a_next"])
-    subprocess.run([*floor, "--out", str(values["b_next"])], check=True)
+    subprocess.run([*floor, "--out", str(values["b_next"])], check=True, cwd=ROOT)
     incremental = compare("(b) over all years", values["a_next"], values["b_next"])
 
     report = results / f"scale_{args.scale}.md"

@@ -97,7 +97,8 @@ final as (
             'denominators.is_attached_to_labour_market', 'denominators.is_synthetic'
         ) }},
         versions.source_rows,
-        versions.source_loaded_at
+        versions.source_loaded_at,
+        {{ dbt.current_timestamp() }} as summed_at
     from denominators
     inner join age_bands
         on denominators.age_years between age_bands.age_min and age_bands.age_max
