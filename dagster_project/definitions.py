@@ -44,7 +44,10 @@ def build_definitions(settings: Settings) -> Definitions:
         status_report,
     ]
     resources = {
-        "duckdb": DuckDBResource(database=str(settings.build_db)),
+        "duckdb": DuckDBResource(
+            database=str(settings.build_db),
+            connection_config={"memory_limit": settings.duckdb_memory_limit},
+        ),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "warehouse": WarehouseSettings.from_settings(settings),
         "refresh_lock": RefreshLock(warehouse_dir=str(settings.warehouse_dir)),

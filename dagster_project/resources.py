@@ -20,6 +20,7 @@ class WarehouseSettings(ConfigurableResource):
     warehouse_dir: str
     min_cell_count: int = 5
     min_survey_respondents: int = 20
+    duckdb_memory_limit: str = "1GB"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseSettings:
@@ -29,6 +30,7 @@ class WarehouseSettings(ConfigurableResource):
             warehouse_dir=str(settings.warehouse_dir),
             min_cell_count=settings.min_cell_count,
             min_survey_respondents=settings.min_survey_respondents,
+            duckdb_memory_limit=settings.duckdb_memory_limit,
         )
 
     @property
@@ -39,6 +41,7 @@ class WarehouseSettings(ConfigurableResource):
             warehouse_dir=Path(self.warehouse_dir),
             min_cell_count=self.min_cell_count,
             min_survey_respondents=self.min_survey_respondents,
+            duckdb_memory_limit=self.duckdb_memory_limit,
         )
 
 

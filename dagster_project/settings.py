@@ -44,6 +44,9 @@ class Settings:
     # libpq connection string or URI of a PostgreSQL publication target; None publishes only
     # the embedded DuckDB file and Parquet. Keep the password in PGPASSWORD or ~/.pgpass.
     postgres_url: str | None = None
+    # DuckDB's memory cap for ingestion and dbt (a DuckDB size like "1GB"). Past it DuckDB
+    # spills to disk; without it, it takes up to 80% of the machine for one hash table.
+    duckdb_memory_limit: str = "1GB"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -54,6 +57,7 @@ class Settings:
             min_cell_count=_int("SUNDHEDSDATA_MIN_CELL_COUNT", 5),
             min_survey_respondents=_int("SUNDHEDSDATA_MIN_SURVEY_RESPONDENTS", 20),
             postgres_url=os.environ.get("SUNDHEDSDATA_POSTGRES_URL") or None,
+            duckdb_memory_limit=os.environ.get("SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT") or "1GB",
         )
 
     @property

@@ -49,9 +49,10 @@ def sundhedsdata_dbt_models(
         return
     context.log.info(plan.reason)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    # dbt/profiles.yml reads the build database's folder from this variable; set it from the
-    # resource so a launchpad override reaches the dbt subprocess too.
+    # dbt/profiles.yml reads the build database's folder and DuckDB's memory cap from these
+    # variables; set them from the resource so a launchpad override reaches dbt too.
     os.environ["SUNDHEDSDATA_WAREHOUSE_DIR"] = str(settings.warehouse_dir)
+    os.environ["SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
     # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
     # and per-run folders do not pile up in the repository.
     target = settings.warehouse_dir / "dbt_target"

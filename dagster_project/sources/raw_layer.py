@@ -239,12 +239,14 @@ def read_parquet_file(conn: duckdb.DuckDBPyConnection, file: LandingFile) -> str
     """Read a Parquet file into temp table _landing, every column as text, like read_text_file.
 
     Text makes one set of contract rules serve CSV and Parquet deliveries of the same source.
+    Row numbers are the reader's own (1-based like a CSV's data lines), not a window over it.
     """
     conn.execute("drop table if exists _landing")
     try:
         conn.execute(
-            "create temp table _landing as "
-            "select row_number() over () as source_row, columns(*)::varchar from read_parquet(?)",
+            "create temp table _landing as select file_row_number + 1 as source_row, "
+            "columns(* exclude (file_row_number))::varchar "
+            "from read_parquet(?, file_row_number = true)",
             [str(file.path)],
         )
     except duckdb.Error as error:
