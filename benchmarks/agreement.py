@@ -9,6 +9,8 @@ one, since summing floating-point weights in another order can move a value that
 rounding boundary. Anything else is a disagreement, reported with examples.
 """
 
+import argparse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,3 +111,12 @@ def compare(name: str, reference: Path, candidate: Path) -> Agreement:
         result.mismatches[column] = len(rows)
         result.examples += [f"{column} at {row[:4]}: (a) {row[4]} vs {row[5]}" for row in rows[:2]]
     return result
+
+
+def implementation_main(label: str, run: Callable[[Path, Path], int], description: str) -> None:
+    """The command line of (b) and (c): landing folder in, mart values as Parquet out."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--landing", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    print(f"{label}: {run(args.landing, args.out)} mart rows -> {args.out}")

@@ -6,12 +6,13 @@ runner only binds its variables and repeats the statement between "-- repeat:" a
 readable file that a DuckDB user could run by hand.
 """
 
-import argparse
 import re
 from pathlib import Path
 
 import duckdb
 import yaml
+
+from benchmarks.agreement import implementation_main
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).with_name("floor.sql")
@@ -52,13 +53,5 @@ def run_floor(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
     return conn.execute("select count(*) from mart_values").fetchone()[0]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--landing", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-    print(f"(b) floor: {run_floor(args.landing, args.out)} mart rows -> {args.out}")
-
-
 if __name__ == "__main__":
-    main()
+    implementation_main("(b) floor", run_floor, __doc__.splitlines()[0])

@@ -131,10 +131,16 @@ education as (
     )
     where psychiatric_before_18 = 1
 ),
-trivsel as (
+-- Register cohorts count persons; the school sources arrive counted per municipality and
+-- school year, reported as the calendar year it ends.
+counted as (
     select
-        cast(substring(school_year, 1, 4) as integer) + 1 as year, kommune_kode,
-        n_respondents, n_high_wellbeing
+        'education' as source_code, year, kommune_kode, 1 as persons,
+        completed_youth_education as positive
+    from education
+    union all
+    select 'trivsel', cast(left(school_year, 4) as integer) + 1, kommune_kode, n_respondents,
+        n_high_wellbeing
     from read_csv(
         getvariable('landing') || '/trivsel/*.csv', header = true, auto_detect = false,
         columns = {
@@ -142,10 +148,8 @@ trivsel as (
             'n_high_wellbeing': 'bigint'
         }
     )
-),
-exams as (
-    select
-        cast(substring(school_year, 1, 4) as integer) + 1 as year, kommune_kode,
+    union all
+    select 'boernedatabasen', cast(left(school_year, 4) as integer) + 1, kommune_kode,
         n_measured, n_overweight
     from read_csv(
         getvariable('landing') || '/boernedatabasen/*.csv', header = true, auto_detect = false,
@@ -169,24 +173,10 @@ select
 from labour group by all
 union all
 select
-    b.indicator_code, e.year, e.kommune_kode, sum(e.completed_youth_education), count(*),
-    count(*), count(*), sum(e.completed_youth_education)
-from education as e
-inner join source_bands as b on b.source_code = 'education'
-group by all
-union all
-select
-    b.indicator_code, t.year, t.kommune_kode, sum(t.n_high_wellbeing), sum(t.n_respondents),
-    sum(t.n_respondents), sum(t.n_respondents), sum(t.n_high_wellbeing)
-from trivsel as t
-inner join source_bands as b on b.source_code = 'trivsel'
-group by all
-union all
-select
-    b.indicator_code, x.year, x.kommune_kode, sum(x.n_overweight), sum(x.n_measured),
-    sum(x.n_measured), sum(x.n_measured), sum(x.n_overweight)
-from exams as x
-inner join source_bands as b on b.source_code = 'boernedatabasen'
+    b.indicator_code, c.year, c.kommune_kode, sum(c.positive), sum(c.persons), sum(c.persons),
+    sum(c.persons), sum(c.positive)
+from counted as c
+inner join source_bands as b on c.source_code = b.source_code
 group by all;
 
 -- Every geography × every indicator-year Denmark has data for, zero where nobody is counted.

@@ -6,13 +6,14 @@ and the only Python loops run over indicators, files and suppression passes, nev
 The rules are the dbt project's (DOMAIN.md); benchmarks/agreement.py checks they agree.
 """
 
-import argparse
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+
+from benchmarks.agreement import implementation_main
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ["geography_level", "geography_code"]
@@ -368,13 +369,5 @@ def run_pandas(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
     return len(values)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--landing", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-    print(f"(c) pandas: {run_pandas(args.landing, args.out)} mart rows -> {args.out}")
-
-
 if __name__ == "__main__":
-    main()
+    implementation_main("(c) pandas", run_pandas, __doc__.splitlines()[0])

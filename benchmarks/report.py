@@ -4,11 +4,19 @@ Ratios are taken on the measured figures and compared with the targets of issue 
 value; at a scale below 1 they show the trend, not the verdict.
 """
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from benchmarks.agreement import Agreement
 from benchmarks.measure import Measurement
+
+
+@dataclass
+class BenchmarkResult:
+    scale: float
+    runs: dict[str, Measurement]
+    agreements: list[Agreement]  # (b) and (c) against (a)'s full refresh
+    incremental_agreement: Agreement  # (a) after the new year against (b) from scratch
 
 
 def ratios(runs: dict[str, Measurement]) -> dict[str, float]:
@@ -46,12 +54,9 @@ def targets(runs: dict[str, Measurement], r: dict[str, float]) -> list[tuple[str
     ]
 
 
-def markdown(
-    scale: float,
-    runs: dict[str, Measurement],
-    agreements: list[Agreement],
-    incremental_agreement: Agreement,
-) -> str:
+def markdown(result: BenchmarkResult) -> str:
+    scale, runs, agreements = result.scale, result.runs, result.agreements
+    incremental_agreement = result.incremental_agreement
     r = ratios(runs)
     lines = [
         f"# Benchmark at scale {scale} (synthetic data), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",

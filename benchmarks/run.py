@@ -16,6 +16,7 @@ with everything else to benchmarks/results/ as JSON and markdown.
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from benchmarks.agreement import compare, export_platform_values
 from benchmarks.measure import measure
-from benchmarks.report import as_json, markdown
+from benchmarks.report import BenchmarkResult, as_json, markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -110,12 +111,7 @@ def main() -> int:
     dagster = str(Path(sys.executable).with_name("dagster"))
     nightly = [
         dagster,
-        "job",
-        "execute",
-        "-m",
-        "dagster_project.definitions",
-        "-j",
-        "nightly_refresh",
+        *shlex.split("job execute -m dagster_project.definitions -j nightly_refresh"),
     ]
     python = sys.executable
     published = warehouse / "published.duckdb"
@@ -149,10 +145,9 @@ def main() -> int:
     incremental = compare("(b) over all years", values["a_next"], values["b_next"])
 
     report = results / f"scale_{args.scale}.md"
-    report.write_text(markdown(args.scale, runs, agreements, incremental))
-    (results / f"scale_{args.scale}.json").write_text(
-        json.dumps(as_json(args.scale, runs, agreements, incremental), indent=2) + "\n"
-    )
+    result = BenchmarkResult(args.scale, runs, agreements, incremental)
+    report.write_text(markdown(result))
+    (results / f"scale_{args.scale}.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
     print(report.read_text())
     fine = all(m.succeeded for m in runs.values())
     return 0 if fine and all(a.agrees for a in [*agreements, incremental]) else 1

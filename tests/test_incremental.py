@@ -6,7 +6,9 @@ same landing files, so "incremental" can never drift from "full".
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,8 +16,10 @@ import pytest
 
 from benchmarks.agreement import compare, export_platform_values
 from benchmarks.floor import run_floor
-from dagster_project.dbt_selection import unaffected_nodes
+from dagster_project.dbt_selection import build_plan, unaffected_nodes
 from dagster_project.project import dbt_project
+from dagster_project.sources.labour import LABOUR
+from dagster_project.sources.raw_layer import sync_source
 
 from .conftest import Refreshed, run_nightly
 
@@ -48,7 +52,7 @@ def _rebuilt(result, asset: str) -> bool:
     return "rebuilt" not in events[asset]
 
 
-def test_a_new_labour_year_re_sums_that_year_only_and_removing_it_removes_it(
+def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_removes_it(
     fresh_copy: Refreshed, tmp_path: Path
 ) -> None:
     labour = fresh_copy.settings.landing_dir / "labour"
@@ -76,6 +80,21 @@ def test_a_new_labour_year_re_sums_that_year_only_and_removing_it_removes_it(
     }
     _agrees_with_floor(fresh_copy, tmp_path)
 
+    # A corrected re-delivery of an existing year re-sums that year only.
+    redelivered = int(newest.stem.split("_")[1])
+    corrected = tmp_path / newest.name
+    duckdb.execute(
+        f"copy (select * from read_parquet('{newest}') where hash(person_key) % 10 <> 0) "
+        f"to '{corrected}' (format parquet)"
+    )
+    shutil.move(corrected, newest)
+    result = run_nightly(fresh_copy.defs, fresh_copy.instance)
+
+    assert result.success
+    resummed = _summed_at(fresh_copy)
+    assert {y for y in after if resummed[y] != after[y]} == {redelivered}
+    _agrees_with_floor(fresh_copy, tmp_path)
+
     added.unlink()
     result = run_nightly(fresh_copy.defs, fresh_copy.instance)
 
@@ -95,3 +114,27 @@ def test_a_labour_change_leaves_out_every_model_the_labour_register_does_not_fee
     seeds = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "seed"}
     assert not seeds & left_out
     assert set(unaffected_nodes(manifest, ())) >= {"int_labour_indicator_cells"}
+
+
+def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
+    settings = fresh_copy.settings
+    assert build_plan(settings) is None, "the copy is exactly what was published"
+    assert build_plan(settings, force=True).full_refresh
+
+    stricter = dataclasses.replace(settings, min_cell_count=settings.min_cell_count + 1)
+    assert build_plan(stricter).full_refresh, "thresholds are part of the project"
+
+    labour = settings.landing_dir / "labour"
+    newest = max(labour.glob("labour_*.parquet"))
+    shutil.copy(newest, labour / "labour_2099.parquet")
+    with duckdb.connect(str(settings.build_db)) as conn:
+        sync_source(conn, LABOUR, settings.landing_dir, settings.quarantine_dir)
+    plan = build_plan(settings)
+    assert not plan.full_refresh
+    assert plan.changed_tables == ("labour_person_years",)
+    flag, excluded = plan.dbt_args(dbt_project.manifest_path)
+    assert flag == "--exclude" and "int_survey_indicator_cells" in excluded.split()
+
+    with duckdb.connect(str(settings.build_db)) as conn:
+        conn.execute("drop table raw._dbt_built_files")
+    assert build_plan(settings).full_refresh, "without a record of the last build, all of it"
