@@ -60,7 +60,10 @@ def sundhedsdata_dbt_models(
     events = dbt.cli(args, context=context, target_path=target).stream()
     unchanged = plan.unaffected_models(dbt_project.manifest_path)
     yield from with_unchanged_models(context, events, unchanged, plan.reason)
-    record_built_files(settings.build_db)
+    if not context.is_subset:
+        # Only a build of the whole project may say "built from these files": after a partial
+        # materialisation from the UI, the next night must still build what it left out.
+        record_built_files(settings.build_db)
 
 
 def with_unchanged_models(
