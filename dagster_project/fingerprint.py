@@ -1,14 +1,14 @@
 """What a publication was computed from, so a night with nothing new can skip the rebuild.
 
 The published marts are a function of the landing files (their checksums, recorded by ingestion
-in raw._ingested_files) and of the project: the dbt project and seeds, the GX suites and the
-disclosure thresholds. Publication stores a SHA-256 of each part in
-``_publication.inputs_fingerprint`` ("<project>:<landing>"). The dbt step compares it with the
-current inputs: equal, it builds nothing, so the gate, publication and report are skipped too and
-the nightly run takes seconds; a different project is a full refresh, since incremental models
-must not keep years computed by older SQL; different landing files only is an incremental build
-(dbt_selection.py). A change of Python code is not part of it: after deploying one, materialise
-with ``force: true``.
+in raw._ingested_files) and of the project: the dbt project and seeds, the GX suites, the
+disclosure thresholds and this package's own code (publication, report). Publication stores a
+SHA-256 of each part in ``_publication.inputs_fingerprint`` ("<project>:<landing>"). The dbt
+step compares it with the current inputs. Equal: it builds nothing, so the gate, publication
+and report are skipped too and the nightly run takes seconds. A different project: a full
+refresh, since incremental models must not keep years computed by older SQL, and so deploying
+new code rebuilds everything on its first night. Different landing files only: an incremental
+build of what they feed (dbt_selection.py).
 """
 
 import hashlib
@@ -21,19 +21,31 @@ import duckdb
 from dagster_project.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR, SEEDS_DIR, Settings
 
 DBT_INPUTS = ("models", "macros", "tests", "dbt_project.yml")
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _project_files() -> list[Path]:
-    files = [EXPECTATIONS_DIR, SEEDS_DIR, *(DBT_PROJECT_DIR / name for name in DBT_INPUTS)]
+def _project_files() -> list[tuple[str, Path]]:
+    """(name, path) of every file the marts, gate, publication and report are made by."""
+    entries = [
+        EXPECTATIONS_DIR,
+        SEEDS_DIR,
+        *(DBT_PROJECT_DIR / name for name in DBT_INPUTS),
+        PACKAGE_DIR,
+    ]
     found = []
-    for entry in files:
-        found += sorted(p for p in entry.rglob("*") if p.is_file()) if entry.is_dir() else [entry]
+    for entry in entries:
+        files = sorted(entry.rglob("*")) if entry.is_dir() else [entry]
+        found += [
+            (str(path.relative_to(entry.parent)), path)
+            for path in files
+            if path.is_file() and "__pycache__" not in path.parts
+        ]
     return found
 
 
 @dataclass(frozen=True)
 class Fingerprint:
-    project: str  # dbt project, seeds, suites and thresholds
+    project: str  # dbt project, seeds, suites, thresholds and this package's code
     landing: str  # every ingested landing file's checksum
 
     def __str__(self) -> str:
@@ -54,8 +66,8 @@ def inputs_fingerprint(settings: Settings) -> Fingerprint:
             "select source, file_name, sha256 from raw._ingested_files order by all"
         ).fetchall()
     project = hashlib.sha256(json.dumps(settings.dbt_vars(), sort_keys=True).encode())
-    for path in _project_files():
-        project.update(str(path.relative_to(DBT_PROJECT_DIR.parent)).encode())
+    for name, path in _project_files():
+        project.update(name.encode())
         project.update(hashlib.sha256(path.read_bytes()).digest())
     return Fingerprint(
         project=project.hexdigest(),

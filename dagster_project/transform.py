@@ -23,8 +23,8 @@ def dbt_build_args(settings: Settings) -> list[str]:
 
 
 class DbtBuildConfig(Config):
-    """force: a full refresh although nothing changed since the last publication (after a
-    change of Python code, which the fingerprint does not cover)."""
+    """force: a full refresh although nothing changed since the last publication (for example
+    after the build database was edited by hand)."""
 
     force: bool = False
 
