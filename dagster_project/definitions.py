@@ -16,6 +16,7 @@ from dagster_project.automation import (
     nightly_refresh,
     nightly_refresh_schedule,
 )
+from dagster_project.generator.job import generate_synthetic_extracts
 from dagster_project.project import dbt_project
 from dagster_project.publish import published_warehouse_asset
 from dagster_project.publish_postgres import published_postgres_asset
@@ -58,7 +59,7 @@ def build_definitions(settings: Settings) -> Definitions:
     return Definitions(
         assets=assets,
         asset_checks=GATE_CHECKS,
-        jobs=[nightly_refresh, fetch_statbank_folk1a],
+        jobs=[nightly_refresh, fetch_statbank_folk1a, generate_synthetic_extracts],
         schedules=[nightly_refresh_schedule],
         sensors=[landing_folder_sensor, refresh_failure_alert],
         resources=resources,

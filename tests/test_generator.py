@@ -13,7 +13,7 @@ from dagster_project.generator import generate_extracts
 from dagster_project.generator.prevalence import SURVEY_INDICATORS
 from dagster_project.reference_data import read_seed
 
-from .conftest import file_digest
+from .conftest import file_digest, settings_in
 
 YEARS = [2017, 2021]
 
@@ -108,3 +108,39 @@ def test_generation_reports_each_file_with_rows_per_second_and_percent_done(
         [str(tmp_path / "landing/labour/labour_2024.parquet")],
     ).fetchone()[0]
     assert re.search(rf"labour_2024\.parquet: {rows:,} rows \([\d,]+ rows/s\); eta \d+ s$", labour)
+
+
+def test_the_generator_job_logs_its_progress_in_the_run_log_and_spares_the_landing_folder(
+    tmp_path: Path,
+) -> None:
+    from dagster import DagsterInstance
+
+    from dagster_project.definitions import build_definitions
+
+    settings = settings_in(tmp_path)
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def("generate_synthetic_extracts")
+    small = {
+        "scale": 0.01,
+        "survey_years": [2021],
+        "register_years": [2024],
+        "school_years": [2024],
+        "status_years": [2024],
+    }
+    with DagsterInstance.ephemeral() as instance:
+        out = tmp_path / "synthetic"
+        config = {"ops": {"write_synthetic_extracts": {"config": {**small, "out": str(out)}}}}
+        result = job.execute_in_process(run_config=config, instance=instance)
+        assert result.success
+        logged = [e.user_message for e in instance.all_logs(result.run_id)]
+        percents = [int(p.group(1)) for m in logged if (p := re.search(r"\] +(\d+)% ", m))]
+        assert len(percents) == 10 and percents[-1] == 100
+        assert any(
+            re.search(r"labour_2024\.parquet: [\d,]+ rows \([\d,]+ rows/s\)", m) for m in logged
+        )
+        assert (out / "landing" / "labour" / "labour_2024.parquet").exists()
+
+        live = {"ops": {"write_synthetic_extracts": {"config": {**small, "out": str(tmp_path)}}}}
+        refused = job.execute_in_process(run_config=live, instance=instance, raise_on_error=False)
+        assert not refused.success
+        assert not settings.landing_dir.exists()

@@ -1,0 +1,70 @@
+"""The generator as a Dagster job, so a national-scale load test starts from the UI and its
+progress (a line per file with rows/s, percent done and ETA) lands in the run log.
+
+It writes SYNTHETIC DATA into a folder of its own, never the configured landing folder: a
+load test must not mix invented extracts into real deliveries. Point
+SUNDHEDSDATA_LANDING_DIR at <out>/landing to refresh from it.
+"""
+
+from pathlib import Path
+
+from dagster import Config, Failure, OpExecutionContext, job, op
+
+from dagster_project.generator.extracts import (
+    REGISTER_YEARS,
+    SCHOOL_YEARS,
+    STATUS_YEARS,
+    SURVEY_YEARS,
+    generate_extracts,
+)
+from dagster_project.resources import WarehouseSettings
+
+
+class SyntheticExtractsConfig(Config):
+    """Where to write and how much: scale 1 is all of Denmark (about two minutes, 0.7 GB)."""
+
+    out: str
+    scale: float = 1.0
+    seed: int = 2024
+    survey_years: list[int] = SURVEY_YEARS
+    register_years: list[int] = REGISTER_YEARS
+    school_years: list[int] = SCHOOL_YEARS
+    status_years: list[int] = STATUS_YEARS
+
+
+@op(description="Write synthetic landing extracts (SYNTHETIC DATA) with progress in the run log.")
+def write_synthetic_extracts(
+    context: OpExecutionContext, config: SyntheticExtractsConfig, warehouse: WarehouseSettings
+) -> None:
+    out = Path(config.out)
+    live = warehouse.settings.landing_dir.resolve()
+    if (out / "landing").resolve() == live or out.resolve() == live:
+        raise Failure(
+            description=f"refusing to write synthetic extracts into the live landing folder {live}"
+        )
+    result = generate_extracts(
+        out,
+        seed=config.seed,
+        scale=config.scale,
+        survey_years=config.survey_years,
+        register_years=config.register_years,
+        school_years=config.school_years,
+        status_years=config.status_years,
+        progress=context.log.info,
+    )
+    size = sum(path.stat().st_size for path in result.files)
+    context.log.info(
+        f"{len(result.files)} files, {size / 1e6:,.1f} MB of SYNTHETIC DATA in "
+        f"{result.landing_dir}; true values in {result.truth_dir}"
+    )
+
+
+@job(
+    name="generate_synthetic_extracts",
+    description=(
+        "Generate national-scale synthetic extracts (SYNTHETIC DATA) for load tests and "
+        "benchmarks, into a folder of their own; the run log shows rows/s and percent done."
+    ),
+)
+def generate_synthetic_extracts():
+    write_synthetic_extracts()
