@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import pytest
@@ -16,6 +17,7 @@ from dagster import (
 from dagster_project.alerting import refresh_failure_alert
 from dagster_project.quality import (
     GATED_MARTS,
+    KEEP_VALIDATIONS,
     SuiteRaisedError,
     gate_check_key,
     load_suite,
@@ -176,3 +178,25 @@ def test_the_quality_scorecard_records_rows_and_suppressed_share_of_every_gated_
         ).fetchone()[0]
     assert metadata["mart_indicator_municipality_year.suppressed_share"] == round(withheld, 4)
     assert 0 < withheld < 1
+
+
+def test_the_gate_keeps_a_bounded_history_of_validation_results(fresh_copy: Refreshed) -> None:
+    """GX re-reads every stored result for the Data Docs index: history must not grow forever."""
+    settings = fresh_copy.settings
+    mart = "mart_objective_progress"
+    suite = load_suite(mart)["name"]
+    results = settings.gx_project_dir / "gx" / "uncommitted" / "validations" / suite / "__none__"
+    validate_mart(settings, mart)
+    newest = max(results.iterdir())
+    for night in range(KEEP_VALIDATIONS + 5):
+        shutil.copytree(newest, results / f"20200101T{night:06d}.000000Z")
+
+    outcome = validate_mart(settings, mart)
+
+    assert outcome.passed
+    runs = sorted(p.name for p in results.iterdir())
+    assert len(runs) == KEEP_VALIDATIONS
+    assert runs[-1] > newest.name, "the run just made is kept"
+    assert newest.name in runs
+    pages = settings.data_docs_dir / "validations" / suite / "__none__"
+    assert {p.name for p in pages.iterdir()} <= set(runs)
