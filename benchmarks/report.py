@@ -94,20 +94,16 @@ def markdown(result: BenchmarkResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_json(
-    scale: float,
-    runs: dict[str, Measurement],
-    agreements: list[Agreement],
-    incremental_agreement: Agreement,
-) -> dict:
-    r = ratios(runs)
+def as_json(result: BenchmarkResult) -> dict:
+    r = ratios(result.runs)
+    agreements = [*result.agreements, result.incremental_agreement]
     return {
-        "scale": scale,
+        "scale": result.scale,
         "synthetic": True,
-        "runs": [asdict(m) for m in runs.values()],
+        "runs": [asdict(m) for m in result.runs.values()],
         "ratios": r,
-        "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(runs, r)],
-        "agreement": [
-            {**asdict(a), "agrees": a.agrees} for a in [*agreements, incremental_agreement]
+        "targets": [
+            {"target": t, "measured": m, "met": ok} for t, m, ok in targets(result.runs, r)
         ],
+        "agreement": [{**asdict(a), "agrees": a.agrees} for a in agreements],
     }

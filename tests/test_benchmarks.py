@@ -11,9 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from benchmarks.agreement import compare, export_platform_values
+from benchmarks.agreement import Agreement, compare, export_platform_values
 from benchmarks.floor import run_floor
+from benchmarks.measure import Measurement
 from benchmarks.pandas_marts import run_pandas
+from benchmarks.report import BenchmarkResult, as_json, markdown
 
 from .conftest import Refreshed
 
@@ -64,3 +66,32 @@ def test_the_agreement_check_catches_a_moved_value_and_a_lost_suppression(
     assert agreement.mismatches["is_suppressed"] == 1
     assert agreement.missing > 0  # the rows without a value were left out
     assert "DISAGREES" in agreement.summary()
+
+
+def test_the_report_gives_each_target_its_verdict_from_the_measurements() -> None:
+    def run(name: str, wall: float, rss: float) -> Measurement:
+        return Measurement(name, name, wall, wall, rss, True, {"stage": wall / 2})
+
+    runs = {
+        "a_full_refresh": run("a_full_refresh", 100.0, 1000.0),
+        "b_duckdb_floor": run("b_duckdb_floor", 40.0, 500.0),
+        "c_pandas": run("c_pandas", 80.0, 3000.0),
+        "a_no_change": run("a_no_change", 25.0, 200.0),
+        "a_new_year": run("a_new_year", 30.0, 900.0),
+    }
+    agree = Agreement("(b)", rows=10, reference_rows=10)
+    result = BenchmarkResult(1.0, runs, [agree], agree)
+
+    verdicts = {t["target"]: t["met"] for t in as_json(result)["targets"]}
+    assert verdicts == {
+        "(a) <= 3 x (b), wall": True,  # 2.5
+        "(a) faster than (c)": False,  # c/a = 0.8
+        "(a) peak RSS <= half of (c)'s": True,  # 3.0
+        "(a) peak RSS <= 4 GB": True,
+        "no changed file <= 20 s": False,
+        "new year well under a full refresh (<= 1/2)": True,
+    }
+    report = markdown(result)
+    assert "| a/b | 2.5 | 2.5 | 2.0 |" in report
+    assert "| (a) faster than (c) | c/a = 0.8 | NO |" in report
+    assert "## Stages of a_new_year" in report
