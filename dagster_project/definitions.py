@@ -16,7 +16,7 @@ from dagster_project.automation import (
     nightly_refresh,
     nightly_refresh_schedule,
 )
-from dagster_project.generator.job import generate_synthetic_extracts
+from dagster_project.generation import generate_synthetic_extracts
 from dagster_project.project import dbt_project
 from dagster_project.publish import published_warehouse_asset
 from dagster_project.publish_postgres import published_postgres_asset

@@ -10,26 +10,22 @@ from pathlib import Path
 
 from dagster import Config, Failure, OpExecutionContext, job, op
 
-from dagster_project.generator.extracts import (
-    REGISTER_YEARS,
-    SCHOOL_YEARS,
-    STATUS_YEARS,
-    SURVEY_YEARS,
-    generate_extracts,
-)
 from dagster_project.resources import WarehouseSettings
 
 
 class SyntheticExtractsConfig(Config):
-    """Where to write and how much: scale 1 is all of Denmark (about two minutes, 0.7 GB)."""
+    """Where to write and how much: scale 1 is all of Denmark (about two minutes, 0.7 GB).
+
+    Years left empty take the generator's defaults (generator/extracts.py).
+    """
 
     out: str
     scale: float = 1.0
     seed: int = 2024
-    survey_years: list[int] = SURVEY_YEARS
-    register_years: list[int] = REGISTER_YEARS
-    school_years: list[int] = SCHOOL_YEARS
-    status_years: list[int] = STATUS_YEARS
+    survey_years: list[int] | None = None
+    register_years: list[int] | None = None
+    school_years: list[int] | None = None
+    status_years: list[int] | None = None
 
 
 @op(description="Write synthetic landing extracts (SYNTHETIC DATA) with progress in the run log.")
@@ -42,6 +38,9 @@ def write_synthetic_extracts(
         raise Failure(
             description=f"refusing to write synthetic extracts into the live landing folder {live}"
         )
+    # numpy and pandas load here, not when Dagster loads the definitions for every run.
+    from dagster_project.generator.extracts import generate_extracts
+
     result = generate_extracts(
         out,
         seed=config.seed,
