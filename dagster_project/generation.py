@@ -41,16 +41,9 @@ def write_synthetic_extracts(
     # numpy and pandas load here, not when Dagster loads the definitions for every run.
     from dagster_project.generator.extracts import generate_extracts
 
-    result = generate_extracts(
-        out,
-        seed=config.seed,
-        scale=config.scale,
-        survey_years=config.survey_years,
-        register_years=config.register_years,
-        school_years=config.school_years,
-        status_years=config.status_years,
-        progress=context.log.info,
-    )
+    # The config's fields are generate_extracts' own parameters (seed, scale, the years).
+    options = config.model_dump(exclude={"out"})
+    result = generate_extracts(out, progress=context.log.info, **options)
     size = sum(path.stat().st_size for path in result.files)
     context.log.info(
         f"{len(result.files)} files, {size / 1e6:,.1f} MB of SYNTHETIC DATA in "
