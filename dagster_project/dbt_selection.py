@@ -5,8 +5,8 @@ models: nothing they read changed. After each successful dbt build, the build da
 raw._dbt_built_files, a copy of raw._ingested_files as dbt saw it. The next night compares the
 two: the raw tables whose files changed are the changed sources, and dbt builds their
 descendants only (the incremental models among them re-sum only the changed years). Anything
-else - a changed dbt project, seeds, suites or thresholds, a first build, a build database
-without the record - is a full build.
+else - a changed project (dbt, seeds, suites, thresholds, code), a first build, a build
+database without the record - is a full build.
 """
 
 import json
@@ -39,10 +39,10 @@ class BuildPlan:
             return []
         return unaffected_nodes(json.loads(manifest_path.read_text()), self.changed_tables)
 
-    def dbt_args(self, manifest_path: Path) -> list[str]:
+    def dbt_args(self, unaffected: list[str]) -> list[str]:
+        """The flags for `dbt build`, given unaffected_models()."""
         if self.full_refresh:
             return ["--full-refresh"]
-        unaffected = self.unaffected_models(manifest_path)
         return ["--exclude", " ".join(unaffected)] if unaffected else []
 
 
@@ -109,17 +109,17 @@ def unaffected_nodes(manifest: dict, changed_tables: tuple[str, ...]) -> list[st
 
 def build_plan(settings: Settings, force: bool = False) -> BuildPlan | None:
     """Tonight's dbt build, or None when nothing changed since the last publication."""
-    current = inputs_fingerprint(settings)
-    published, run_id = published_fingerprint(settings.published_db)
     if force:
         return BuildPlan(True, None, "forced: full refresh of every model")
+    current = inputs_fingerprint(settings)
+    published, run_id = published_fingerprint(settings.published_db)
     if published == current:
         return None
     if published is None or published.project != current.project:
         return BuildPlan(
             True,
             None,
-            "the dbt project, seeds, suites or thresholds differ from the last publication "
+            "the dbt project, seeds, suites, thresholds or code differ from the last publication "
             f"({run_id or 'none'}): full refresh of every model",
         )
     changed = changed_raw_tables(settings.build_db)

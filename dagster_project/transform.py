@@ -43,7 +43,7 @@ def sundhedsdata_dbt_models(
         # Nothing is yielded: the models, their checks and everything downstream (gate,
         # publication, report) are skipped, and the publication stays as it is.
         context.log.info(
-            "no landing file, model, seed, suite or threshold changed since the last "
+            "no landing file, model, seed, suite, threshold or code changed since the last "
             "publication: nothing to build (config force: true rebuilds anyway)"
         )
         return
@@ -56,9 +56,9 @@ def sundhedsdata_dbt_models(
     # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
     # and per-run folders do not pile up in the repository.
     target = settings.warehouse_dir / "dbt_target"
-    args = dbt_build_args(settings) + plan.dbt_args(dbt_project.manifest_path)
-    events = dbt.cli(args, context=context, target_path=target).stream()
     unchanged = plan.unaffected_models(dbt_project.manifest_path)
+    args = dbt_build_args(settings) + plan.dbt_args(unchanged)
+    events = dbt.cli(args, context=context, target_path=target).stream()
     yield from with_unchanged_models(context, events, unchanged, plan.reason)
     if not context.is_subset:
         # Only a build of the whole project may say "built from these files": after a partial

@@ -21,9 +21,9 @@
 {%- endmacro %}
 
 {#- A predicate on year: every year when building from scratch, else the changed years. -#}
-{% macro year_needs_build(relation, year_column='year') -%}
+{% macro year_needs_build(relation) -%}
     {%- if is_incremental() -%}
-        {{ year_column }} in (
+        year in (
             select versions.year
             from ({{ year_versions(relation) }}) as versions
             left join (

@@ -10,8 +10,7 @@ source as (
         psychiatric_before_18,
         completed_youth_education,
         _is_synthetic,
-        _source_file,
-        _loaded_at
+        _source_file
     from {{ source('raw', 'education_cohorts') }}
 
 ),
@@ -26,8 +25,7 @@ renamed as (
         psychiatric_before_18 = 1 as had_psychiatric_diagnosis_before_18,
         completed_youth_education = 1 as has_completed_youth_education,
         _is_synthetic as is_synthetic,
-        _source_file as source_file,
-        _loaded_at as loaded_at
+        _source_file as source_file
     from source
 
 )
