@@ -252,37 +252,115 @@ select
     is_suppressed and n_persons > 0 as is_protected
 from shares;
 
--- Complementary suppression, one pass: in every published cluster, region or Denmark total
--- with exactly one protected municipality, protect the published member with the fewest persons.
+-- Complementary suppression, one pass. A municipality's signature is the set of published
+-- totals that add it up. A protected municipality alone in its signature group gets a twin (the
+-- group's published member with the fewest persons); with no one to pair with (Vejen, in two
+-- clusters), the smallest published total holding it is protected instead, clusters first. A
+-- protected total needs a protected member with a twin outside it: the smallest outside member
+-- of the same signature, or else the smallest other published total of its level.
 -- repeat: suppression_passes
 update estimates set is_protected = true, is_suppressed = true
 from (
-    with children as (
+    with signatures as (
         select
-            m.parent_level, m.parent_code, e.geography_code, e.indicator_code, e.year,
-            e.n_persons, e.is_protected
-        from memberships as m
-        inner join estimates as e
-            on e.geography_level = 'municipality' and m.kommune_kode = e.geography_code
-        inner join estimates as total
-            on total.geography_level = m.parent_level and total.geography_code = m.parent_code
-            and total.indicator_code = e.indicator_code and total.year = e.year
-            and not total.is_suppressed
+            e.geography_code as kommune_kode, e.indicator_code, e.year, e.n_persons,
+            e.is_protected,
+            coalesce(string_agg(m.parent_level || ':' || m.parent_code, '|'
+                order by m.parent_level, m.parent_code) filter (t.geography_code is not null), '')
+                as signature
+        from estimates as e
+        left join memberships as m on m.kommune_kode = e.geography_code
+        left join estimates as t
+            on t.geography_level = m.parent_level and t.geography_code = m.parent_code
+            and t.indicator_code = e.indicator_code and t.year = e.year and not t.is_protected
+        where e.geography_level = 'municipality'
+        group by all
+    ),
+    grouped as (
+        select *, count(*) filter (is_protected) over (
+            partition by indicator_code, year, signature) as hidden_in_group
+        from signatures
+    ),
+    twins as (
+        select indicator_code, year, signature,
+            arg_min(kommune_kode, (n_persons, kommune_kode)) as kommune_kode
+        from grouped
+        where hidden_in_group = 1 and signature <> '' and not is_protected and n_persons > 0
+        group by all
+    ),
+    unpaired as (
+        select g.kommune_kode, g.indicator_code, g.year
+        from grouped as g
+        anti join twins using (indicator_code, year, signature)
+        where g.is_protected and g.hidden_in_group = 1 and g.signature <> ''
+    ),
+    unpaired_totals as (
+        select
+            arg_min(t.geography_level, (case t.geography_level when 'cluster' then 1
+                when 'region' then 2 else 3 end, t.n_persons, t.geography_code)) as level,
+            arg_min(t.geography_code, (case t.geography_level when 'cluster' then 1
+                when 'region' then 2 else 3 end, t.n_persons, t.geography_code)) as code,
+            u.indicator_code, u.year
+        from unpaired as u
+        inner join memberships as m on m.kommune_kode = u.kommune_kode
+        inner join estimates as t
+            on t.geography_level = m.parent_level and t.geography_code = m.parent_code
+            and t.indicator_code = u.indicator_code and t.year = u.year and not t.is_protected
+        group by u.kommune_kode, u.indicator_code, u.year
+    ),
+    hidden_total_members as (
+        select t.geography_level as level, t.geography_code as code, t.indicator_code, t.year,
+            g.signature
+        from estimates as t
+        inner join memberships as m
+            on m.parent_level = t.geography_level and m.parent_code = t.geography_code
+        inner join grouped as g
+            on g.kommune_kode = m.kommune_kode and g.indicator_code = t.indicator_code
+            and g.year = t.year
+        where t.geography_level <> 'municipality' and t.is_protected and g.is_protected
+    ),
+    outside as (
+        select h.level, h.code, h.indicator_code, h.year, g.kommune_kode, g.n_persons,
+            g.is_protected
+        from hidden_total_members as h
+        inner join grouped as g using (indicator_code, year, signature)
+        where g.n_persons > 0 and not exists (
+            select 1 from memberships as m
+            where m.parent_level = h.level and m.parent_code = h.code
+                and m.kommune_kode = g.kommune_kode)
     ),
     exposed as (
-        select parent_level, parent_code, indicator_code, year
-        from children group by all having count(*) filter (is_protected) = 1
+        select distinct level, code, indicator_code, year from hidden_total_members
+        except
+        select level, code, indicator_code, year from outside where is_protected
+    ),
+    outside_twins as (
+        select level, code, indicator_code, year,
+            arg_min(kommune_kode, (n_persons, kommune_kode)) as kommune_kode
+        from outside inner join exposed using (level, code, indicator_code, year)
+        group by all
+    ),
+    siblings as (
+        select
+            x.level, arg_min(t.geography_code, (t.n_persons, t.geography_code)) as code,
+            x.indicator_code, x.year
+        from exposed as x
+        anti join outside_twins using (level, code, indicator_code, year)
+        inner join estimates as t
+            on t.geography_level = x.level and t.geography_code <> x.code
+            and t.indicator_code = x.indicator_code and t.year = x.year
+            and not t.is_protected and t.n_persons > 0
+        group by x.level, x.code, x.indicator_code, x.year
     )
-    select distinct
-        arg_min(c.geography_code, (c.n_persons, c.geography_code)) as kommune_kode,
-        c.indicator_code, c.year
-    from children as c
-    inner join exposed using (parent_level, parent_code, indicator_code, year)
-    where not c.is_protected and c.n_persons > 0
-    group by c.parent_level, c.parent_code, c.indicator_code, c.year
+    select 'municipality' as level, kommune_kode as code, indicator_code, year from twins
+    union
+    select 'municipality', kommune_kode, indicator_code, year from outside_twins
+    union
+    select level, code, indicator_code, year from unpaired_totals
+    union
+    select level, code, indicator_code, year from siblings
 ) as picked
-where estimates.geography_level = 'municipality'
-    and estimates.geography_code = picked.kommune_kode
+where estimates.geography_level = picked.level and estimates.geography_code = picked.code
     and estimates.indicator_code = picked.indicator_code and estimates.year = picked.year;
 -- end repeat
 

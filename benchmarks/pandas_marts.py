@@ -282,30 +282,110 @@ def estimates(cells: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
     return e
 
 
+def _first_per(frame: pd.DataFrame, by: list[str], order: list[str]) -> pd.DataFrame:
+    """The first row of each group after sorting by `order` (arg_min over a group)."""
+    return frame.sort_values(order).drop_duplicates(by)
+
+
 def suppress_complementary(e: pd.DataFrame, ref: Reference, passes: int) -> pd.DataFrame:
-    """Protect the smallest published member of every total with one lone protected member."""
+    """Give every protected municipality a twin with the same published signature, and every
+    protected total a protected member with a twin outside it (the dbt model's rule)."""
     keys = ["indicator_code", "year"]
-    totals = e[e["geography_level"] != "municipality"]
-    published = totals.loc[~totals["is_suppressed"], [*GEO, *keys]].set_axis(
-        ["parent_level", "parent_code", *keys], axis=1
-    )
+    level_order = {"cluster": 1, "region": 2, "country": 3}
     is_municipal = e["geography_level"] == "municipality"
     for _ in range(passes):
-        municipal = e.loc[is_municipal, ["geography_code", *keys, "n_persons", "is_protected"]]
-        children = ref.memberships.merge(
-            municipal.rename(columns={"geography_code": "kommune_kode"}), on="kommune_kode"
-        ).merge(published, on=["parent_level", "parent_code", *keys])
-        total = ["parent_level", "parent_code", *keys]
-        lone = children.groupby(total)["is_protected"].transform("sum") == 1
-        candidates = children[lone & ~children["is_protected"] & (children["n_persons"] > 0)]
-        picked = (
-            candidates.sort_values(["n_persons", "kommune_kode"])
-            .drop_duplicates(total)[["kommune_kode", *keys]]
-            .drop_duplicates()
-            .rename(columns={"kommune_kode": "geography_code"})
-            .assign(geography_level="municipality", picked=True)
+        municipal = e.loc[
+            is_municipal, ["geography_code", *keys, "n_persons", "is_protected"]
+        ].rename(columns={"geography_code": "kommune_kode"})
+        totals = e.loc[~is_municipal, [*GEO, *keys, "n_persons", "is_protected"]].set_axis(
+            ["parent_level", "parent_code", *keys, "total_persons", "total_protected"], axis=1
         )
-        e = e.merge(picked, on=[*GEO, *keys], how="left")
+        held = ref.memberships.merge(totals, on=["parent_level", "parent_code"])
+        published = held[~held["total_protected"]]
+        signature = (
+            published.assign(part=published["parent_level"] + ":" + published["parent_code"])
+            .sort_values("part")
+            .groupby(["kommune_kode", *keys])["part"]
+            .agg("|".join)
+            .rename("signature")
+            .reset_index()
+        )
+        g = municipal.merge(signature, on=["kommune_kode", *keys], how="left").fillna(
+            {"signature": ""}
+        )
+        group = [*keys, "signature"]
+        g["hidden_in_group"] = g.groupby(group)["is_protected"].transform("sum")
+        lone = (g["hidden_in_group"] == 1) & (g["signature"] != "")
+        twins = _first_per(
+            g[lone & ~g["is_protected"] & (g["n_persons"] > 0)],
+            group,
+            ["n_persons", "kommune_kode"],
+        )
+        unpaired = g[lone & g["is_protected"]].merge(
+            twins[group].assign(paired=True), on=group, how="left"
+        )
+        unpaired = unpaired[unpaired["paired"].isna()][["kommune_kode", *keys]]
+        for_unpaired = unpaired.merge(published, on=["kommune_kode", *keys])
+        for_unpaired = for_unpaired.assign(rank=for_unpaired["parent_level"].map(level_order))
+        unpaired_totals = _first_per(
+            for_unpaired, ["kommune_kode", *keys], ["rank", "total_persons", "parent_code"]
+        )
+        hidden_totals = (
+            held[held["total_protected"]]
+            .merge(
+                g[g["is_protected"]][["kommune_kode", *keys, "signature"]],
+                on=["kommune_kode", *keys],
+            )[["parent_level", "parent_code", *keys, "signature"]]
+            .drop_duplicates()
+        )
+        total = ["parent_level", "parent_code", *keys]
+        outside = hidden_totals.merge(
+            g[g["n_persons"] > 0][
+                ["kommune_kode", *keys, "signature", "n_persons", "is_protected"]
+            ],
+            on=group,
+        ).merge(
+            ref.memberships.assign(inside=True),
+            on=["parent_level", "parent_code", "kommune_kode"],
+            how="left",
+        )
+        outside = outside[outside["inside"].isna()]
+        protected_totals = outside[outside["is_protected"]][total].drop_duplicates()
+        exposed = (
+            hidden_totals[total]
+            .drop_duplicates()
+            .merge(protected_totals.assign(safe=True), on=total, how="left")
+        )
+        exposed = exposed[exposed["safe"].isna()][total]
+        outside_twins = _first_per(
+            outside.merge(exposed, on=total), total, ["n_persons", "kommune_kode"]
+        )
+        no_twin = exposed.merge(outside_twins[total].assign(twin=True), on=total, how="left")
+        no_twin = no_twin[no_twin["twin"].isna()][total]
+        siblings = no_twin.merge(
+            totals[~totals["total_protected"] & (totals["total_persons"] > 0)],
+            on=["parent_level", *keys],
+            suffixes=("", "_sibling"),
+        )
+        siblings = siblings[siblings["parent_code"] != siblings["parent_code_sibling"]]
+        siblings = _first_per(siblings, total, ["total_persons", "parent_code_sibling"])
+        picked = pd.concat(
+            [
+                twins[["kommune_kode", *keys]]
+                .set_axis(["geography_code", *keys], axis=1)
+                .assign(geography_level="municipality"),
+                outside_twins[["kommune_kode", *keys]]
+                .set_axis(["geography_code", *keys], axis=1)
+                .assign(geography_level="municipality"),
+                unpaired_totals[["parent_level", "parent_code", *keys]].set_axis(
+                    [*GEO, *keys], axis=1
+                ),
+                siblings[["parent_level", "parent_code_sibling", *keys]].set_axis(
+                    [*GEO, *keys], axis=1
+                ),
+            ]
+        ).drop_duplicates()
+        e = e.merge(picked.assign(picked=True), on=[*GEO, *keys], how="left")
         hit = e.pop("picked").fillna(False).astype(bool)
         e["is_protected"] |= hit
         e["is_suppressed"] |= hit

@@ -16,6 +16,7 @@ from dagster_project.automation import (
     nightly_refresh,
     nightly_refresh_schedule,
 )
+from dagster_project.disclosure_audit import disclosure_audit_check
 from dagster_project.generation import generate_synthetic_extracts
 from dagster_project.project import dbt_project
 from dagster_project.publish import published_warehouse_asset
@@ -58,7 +59,7 @@ def build_definitions(settings: Settings) -> Definitions:
         resources["postgres"] = PostgresTarget(conninfo=settings.postgres_url)
     return Definitions(
         assets=assets,
-        asset_checks=GATE_CHECKS,
+        asset_checks=[*GATE_CHECKS, disclosure_audit_check],
         jobs=[nightly_refresh, fetch_statbank_folk1a, generate_synthetic_extracts],
         schedules=[nightly_refresh_schedule],
         sensors=[landing_folder_sensor, refresh_failure_alert],

@@ -35,6 +35,7 @@ from dagster import (
     asset,
 )
 
+from dagster_project.disclosure_audit import DISCLOSURE_AUDIT_KEY
 from dagster_project.fingerprint import inputs_fingerprint
 from dagster_project.quality import GATED_MARTS, MART_SCHEMA, gate_check_key
 from dagster_project.resources import RefreshLock, WarehouseSettings
@@ -211,8 +212,9 @@ def refuse_cpr_like_text(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def failed_gates(context: AssetExecutionContext) -> list[str]:
-    """Gate checks that did not pass in this run (missing counts as not passed)."""
-    keys = [gate_check_key(mart) for mart in GATED_MARTS]
+    """Gate checks and the disclosure audit that did not pass in this run (missing counts as not
+    passed)."""
+    keys = [gate_check_key(mart) for mart in GATED_MARTS] + [DISCLOSURE_AUDIT_KEY]
     latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     problems = []
     for key in keys:

@@ -20,6 +20,7 @@ class WarehouseSettings(ConfigurableResource):
     warehouse_dir: str
     min_cell_count: int = 5
     min_survey_respondents: int = 20
+    suppression_passes: int = 4
     duckdb_memory_limit: str = "1GB"
 
     @classmethod
@@ -30,6 +31,7 @@ class WarehouseSettings(ConfigurableResource):
             warehouse_dir=str(settings.warehouse_dir),
             min_cell_count=settings.min_cell_count,
             min_survey_respondents=settings.min_survey_respondents,
+            suppression_passes=settings.suppression_passes,
             duckdb_memory_limit=settings.duckdb_memory_limit,
         )
 
@@ -41,6 +43,7 @@ class WarehouseSettings(ConfigurableResource):
             warehouse_dir=Path(self.warehouse_dir),
             min_cell_count=self.min_cell_count,
             min_survey_respondents=self.min_survey_respondents,
+            suppression_passes=self.suppression_passes,
             duckdb_memory_limit=self.duckdb_memory_limit,
         )
 

@@ -41,6 +41,10 @@ class Settings:
     warehouse_dir: Path
     min_cell_count: int = 5
     min_survey_respondents: int = 20
+    # Rounds of complementary suppression (int_complementary_suppression). Each round pairs
+    # what the last one left alone; a blocking dbt test and the disclosure audit fail the
+    # night if a suppressed value is still exposed after them.
+    suppression_passes: int = 4
     # libpq connection string or URI of a PostgreSQL publication target; None publishes only
     # the embedded DuckDB file and Parquet. Keep the password in PGPASSWORD or ~/.pgpass.
     postgres_url: str | None = None
@@ -56,6 +60,7 @@ class Settings:
             warehouse_dir=_path("SUNDHEDSDATA_WAREHOUSE_DIR", REPO_ROOT / "warehouse"),
             min_cell_count=_int("SUNDHEDSDATA_MIN_CELL_COUNT", 5),
             min_survey_respondents=_int("SUNDHEDSDATA_MIN_SURVEY_RESPONDENTS", 20),
+            suppression_passes=_int("SUNDHEDSDATA_SUPPRESSION_PASSES", 4),
             postgres_url=os.environ.get("SUNDHEDSDATA_POSTGRES_URL") or None,
             duckdb_memory_limit=os.environ.get("SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT") or "1GB",
         )
@@ -94,4 +99,5 @@ class Settings:
         return {
             "min_cell_count": self.min_cell_count,
             "min_survey_respondents": self.min_survey_respondents,
+            "suppression_passes": self.suppression_passes,
         }

@@ -22,10 +22,21 @@ def test_the_refresh_runs_at_two_oclock_copenhagen_time() -> None:
 
 
 def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path) -> None:
-    settings = Settings(tmp_path, tmp_path, tmp_path, min_cell_count=10, min_survey_respondents=50)
+    settings = Settings(
+        tmp_path,
+        tmp_path,
+        tmp_path,
+        min_cell_count=10,
+        min_survey_respondents=50,
+        suppression_passes=6,
+    )
     args = dbt_build_args(settings)
     assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"min_cell_count": 10, "min_survey_respondents": 50}
+    assert json.loads(args[2]) == {
+        "min_cell_count": 10,
+        "min_survey_respondents": 50,
+        "suppression_passes": 6,
+    }
 
 
 def test_the_landing_sensor_starts_a_run_only_when_a_file_is_new_or_changed(tmp_path: Path) -> None:

@@ -1,9 +1,26 @@
+{{ config(meta={"dagster": {"ref": {"name": "int_observation_suppression"}}}) }}
 {#-
-    Recovery by subtraction: no published total may have exactly one suppressed part with
-    persons in it - neither a cluster, region or Denmark over its municipalities, nor a
-    municipality over its published cells.
+    Recovery by linear combination: every suppressed municipality with persons has a twin (a
+    second one with the same published signature, macro published_signature) unless no
+    published total holds it, and no published municipality total has exactly one suppressed
+    cell with persons. Either breach lets a data user compute a suppressed value from published
+    totals. A blocking check on int_observation_suppression: dbt skips the facts and marts
+    built from it, and publication does not run.
 -#}
 with
+
+estimates as (
+
+    select
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        is_suppressed and n_persons > 0 as is_hidden,
+        not is_suppressed or n_persons = 0 as is_published
+    from {{ ref('int_indicator_estimates_benchmarked') }}
+
+),
 
 municipalities as (
 
@@ -11,56 +28,48 @@ municipalities as (
         geography_code as kommune_kode,
         indicator_code,
         year,
-        is_suppressed and n_persons > 0 as is_hidden
-    from {{ ref('int_indicator_estimates_benchmarked') }}
+        is_hidden
+    from estimates
     where geography_level = 'municipality'
 
 ),
 
-memberships as (
-
-    select
-        parent_level,
-        parent_code,
-        kommune_kode
-    from {{ ref('int_geography_memberships') }}
-
-),
-
-published_totals as (
+totals as (
 
     select
         geography_level as parent_level,
         geography_code as parent_code,
         indicator_code,
-        year
-    from {{ ref('int_indicator_estimates_benchmarked') }}
-    where geography_level in ('cluster', 'region', 'country') and not is_suppressed
+        year,
+        is_published
+    from estimates
+    where geography_level in ('cluster', 'region', 'country')
 
 ),
 
-exposed_geographies as (
+signatures as (
+
+    {{ published_signature('municipalities', 'totals') }}
+
+),
+
+lone_municipalities as (
 
     select
-        published_totals.parent_level,
-        published_totals.parent_code,
-        published_totals.indicator_code,
-        published_totals.year
-    from published_totals
-    inner join memberships
+        'municipality' as geography_level,
+        max(case when municipalities.is_hidden then municipalities.kommune_kode end)
+            as geography_code,
+        municipalities.indicator_code,
+        municipalities.year,
+        signatures.signature as exposed_by
+    from municipalities
+    inner join signatures
         on
-            published_totals.parent_level = memberships.parent_level
-            and published_totals.parent_code = memberships.parent_code
-    inner join municipalities
-        on
-            memberships.kommune_kode = municipalities.kommune_kode
-            and published_totals.indicator_code = municipalities.indicator_code
-            and published_totals.year = municipalities.year
-    group by
-        published_totals.parent_level,
-        published_totals.parent_code,
-        published_totals.indicator_code,
-        published_totals.year
+            municipalities.kommune_kode = signatures.kommune_kode
+            and municipalities.indicator_code = signatures.indicator_code
+            and municipalities.year = signatures.year
+    where signatures.signature <> ''
+    group by municipalities.indicator_code, municipalities.year, signatures.signature
     having sum(case when municipalities.is_hidden then 1 else 0 end) = 1
 
 ),
@@ -76,13 +85,14 @@ cells as (
 
 ),
 
-exposed_municipalities as (
+lone_cells as (
 
     select
-        'municipality' as parent_level,
-        cells.kommune_kode as parent_code,
+        'cell' as geography_level,
+        cells.kommune_kode as geography_code,
         cells.indicator_code,
-        cells.year
+        cells.year,
+        'the municipality total' as exposed_by
     from cells
     inner join municipalities
         on
@@ -95,6 +105,6 @@ exposed_municipalities as (
 
 )
 
-select * from exposed_geographies
+select * from lone_municipalities
 union all
-select * from exposed_municipalities
+select * from lone_cells

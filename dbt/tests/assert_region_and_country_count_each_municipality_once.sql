@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"ref": {"name": "int_indicator_geography_sums"}}}) }}
 {#-
     A region's and Denmark's persons are the sum over their municipalities - each counted once -
     never the sum of clusters (Vejen is in two clusters).

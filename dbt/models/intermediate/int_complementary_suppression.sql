@@ -1,169 +1,374 @@
 {#-
-    Complementary (secondary) suppression of municipality estimates.
+    Complementary (secondary) suppression of municipality, cluster, region and Denmark
+    estimates, so no suppressed municipality can be recovered by any linear combination of the
+    published totals - overlapping clusters included.
 
-    A cluster's, region's or Denmark's published numerator and denominator are sums over its
-    municipalities; if exactly one member municipality is suppressed, subtracting the others
-    would reveal it. For every published total with exactly one suppressed member (that has
-    persons to protect), the member with the fewest persons among the published ones is
-    suppressed as well (never one without persons, which would protect nothing). One pass can
-    create a new lone suppression in another total (Vejen is in two clusters), so the rule is
-    applied var('suppression_passes') times; a dbt test fails if any total is still exposed.
-    One row per municipality estimate that is suppressed only to protect another.
+    The rule (docs/disclosure.md): every suppressed municipality with persons needs a twin, a
+    second suppressed municipality with persons and the same published signature (the set of
+    published totals that add it up; macro published_signature). Twins protect each other:
+    moving persons between them changes no published total. Each pass
+    * in a signature group with exactly one suppressed member, suppresses the published member
+      with the fewest persons (never one without persons, which would protect nothing);
+    * where the lone member has no one to pair with (Vejen is alone in being in both Lillebælt
+      and Sydvestjylland, so the four cluster totals minus the region equal Vejen), suppresses
+      the smallest published total in its signature, preferring a cluster to the region or
+      Denmark, which moves it into another group where the next pass finds it a twin.
+    The rule is applied var('suppression_passes') times; the singular test
+    assert_no_published_total_reveals_a_suppressed_part fails if a lone member is left, and the
+    linear disclosure audit checks the published result before it is published.
+    One row per estimate suppressed only to protect another.
 -#}
 {%- set passes = var('suppression_passes') %}
 
 with
 
-municipalities as (
+estimates as (
+
+    select
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        n_persons,
+        -- A suppressed estimate without persons is known to be zero: it protects nothing.
+        is_suppressed and n_persons > 0 as is_hidden
+    from {{ ref('int_indicator_estimates') }}
+
+),
+
+pass_0_municipalities as (
 
     select
         geography_code as kommune_kode,
         indicator_code,
         year,
         n_persons,
-        is_suppressed and n_persons > 0 as is_protected
-    from {{ ref('int_indicator_estimates') }}
+        is_hidden,
+        false as is_secondary
+    from estimates
     where geography_level = 'municipality'
 
 ),
 
-memberships as (
-
-    select
-        parent_level,
-        parent_code,
-        kommune_kode
-    from {{ ref('int_geography_memberships') }}
-
-),
-
-published_totals as (
+pass_0_totals as (
 
     select
         geography_level as parent_level,
         geography_code as parent_code,
         indicator_code,
-        year
-    from {{ ref('int_indicator_estimates') }}
-    where geography_level in ('cluster', 'region', 'country') and not is_suppressed
+        year,
+        n_persons,
+        not is_hidden as is_published,
+        false as is_secondary
+    from estimates
+    where geography_level in ('cluster', 'region', 'country')
 
 ),
 
-children as (
+{% for i in range(1, passes + 1) %}
+pass_{{ i }}_signatures as (
+
+    {{ published_signature('pass_' ~ (i - 1) ~ '_municipalities', 'pass_' ~ (i - 1) ~ '_totals') }}
+
+),
+
+pass_{{ i }}_members as (
 
     select
-        memberships.parent_level,
-        memberships.parent_code,
-        municipalities.kommune_kode,
-        municipalities.indicator_code,
-        municipalities.year,
-        municipalities.n_persons
-    from memberships
-    inner join municipalities
-        on memberships.kommune_kode = municipalities.kommune_kode
-    inner join published_totals
+        previous.kommune_kode,
+        previous.indicator_code,
+        previous.year,
+        previous.n_persons,
+        previous.is_hidden,
+        signatures.signature,
+        sum(case when previous.is_hidden then 1 else 0 end) over (
+            partition by previous.indicator_code, previous.year, signatures.signature
+        ) as hidden_in_group
+    from pass_{{ i - 1 }}_municipalities as previous
+    inner join pass_{{ i }}_signatures as signatures
         on
-            memberships.parent_level = published_totals.parent_level
-            and memberships.parent_code = published_totals.parent_code
-            and municipalities.indicator_code = published_totals.indicator_code
-            and municipalities.year = published_totals.year
+            previous.kommune_kode = signatures.kommune_kode
+            and previous.indicator_code = signatures.indicator_code
+            and previous.year = signatures.year
 
 ),
 
-pass_0 as (
+pass_{{ i }}_twins as (
 
     select
         kommune_kode,
         indicator_code,
         year,
-        is_protected,
-        false as is_secondary
-    from municipalities
+        signature,
+        row_number() over (
+            partition by indicator_code, year, signature
+            order by n_persons, kommune_kode
+        ) as rank_in_group
+    from pass_{{ i }}_members
+    where hidden_in_group = 1 and signature <> '' and not is_hidden and n_persons > 0
 
 ),
 
-{% for i in range(1, passes + 1) %}
-pass_{{ i }}_children as (
+pass_{{ i }}_picked_municipalities as (
 
     select
-        children.parent_level,
-        children.parent_code,
-        children.kommune_kode,
-        children.indicator_code,
-        children.year,
-        children.n_persons,
-        previous.is_protected
-    from children
-    inner join pass_{{ i - 1 }} as previous
-        on
-            children.kommune_kode = previous.kommune_kode
-            and children.indicator_code = previous.indicator_code
-            and children.year = previous.year
+        kommune_kode,
+        indicator_code,
+        year,
+        signature
+    from pass_{{ i }}_twins
+    where rank_in_group = 1
 
 ),
 
-pass_{{ i }}_exposed as (
+pass_{{ i }}_unpaired as (
+
+    select
+        lone.kommune_kode,
+        lone.indicator_code,
+        lone.year
+    from pass_{{ i }}_members as lone
+    left join pass_{{ i }}_picked_municipalities as picked
+        on
+            lone.indicator_code = picked.indicator_code
+            and lone.year = picked.year
+            and lone.signature = picked.signature
+    where
+        lone.is_hidden
+        and lone.hidden_in_group = 1
+        and lone.signature <> ''
+        and picked.kommune_kode is null
+
+),
+
+pass_{{ i }}_total_candidates as (
+
+    select
+        totals.parent_level,
+        totals.parent_code,
+        totals.indicator_code,
+        totals.year,
+        row_number() over (
+            partition by unpaired.kommune_kode, unpaired.indicator_code, unpaired.year
+            order by
+                case totals.parent_level when 'cluster' then 1 when 'region' then 2 else 3 end,
+                totals.n_persons,
+                totals.parent_code
+        ) as rank_for_member
+    from pass_{{ i }}_unpaired as unpaired
+    inner join {{ ref('int_geography_memberships') }} as memberships
+        on unpaired.kommune_kode = memberships.kommune_kode
+    inner join pass_{{ i - 1 }}_totals as totals
+        on
+            memberships.parent_level = totals.parent_level
+            and memberships.parent_code = totals.parent_code
+            and unpaired.indicator_code = totals.indicator_code
+            and unpaired.year = totals.year
+    where totals.is_published
+
+),
+
+pass_{{ i }}_picked_totals as (
+
+    select distinct
+        parent_level,
+        parent_code,
+        indicator_code,
+        year
+    from pass_{{ i }}_total_candidates
+    where rank_for_member = 1
+
+),
+
+-- A suppressed total needs a suppressed member with a twin outside it, or subtracting the
+-- other published totals gives it back (Denmark minus four regions is the fifth region).
+pass_{{ i }}_hidden_total_members as (
+
+    select
+        totals.parent_level,
+        totals.parent_code,
+        totals.indicator_code,
+        totals.year,
+        members.signature
+    from pass_{{ i - 1 }}_totals as totals
+    inner join {{ ref('int_geography_memberships') }} as memberships
+        on
+            totals.parent_level = memberships.parent_level
+            and totals.parent_code = memberships.parent_code
+    inner join pass_{{ i }}_members as members
+        on
+            memberships.kommune_kode = members.kommune_kode
+            and totals.indicator_code = members.indicator_code
+            and totals.year = members.year
+    where not totals.is_published and totals.n_persons > 0 and members.is_hidden
+
+),
+
+pass_{{ i }}_outside_members as (
+
+    select
+        inside.parent_level,
+        inside.parent_code,
+        inside.indicator_code,
+        inside.year,
+        outside.kommune_kode,
+        outside.n_persons,
+        outside.is_hidden
+    from pass_{{ i }}_hidden_total_members as inside
+    inner join pass_{{ i }}_members as outside
+        on
+            inside.indicator_code = outside.indicator_code
+            and inside.year = outside.year
+            and inside.signature = outside.signature
+    left join {{ ref('int_geography_memberships') }} as same_total
+        on
+            inside.parent_level = same_total.parent_level
+            and inside.parent_code = same_total.parent_code
+            and outside.kommune_kode = same_total.kommune_kode
+    where same_total.kommune_kode is null and outside.n_persons > 0
+
+),
+
+pass_{{ i }}_exposed_totals as (
+
+    select
+        inside.parent_level,
+        inside.parent_code,
+        inside.indicator_code,
+        inside.year
+    from pass_{{ i }}_hidden_total_members as inside
+    left join pass_{{ i }}_outside_members as outside
+        on
+            inside.parent_level = outside.parent_level
+            and inside.parent_code = outside.parent_code
+            and inside.indicator_code = outside.indicator_code
+            and inside.year = outside.year
+    group by inside.parent_level, inside.parent_code, inside.indicator_code, inside.year
+    having sum(case when outside.is_hidden then 1 else 0 end) = 0
+
+),
+
+pass_{{ i }}_outside_twins as (
+
+    select
+        outside.parent_level,
+        outside.parent_code,
+        outside.indicator_code,
+        outside.year,
+        outside.kommune_kode,
+        row_number() over (
+            partition by
+                outside.parent_level, outside.parent_code, outside.indicator_code, outside.year
+            order by outside.n_persons, outside.kommune_kode
+        ) as rank_for_total
+    from pass_{{ i }}_outside_members as outside
+    inner join pass_{{ i }}_exposed_totals as exposed
+        on
+            outside.parent_level = exposed.parent_level
+            and outside.parent_code = exposed.parent_code
+            and outside.indicator_code = exposed.indicator_code
+            and outside.year = exposed.year
+
+),
+
+pass_{{ i }}_sibling_candidates as (
+
+    select
+        siblings.parent_level,
+        siblings.parent_code,
+        siblings.indicator_code,
+        siblings.year,
+        row_number() over (
+            partition by
+                exposed.parent_level, exposed.parent_code, exposed.indicator_code, exposed.year
+            order by siblings.n_persons, siblings.parent_code
+        ) as rank_for_total
+    from pass_{{ i }}_exposed_totals as exposed
+    inner join pass_{{ i - 1 }}_totals as siblings
+        on
+            exposed.parent_level = siblings.parent_level
+            and exposed.indicator_code = siblings.indicator_code
+            and exposed.year = siblings.year
+            and exposed.parent_code <> siblings.parent_code
+    left join pass_{{ i }}_outside_twins as twins
+        on
+            exposed.parent_level = twins.parent_level
+            and exposed.parent_code = twins.parent_code
+            and exposed.indicator_code = twins.indicator_code
+            and exposed.year = twins.year
+    where siblings.is_published and siblings.n_persons > 0 and twins.kommune_kode is null
+
+),
+
+pass_{{ i }}_picked as (
+
+    select
+        kommune_kode,
+        indicator_code,
+        year
+    from pass_{{ i }}_picked_municipalities
+    union
+    select
+        kommune_kode,
+        indicator_code,
+        year
+    from pass_{{ i }}_outside_twins
+    where rank_for_total = 1
+
+),
+
+pass_{{ i }}_picked_all_totals as (
 
     select
         parent_level,
         parent_code,
         indicator_code,
         year
-    from pass_{{ i }}_children
-    group by parent_level, parent_code, indicator_code, year
-    having sum(case when is_protected then 1 else 0 end) = 1
-
-),
-
-pass_{{ i }}_ranked as (
-
+    from pass_{{ i }}_picked_totals
+    union
     select
-        pass_{{ i }}_children.kommune_kode,
-        pass_{{ i }}_children.indicator_code,
-        pass_{{ i }}_children.year,
-        row_number() over (
-            partition by
-                pass_{{ i }}_children.parent_level,
-                pass_{{ i }}_children.parent_code,
-                pass_{{ i }}_children.indicator_code,
-                pass_{{ i }}_children.year
-            order by pass_{{ i }}_children.n_persons, pass_{{ i }}_children.kommune_kode
-        ) as rank_in_total
-    from pass_{{ i }}_children
-    inner join pass_{{ i }}_exposed
-        on
-            pass_{{ i }}_children.parent_level = pass_{{ i }}_exposed.parent_level
-            and pass_{{ i }}_children.parent_code = pass_{{ i }}_exposed.parent_code
-            and pass_{{ i }}_children.indicator_code = pass_{{ i }}_exposed.indicator_code
-            and pass_{{ i }}_children.year = pass_{{ i }}_exposed.year
-    -- A member without persons hides nothing: suppressing it would leave the total exposed.
-    where not pass_{{ i }}_children.is_protected and pass_{{ i }}_children.n_persons > 0
-
-),
-
-pass_{{ i }}_picked as (
-
-    select distinct
-        kommune_kode,
+        parent_level,
+        parent_code,
         indicator_code,
         year
-    from pass_{{ i }}_ranked
-    where rank_in_total = 1
+    from pass_{{ i }}_sibling_candidates
+    where rank_for_total = 1
 
 ),
 
-pass_{{ i }} as (
+pass_{{ i }}_municipalities as (
 
     select
         previous.kommune_kode,
         previous.indicator_code,
         previous.year,
-        previous.is_protected or picked.kommune_kode is not null as is_protected,
+        previous.n_persons,
+        previous.is_hidden or picked.kommune_kode is not null as is_hidden,
         previous.is_secondary or picked.kommune_kode is not null as is_secondary
-    from pass_{{ i - 1 }} as previous
+    from pass_{{ i - 1 }}_municipalities as previous
     left join pass_{{ i }}_picked as picked
         on
             previous.kommune_kode = picked.kommune_kode
+            and previous.indicator_code = picked.indicator_code
+            and previous.year = picked.year
+
+),
+
+pass_{{ i }}_totals as (
+
+    select
+        previous.parent_level,
+        previous.parent_code,
+        previous.indicator_code,
+        previous.year,
+        previous.n_persons,
+        previous.is_published and picked.parent_code is null as is_published,
+        previous.is_secondary or picked.parent_code is not null as is_secondary
+    from pass_{{ i - 1 }}_totals as previous
+    left join pass_{{ i }}_picked_all_totals as picked
+        on
+            previous.parent_level = picked.parent_level
+            and previous.parent_code = picked.parent_code
             and previous.indicator_code = picked.indicator_code
             and previous.year = picked.year
 
@@ -173,10 +378,19 @@ pass_{{ i }} as (
 final as (
 
     select
-        kommune_kode,
+        'municipality' as geography_level,
+        kommune_kode as geography_code,
         indicator_code,
         year
-    from pass_{{ passes }}
+    from pass_{{ passes }}_municipalities
+    where is_secondary
+    union all
+    select
+        parent_level as geography_level,
+        parent_code as geography_code,
+        indicator_code,
+        year
+    from pass_{{ passes }}_totals
     where is_secondary
 
 )

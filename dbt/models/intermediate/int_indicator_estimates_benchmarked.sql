@@ -17,7 +17,8 @@ primary_estimates as (
 secondary as (
 
     select
-        kommune_kode,
+        geography_level,
+        geography_code,
         indicator_code,
         year
     from {{ ref('int_complementary_suppression') }}
@@ -42,17 +43,17 @@ estimates as (
         primary_estimates.proportion,
         primary_estimates.proportion_ci_lower,
         primary_estimates.proportion_ci_upper,
-        primary_estimates.is_suppressed or secondary.kommune_kode is not null as is_suppressed,
+        primary_estimates.is_suppressed or secondary.geography_code is not null as is_suppressed,
         case
-            when secondary.kommune_kode is null then primary_estimates.value_note
+            when secondary.geography_code is null then primary_estimates.value_note
             when primary_estimates.value_note is null then '{{ protects_note }}'
             else {{ dbt.concat(["primary_estimates.value_note", "'; " ~ protects_note ~ "'"]) }}
         end as value_note
     from primary_estimates
     left join secondary
         on
-            primary_estimates.geography_level = 'municipality'
-            and primary_estimates.geography_code = secondary.kommune_kode
+            primary_estimates.geography_level = secondary.geography_level
+            and primary_estimates.geography_code = secondary.geography_code
             and primary_estimates.indicator_code = secondary.indicator_code
             and primary_estimates.year = secondary.year
 
