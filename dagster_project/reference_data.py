@@ -17,3 +17,8 @@ def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> list[dict[str, str]]:
 def municipality_codes() -> list[str]:
     """The 98 municipality codes, the only ones a landing file may use."""
     return [row["kommune_kode"] for row in read_seed("municipalities")]
+
+
+def calendar_years() -> list[int]:
+    """The years of dim_year (seeds/calendar_years.csv)."""
+    return [int(row["year"]) for row in read_seed("calendar_years")]

@@ -4,6 +4,7 @@ reaches the raw schema, with the exact message, and moved to quarantine with a r
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,17 @@ from dagster_project.sources.raw_layer import sync_source
 
 CORPUS = Path(__file__).parent / "data" / "hostile"
 BY_NAME = {source.name: source for source in SOURCES}
+SURVEY_HEADER = (
+    "respondent_id,survey_year,kommune_kode,sex,age,weight,daily_smoker,other_nicotine,"
+    "alcohol_units_week,height_cm,weight_kg,pa_moderate_min_week,pa_vigorous_min_week,mcs12"
+)
+# Periods within reality: dim_year runs from 2007, and nothing may lie after today.
+TODAY = date.today()
+YEARS = f"from 2007 to {TODAY.year} (a year of dim_year, not after the current year)"
+QUARTERS = (
+    f"from 2007K1 to {TODAY.year}K{(TODAY.month - 1) // 3 + 1} (a year of dim_year, not after "
+    "the current quarter)"
+)
 
 # (source folder, file, the exact error)
 HOSTILE = [
@@ -27,8 +39,8 @@ HOSTILE = [
     (
         "folk1a",
         "comma_delimited.csv",
-        "file comma_delimited.csv: required column 'OMRÅDE' is missing (the header was read as one "
-        "column 'OMRÅDE,KØN,ALDER,TID,INDHOLD': wrong delimiter?)",
+        "file comma_delimited.csv: is comma-separated (','); this source expects "
+        "semicolon-separated (';') text",
     ),
     (
         "folk1a",
@@ -70,7 +82,8 @@ HOSTILE = [
     (
         "sundhedsprofilen",
         "missing_column.csv",
-        "file missing_column.csv: required column 'weight' is missing",
+        "file missing_column.csv: required column 'weight' is missing; expected header "
+        f"'{SURVEY_HEADER}', found '{SURVEY_HEADER.replace('weight,', '', 1)}'",
     ),
     ("sundhedsprofilen", "empty.csv", "file empty.csv: file is empty (0 bytes)"),
     (
@@ -142,6 +155,133 @@ HOSTILE = [
         "cluster_status",
         "missing_sheet.xlsx",
         "file missing_sheet.xlsx: sheet 'aktiviteter' is missing (found ['Ark1'])",
+    ),
+    # Structure first: the wrong kind of file is named before any row is read.
+    (
+        "sundhedsprofilen",
+        "semicolon_separated.csv",
+        "file semicolon_separated.csv: is semicolon-separated (';'); this source expects "
+        "comma-separated (',') text",
+    ),
+    (
+        "education",
+        "semicolon_separated.csv",
+        "file semicolon_separated.csv: is semicolon-separated (';'); this source expects "
+        "comma-separated (',') text",
+    ),
+    (
+        "sundhedsprofilen",
+        "published_estimates.csv",
+        "file published_estimates.csv: is an aggregated table (columns andel, indikator, "
+        "ki_nedre, ki_oevre), but this folder takes person-level rows, one per respondent or "
+        "person; published estimates and count tables are not microdata",
+    ),
+    (
+        "sundhedsprofilen",
+        "missing_two_columns.csv",
+        "file missing_two_columns.csv: required columns 'weight', 'mcs12' are missing; expected "
+        f"header '{SURVEY_HEADER}', found "
+        f"'{SURVEY_HEADER.replace('weight,', '', 1).removesuffix(',mcs12')}'",
+    ),
+    (
+        "labour",
+        "missing_column.parquet",
+        "file missing_column.parquet: required column 'attached' is missing; expected header "
+        "'person_key,year,kommune_kode,sex,age,somatic_chronic,psychiatric,attached', found "
+        "'person_key,year,kommune_kode,sex,age,somatic_chronic,psychiatric'",
+    ),
+    (
+        "cluster_status",
+        "missing_column.xlsx",
+        "file missing_column.xlsx: required column 'status' is missing; expected header "
+        "'klynge,aar,maalsaetning,titel,status,beskrivelse', found "
+        "'klynge,aar,maalsaetning,titel,beskrivelse'",
+    ),
+    (
+        "folk1a",
+        "statbank_web_pivot.csv",
+        "file statbank_web_pivot.csv: is a StatBank web download (a title line or periods as "
+        "columns), not the API's CSV: download the table from api.statbank.dk as CSV, one "
+        "column per variable plus INDHOLD",
+    ),
+    (
+        "sundhedsprofilen",
+        "utf16.csv",
+        "file utf16.csv: is UTF-16 text, not UTF-8: deliver the file as UTF-8",
+    ),
+    (
+        "sundhedsprofilen",
+        "unquoted_decimal_comma.csv",
+        "file unquoted_decimal_comma.csv, row 3 (line 4): has 15 fields where the header has 14 "
+        "(a number written with a decimal comma splits into two fields: write decimals with a "
+        "point)",
+    ),
+    (
+        "trivsel",
+        "no_final_line_break.csv",
+        "file no_final_line_break.csv: does not end with a line break, so its last line may "
+        "have been cut short: deliver the whole file",
+    ),
+    (
+        "labour",
+        "truncated.parquet",
+        "file truncated.parquet: cannot be read as Parquet (not a Parquet file, or cut short)",
+    ),
+    # Complete or rejected; a population is never counted twice.
+    (
+        "folk1a",
+        "missing_single_age.csv",
+        "file missing_single_age.csv: quarter 2025K1 is incomplete: 18,676 of its 20,776 "
+        "municipality × sex × age cells (98 municipalities, sexes 1 and 2, ages 0 to 105) are "
+        "missing, first 101 sex 1 age 0, 101 sex 1 age 1, 101 sex 1 age 2, 101 sex 1 age 3, "
+        "101 sex 1 age 4",
+    ),
+    (
+        "folk1a",
+        "duplicate_cell.csv",
+        "file duplicate_cell.csv, row 3 (line 4), column OMRÅDE: duplicate of row 1 in the key "
+        "(OMRÅDE, KØN, ALDER, TID): the population would be counted twice",
+    ),
+    (
+        "folk1a",
+        "civilstand_parts_do_not_add_up.csv",
+        "file civilstand_parts_do_not_add_up.csv, row 6 (line 7), column CIVILSTAND: extra "
+        "StatBank variable: the parts add up to 1,010 but the total row says 1,000",
+    ),
+    (
+        "folk1a",
+        "missing_value_dots.csv",
+        "file missing_value_dots.csv, row 2 (line 3), column INDHOLD: is StatBank's mark for a "
+        "missing value ('..'), but a population count cannot be missing: select only cells "
+        "StatBank has figures for: '..'",
+    ),
+    # Periods within reality.
+    (
+        "folk1a",
+        "future_quarter.csv",
+        f"file future_quarter.csv, row 1 (line 2), column TID: must be a quarter {QUARTERS}: "
+        "'2031K1'",
+    ),
+    (
+        "sundhedsprofilen",
+        "future_year.csv",
+        f"file future_year.csv, row 4 (line 5), column survey_year: must be a year {YEARS}: '2031'",
+    ),
+    (
+        "trivsel",
+        "future_school_year.csv",
+        "file future_school_year.csv, row 4 (line 5), column school_year: must be a school "
+        f"year ending in a year {YEARS}: '2030/31'",
+    ),
+    (
+        "labour",
+        "future_year.parquet",
+        f"file future_year.parquet, row 7 (line 8), column year: must be a year {YEARS}: '2031'",
+    ),
+    (
+        "cluster_status",
+        "future_year.xlsx",
+        f"file future_year.xlsx, row 2 (line 3), column aar: must be a year {YEARS}: '2031'",
     ),
 ]
 

@@ -66,6 +66,68 @@ def test_every_statbank_presentation_loads_as_the_same_codes(
     ) in as_codes
 
 
+def _with_civilstand(plain: Path, target: Path, parts) -> None:
+    """The plain file with a CIVILSTAND column: each row becomes the rows `parts` gives it."""
+    lines = plain.read_text(encoding="utf-8").splitlines()
+    out = ["OMRÅDE;KØN;ALDER;CIVILSTAND;TID;INDHOLD"]
+    for line in lines[1:]:
+        area, sex, age, quarter, count = line.split(";")
+        out += [f"{area};{sex};{age};{code};{quarter};{n}" for code, n in parts(int(count))]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\r\n".join(out) + "\r\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        lambda n: [("TOT", n), ("U", n - n // 3), ("G", n // 3)],  # total row and its parts
+        lambda n: [("U", n - n // 3), ("G", n // 3)],  # parts only: summed, each once
+    ],
+    ids=["with_total_rows", "parts_only"],
+)
+def test_an_extra_statbank_variable_counts_each_person_once(tmp_path: Path, parts) -> None:
+    geo, pop = _population()
+    plain = tmp_path / "plain" / "landing" / "folk1a" / "f.csv"
+    write_folk1a(plain, geo, pop[..., 0], 2024, "codes", False)
+    _with_civilstand(plain, tmp_path / "civil" / "landing" / "folk1a" / "f.csv", parts)
+    assert _load(tmp_path / "civil" / "landing") == _load(tmp_path / "plain" / "landing")
+
+
+def test_a_part_delivered_twice_is_rejected_naming_the_column(tmp_path: Path) -> None:
+    geo, pop = _population()
+    plain = tmp_path / "plain" / "folk1a" / "f.csv"
+    write_folk1a(plain, geo, pop[..., 0], 2024, "codes", False)
+    landing = tmp_path / "landing"
+    _with_civilstand(plain, landing / "folk1a" / "f.csv", lambda n: [("U", n), ("U", 0)])
+    with pytest.raises(LandingFileError) as raised:
+        _load(landing)
+    assert raised.value.column == "CIVILSTAND"
+    assert "the same part appears twice for one cell" in raised.value.rule
+
+
+def test_a_quarter_split_over_two_files_is_complete_only_together(tmp_path: Path) -> None:
+    geo, pop = _population()
+    whole = tmp_path / "whole" / "landing" / "folk1a" / "f.csv"
+    write_folk1a(whole, geo, pop[..., 0], 2024, "codes", False)
+    header, *rows = whole.read_text(encoding="utf-8").splitlines()
+    west = [r for r in rows if r.split(";")[0] < "500"]
+    east = [r for r in rows if r.split(";")[0] >= "500"]
+    landing = tmp_path / "split" / "landing"
+    (landing / "folk1a").mkdir(parents=True)
+    (landing / "folk1a" / "a_west.csv").write_text("\n".join([header, *west]) + "\n")
+    (landing / "folk1a" / "b_east.csv").write_text("\n".join([header, *east]) + "\n")
+    assert sorted(_load(landing)) == sorted(_load(tmp_path / "whole" / "landing"))
+
+    overlap = tmp_path / "overlap" / "landing"
+    shutil.copytree(landing, overlap)
+    (overlap / "folk1a" / "c_again.csv").write_text("\n".join([header, *east[:3]]) + "\n")
+    with pytest.raises(LandingFileError) as raised:
+        _load(overlap)
+    assert raised.value.file == "c_again.csv"
+    assert "is delivered by both" in str(raised.value) and "counted twice" in str(raised.value)
+    assert not (overlap / "folk1a" / "c_again.csv").exists()
+
+
 def test_unknown_municipality_label_is_rejected_naming_file_row_and_value(tmp_path: Path) -> None:
     landing = tmp_path / "landing"
     (landing / "folk1a").mkdir(parents=True)
@@ -142,6 +204,13 @@ def test_a_removed_file_takes_its_rows_with_it(tmp_path: Path) -> None:
     (landing / "sundhedsprofilen" / "sundhedsprofilen_2017.csv").unlink()
     report, _ = _sync_survey(landing)
     assert report.removed == ["sundhedsprofilen_2017.csv"]
+    with duckdb.connect() as conn:
+        delivered = conn.execute(
+            "select count(distinct kommune_kode) from read_csv(?, all_varchar = true)",
+            [str(SAMPLE_DIR / "landing" / "sundhedsprofilen" / "sundhedsprofilen_2017.csv")],
+        ).fetchone()[0]
+    # Never a silent drop: the year that lost its municipalities is reported.
+    assert report.coverage_drops == [(2017, delivered, 0)]
     with duckdb.connect(str(tmp_path / "build.duckdb")) as conn:
         years = conn.execute(
             "select distinct survey_year from raw.sundhedsprofilen_respondents"

@@ -1,6 +1,9 @@
 """One Dagster asset per landing source, keyed raw/<table> so dbt's sources attach to it."""
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     Failure,
@@ -34,9 +37,44 @@ def _files_table(report: IngestionReport) -> str:
     return "\n".join(lines)
 
 
+COVERAGE_CHECK = "municipality_coverage"
+
+
+def coverage_check(report: IngestionReport) -> AssetCheckResult:
+    """A warning, never a silent drop: a year now covers fewer municipalities than it did."""
+    drops = [
+        f"{year}: {after} municipalities where the previous delivery had {before}"
+        for year, before, after in report.coverage_drops
+    ]
+    return AssetCheckResult(
+        check_name=COVERAGE_CHECK,
+        passed=not drops,
+        severity=AssetCheckSeverity.WARN,
+        description="; ".join(drops) or "no year covers fewer municipalities than before",
+        metadata={"years_with_fewer_municipalities": MetadataValue.json(drops)},
+    )
+
+
 def ingestion_asset(source: RawSource):
+    key = AssetKey(["raw", source.table])
+    checks = (
+        [
+            AssetCheckSpec(
+                COVERAGE_CHECK,
+                asset=key,
+                description=(
+                    "Warns when a delivery covers fewer municipalities for a year than the "
+                    "previous delivery for that year did."
+                ),
+            )
+        ]
+        if source.coverage
+        else []
+    )
+
     @asset(
-        key=AssetKey(["raw", source.table]),
+        key=key,
+        check_specs=checks,
         group_name="ingestion",
         owners=OWNERS,
         kinds={"duckdb"},
@@ -71,7 +109,12 @@ def ingestion_asset(source: RawSource):
             ) from failure
         if failure is not None:
             raise failure
-        if report.changed:
+        if not report.is_delivered:
+            context.log.warning(
+                f"{source.name}: no delivery yet (landing/{source.name}/ holds no file); its "
+                "indicators are left out until one arrives"
+            )
+        elif report.changed:
             context.log.info(
                 f"{source.name}: loaded {len(report.loaded)} file(s), removed "
                 f"{len(report.removed)}, {len(report.unchanged)} unchanged"
@@ -85,7 +128,9 @@ def ingestion_asset(source: RawSource):
                 "files_unchanged": len(report.unchanged),
                 "files_removed": MetadataValue.json(report.removed),
                 "skipped_unchanged": not report.changed,
-            }
+                "delivered": report.is_delivered,
+            },
+            check_results=[coverage_check(report)] if source.coverage else [],
         )
 
     return _ingest

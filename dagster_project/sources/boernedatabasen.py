@@ -12,6 +12,7 @@ from dagster_project.sources.contracts import (
     integer,
     not_above,
     one_of,
+    period_school_year,
     required,
     school_year,
 )
@@ -32,6 +33,7 @@ CONTRACT = TableContract(
     rules=lambda: [
         *(required(c) for c in ("school_year", "kommune_kode", "school_stage", "sex", *COUNTS)),
         school_year("school_year"),
+        period_school_year("school_year"),
         one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
         one_of("school_stage", ["indskoling", "udskoling"], "indskoling or udskoling"),
         one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
@@ -47,4 +49,5 @@ BOERNEDATABASEN = tabular_source(
     "boernedatabasen_school_health_exams",
     CONTRACT,
     "Den Nationale Børnedatabase: measured pupils and IOTF overweight by school stage and sex.",
+    year_sql="cast(substr(school_year, 1, 4) as integer) + 1",
 )

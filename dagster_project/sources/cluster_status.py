@@ -20,8 +20,8 @@ from dagster_project.reference_data import read_seed
 from dagster_project.sources.contracts import (
     TableContract,
     check_contract,
-    integer,
     one_of,
+    period_year,
     required,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
@@ -59,7 +59,7 @@ CONTRACT = TableContract(
     rules=lambda: [
         *(required(c) for c in ("klynge", "aar", "maalsaetning", "titel", "status")),
         one_of("klynge", [r["cluster_code"] for r in read_seed("clusters")], "a cluster code"),
-        integer("aar", 2019, 2100),
+        period_year("aar"),
         one_of("maalsaetning", status_objectives(), "an objective followed up by status survey"),
         one_of(
             "status", sorted(status_spellings()), "planned, in progress, implemented or stopped"

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
+from dagster_project.reference_data import calendar_years
 from dagster_project.sources.landing import LandingFileError
+from dagster_project.sources.structure import missing_columns_error
 
 
 @dataclass(frozen=True)
@@ -74,14 +77,12 @@ def _range_words(low, high, strict_low: bool = False) -> str:
 def require_columns(
     conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], file: str
 ) -> None:
-    """Fail naming the first required column the file lacks (also catches a wrong delimiter)."""
+    """Fail naming every required column the table lacks, with the expected and found header."""
     present = [row[0] for row in conn.execute(f"describe {table}").fetchall()]
-    for column in columns:
-        if column not in present:
-            hint = ""
-            if len(present) == 2:  # source_row + one column: the delimiter did not split
-                hint = f" (the header was read as one column {present[1]!r}: wrong delimiter?)"
-            raise LandingFileError(file, f"required column {column!r} is missing{hint}")
+    missing = [c for c in columns if c not in present]
+    if missing:
+        found = [c for c in present if c != "source_row"]
+        raise missing_columns_error(file, missing, columns, found)
 
 
 def check_rules(
@@ -169,3 +170,49 @@ def check_contract(
         raise LandingFileError(file, "file has a header but no data rows")
     check_rules(conn, table, contract.rules(), file)
     check_unique(conn, table, contract.unique_key, file)
+
+
+def reporting_years(today: date | None = None) -> list[int]:
+    """The years a delivery may report on: those of dim_year up to the current year."""
+    current = (today or date.today()).year
+    return [year for year in calendar_years() if year <= current]
+
+
+def _years_words(years: list[int]) -> str:
+    return f"from {years[0]} to {years[-1]} (a year of dim_year, not after the current year)"
+
+
+def period_year(column: str) -> ColumnRule:
+    """A calendar year within reality: in dim_year and not in the future."""
+    years = reporting_years()
+    return ColumnRule(
+        column,
+        f"must be a year {_years_words(years)}",
+        f"{{v}} is not null and coalesce(try_cast({{v}} as integer) not in "
+        f"({', '.join(map(str, years))}), true)",
+    )
+
+
+def period_school_year(column: str) -> ColumnRule:
+    """A school year like 2023/24 whose end year (the year it is reported as) is within reality."""
+    years = reporting_years()
+    return ColumnRule(
+        column,
+        f"must be a school year ending in a year {_years_words(years)}",
+        f"{{v}} is not null and coalesce(try_cast(substr({{v}}, 1, 4) as integer) + 1 not in "
+        f"({', '.join(map(str, years))}), true)",
+    )
+
+
+def period_quarter(column: str) -> ColumnRule:
+    """A quarter like 2024K1 within reality: its year in dim_year, not after today's quarter."""
+    today = date.today()
+    current = f"{today.year}K{(today.month - 1) // 3 + 1}"
+    years = reporting_years(today)
+    return ColumnRule(
+        column,
+        f"must be a quarter from {years[0]}K1 to {current} (a year of dim_year, not after the "
+        "current quarter)",
+        f"coalesce(try_cast(substr(trim({{v}}), 1, 4) as integer) not in "
+        f"({', '.join(map(str, years))}) or trim({{v}}) > '{current}', true)",
+    )

@@ -6,7 +6,12 @@ Person-level: the person key stays in raw and staging only.
 from __future__ import annotations
 
 from dagster_project.reference_data import municipality_codes
-from dagster_project.sources.contracts import TableContract, integer, one_of, required
+from dagster_project.sources.contracts import (
+    TableContract,
+    one_of,
+    period_year,
+    required,
+)
 from dagster_project.sources.raw_layer import tabular_source
 
 FLAGS = ("psychiatric_before_18", "completed_youth_education")
@@ -22,7 +27,7 @@ CONTRACT = TableContract(
     },
     rules=lambda: [
         *(required(c) for c in ("person_key", "year", "kommune_kode", "sex", *FLAGS)),
-        integer("year", 2000, 2100),
+        period_year("year"),
         one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
         one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
         *(one_of(flag, ["0", "1"], "0 or 1") for flag in FLAGS),

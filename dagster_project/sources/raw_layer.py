@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.reference_data import municipality_codes
 from dagster_project.sources.contracts import TableContract, check_contract
 from dagster_project.sources.landing import (
     LandingFile,
@@ -26,6 +28,14 @@ from dagster_project.sources.landing import (
     synthetic_checksums,
 )
 from dagster_project.sources.pseudonymise import pseudonymise_cpr
+from dagster_project.sources.structure import (
+    TextLayout,
+    check_text_structure,
+    delimiter_words,
+    encoding_error,
+    looks_like_decimal_commas,
+    missing_columns_error,
+)
 
 MANIFEST_DDL = """
 create schema if not exists raw;
@@ -56,6 +66,12 @@ class RawSource:
     columns_ddl: str
     load_file: FileLoader
     description: str = ""
+    # Checks what a night's files hold together (FOLK1A: every quarter complete); raises a
+    # LandingFileError naming one of the loaded files, which is quarantined.
+    check_loaded: Callable[[duckdb.DuckDBPyConnection, list[LandingFile]], None] | None = None
+    # SQL for the year and the municipality of a raw row: a delivery that covers fewer
+    # municipalities for a year than the previous one did is reported (a warning check).
+    coverage: tuple[str, str] | None = None
 
 
 @dataclass
@@ -65,6 +81,9 @@ class IngestionReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     total_rows: int = 0
+    # (year, municipalities before, municipalities now) for each year whose coverage shrank.
+    coverage_drops: list[tuple[int, int, int]] = field(default_factory=list)
+    is_delivered: bool = True  # False while the landing folder holds no file of the source
 
     @property
     def changed(self) -> bool:
@@ -121,6 +140,7 @@ def sync_source(
     report.unchanged = [f.name for f in files if known.get(f.name) == f.sha256]
 
     if to_load or report.removed:
+        before = municipality_coverage(conn, source)
         conn.execute("begin transaction")
         file: LandingFile | None = None
         try:
@@ -149,14 +169,39 @@ def sync_source(
                             time.perf_counter() - started,
                         )
                     )
+            if source.check_loaded and to_load:
+                source.check_loaded(conn, to_load)
             conn.execute("commit")
         except Exception as error:
             conn.execute("rollback")
-            if isinstance(error, LandingFileError) and file is not None:
-                quarantine(file, source.name, error, quarantine_dir)
+            if isinstance(error, LandingFileError):
+                named = next((f for f in to_load if f.name == error.file), file)
+                if named is not None:
+                    quarantine(named, source.name, error, quarantine_dir)
             raise
+        after = municipality_coverage(conn, source)
+        report.coverage_drops = [
+            (year, count, after.get(year, 0))
+            for year, count in sorted(before.items())
+            if after.get(year, 0) < count
+        ]
     report.total_rows = conn.execute(f"select count(*) from raw.{source.table}").fetchone()[0]
+    report.is_delivered = bool(files)
     return report
+
+
+def municipality_coverage(conn: duckdb.DuckDBPyConnection, source: RawSource) -> dict[int, int]:
+    """{year: distinct municipalities} of the source's raw table (empty without coverage SQL)."""
+    if source.coverage is None:
+        return {}
+    year, municipality = source.coverage
+    return dict(
+        conn.execute(
+            f"select {year}, count(distinct {municipality}) from raw.{source.table} "
+            f"where list_contains(?, {municipality}) group by 1",
+            [municipality_codes()],
+        ).fetchall()
+    )
 
 
 def _load_one(
@@ -178,14 +223,15 @@ def _load_one(
     }
 
 
-def read_text_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, delimiter: str) -> str:
+def read_text_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, layout: TextLayout) -> str:
     """Read a delimited UTF-8 file, every column as text, into temp table _landing with row numbers.
 
-    Returns the temp table's name. DuckDB's reader is strict: a ragged or truncated line or a
-    byte that is not UTF-8 is an error, which diagnose_text turns into one naming the line.
+    The structure (encoding of the first lines, delimiter, header, required columns) is checked
+    first (structure.py). DuckDB's reader is strict: a ragged or truncated line or a byte that
+    is not UTF-8 is an error, which diagnose_text turns into one naming the line. Returns the
+    temp table's name.
     """
-    if file.size_bytes == 0:
-        raise LandingFileError(file.name, "file is empty (0 bytes)")
+    check_text_structure(file, layout)
     conn.execute("drop table if exists _landing")
     try:
         conn.execute(
@@ -193,40 +239,51 @@ def read_text_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, delimiter
             "select row_number() over () as source_row, * "
             "from read_csv(?, delim = ?, header = true, all_varchar = true, quote = '\"', "
             "strict_mode = true, null_padding = false)",
-            [str(file.path), delimiter],
+            [str(file.path), layout.delimiter],
         )
     except duckdb.Error as error:
-        diagnosis = diagnose_text(file, delimiter)
+        diagnosis = diagnose_text(file, layout.delimiter)
         if diagnosis:
             raise diagnosis from error
+        line = re.search(r"[Ll]ine:? (\d+)", str(error))
         raise LandingFileError(
-            file.name, f"cannot be read as {delimiter!r}-separated UTF-8 text ({error})"
-        ) from error
+            file.name,
+            f"cannot be parsed as {delimiter_words(layout.delimiter)} text with a header line "
+            "(an unbalanced quote character?)",
+            row=int(line.group(1)) - 1 if line and int(line.group(1)) > 1 else None,
+        ) from None
+    with file.path.open("rb") as handle:
+        handle.seek(-1, 2)
+        if handle.read(1) != b"\n":
+            raise LandingFileError(
+                file.name,
+                "does not end with a line break, so its last line may have been cut short: "
+                "deliver the whole file",
+            )
     return "_landing"
 
 
 def diagnose_text(file: LandingFile, delimiter: str) -> LandingFileError | None:
     """Why a text file does not parse, in words a data engineer can act on (failure path only)."""
     raw = file.path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        start = raw.rfind(b"\n", 0, error.start) + 1
-        end = raw.find(b"\n", error.start)
-        as_latin1 = raw[start : end if end >= 0 else len(raw)].decode("cp1252", "replace")
-        return LandingFileError(
-            file.name,
-            f"is not UTF-8 text (line {line}, byte {raw[error.start : error.start + 1]!r}); "
-            f"read as Latin-1 the line says {as_latin1!r}: deliver the file as UTF-8",
-            row=line - 1 if line > 1 else None,
-        )
+    error = encoding_error(file.name, raw)
+    if error:
+        return error
+    text = raw.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, [])
     for row_number, row in enumerate(reader, start=1):
         if row and len(row) != len(header):
             last = not text.endswith("\n") and reader.line_num == text.count("\n") + 1
-            kind = "the last line is truncated" if last else "a ragged line"
+            if last:
+                kind = "the last line is truncated"
+            elif looks_like_decimal_commas(header, row, delimiter):
+                kind = (
+                    "a number written with a decimal comma splits into two fields: write "
+                    "decimals with a point"
+                )
+            else:
+                kind = "a ragged line"
             return LandingFileError(
                 file.name,
                 f"has {len(row)} fields where the header has {len(header)} ({kind})",
@@ -235,13 +292,30 @@ def diagnose_text(file: LandingFile, delimiter: str) -> LandingFileError | None:
     return None
 
 
-def read_parquet_file(conn: duckdb.DuckDBPyConnection, file: LandingFile) -> str:
+def read_parquet_file(
+    conn: duckdb.DuckDBPyConnection, file: LandingFile, required: tuple[str, ...]
+) -> str:
     """Read a Parquet file into temp table _landing, every column as text, like read_text_file.
 
-    Text makes one set of contract rules serve CSV and Parquet deliveries of the same source.
-    Row numbers are the reader's own (1-based like a CSV's data lines), not a window over it.
+    The schema is checked for the required columns first. Text makes one set of contract rules
+    serve CSV and Parquet deliveries of the same source. Row numbers are the reader's own
+    (1-based like a CSV's data lines), not a window over it.
     """
     conn.execute("drop table if exists _landing")
+    try:
+        found = [
+            row[0]
+            for row in conn.execute(
+                "describe select * from read_parquet(?)", [str(file.path)]
+            ).fetchall()
+        ]
+    except duckdb.Error:
+        raise LandingFileError(
+            file.name, "cannot be read as Parquet (not a Parquet file, or cut short)"
+        ) from None
+    missing = [c for c in required if c not in found]
+    if missing:
+        raise missing_columns_error(file.name, missing, required, found)
     try:
         conn.execute(
             "create temp table _landing as select file_row_number + 1 as source_row, "
@@ -249,24 +323,35 @@ def read_parquet_file(conn: duckdb.DuckDBPyConnection, file: LandingFile) -> str
             "from read_parquet(?, file_row_number = true)",
             [str(file.path)],
         )
-    except duckdb.Error as error:
-        raise LandingFileError(file.name, f"cannot be read as Parquet ({error})") from error
+    except duckdb.Error:
+        raise LandingFileError(
+            file.name, "cannot be read as Parquet (a damaged data page or column chunk)"
+        ) from None
     return "_landing"
 
 
 def read_landing_file(
-    conn: duckdb.DuckDBPyConnection, file: LandingFile, delimiter: str = ","
+    conn: duckdb.DuckDBPyConnection, file: LandingFile, layout: TextLayout
 ) -> str:
     if file.path.suffix.lower() == ".parquet":
-        return read_parquet_file(conn, file)
-    return read_text_file(conn, file, delimiter)
+        return read_parquet_file(conn, file, layout.required)
+    return read_text_file(conn, file, layout)
 
 
 def contract_loader(table: str, contract: TableContract, delimiter: str = ",") -> FileLoader:
-    """A FileLoader that reads a CSV or Parquet file, checks its contract and appends it."""
+    """A FileLoader that reads a CSV or Parquet file, checks its contract and appends it.
+
+    Structure first: the header and required columns are checked before anything else is done
+    with the rows, CPR pseudonymisation included.
+    """
+    layout = TextLayout(
+        delimiter=delimiter,
+        required=tuple(contract.columns),
+        person_level=contract.person_key is not None,
+    )
 
     def load(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
-        read_landing_file(conn, file, delimiter)
+        read_landing_file(conn, file, layout)
         if contract.person_key:
             pseudonymise_cpr(conn, "_landing", contract.person_key, file.name)
         check_contract(conn, "_landing", contract, file.name)
@@ -277,7 +362,12 @@ def contract_loader(table: str, contract: TableContract, delimiter: str = ",") -
 
 
 def tabular_source(
-    name: str, table: str, contract: TableContract, description: str, patterns=("*.csv",)
+    name: str,
+    table: str,
+    contract: TableContract,
+    description: str,
+    patterns=("*.csv",),
+    year_sql: str = "year",
 ) -> RawSource:
     """A landing source whose files are plain tables with a contract (most sources)."""
     return RawSource(
@@ -287,6 +377,7 @@ def tabular_source(
         columns_ddl=", ".join(f"{c} {t}" for c, t in contract.columns.items()),
         load_file=contract_loader(table, contract),
         description=description,
+        coverage=(year_sql, "kommune_kode"),
     )
 
 

@@ -8,7 +8,14 @@ weight that is not positive - each is an error naming the row.
 from __future__ import annotations
 
 from dagster_project.reference_data import municipality_codes
-from dagster_project.sources.contracts import TableContract, integer, number, one_of, required
+from dagster_project.sources.contracts import (
+    TableContract,
+    integer,
+    number,
+    one_of,
+    period_year,
+    required,
+)
 from dagster_project.sources.raw_layer import tabular_source
 
 FLAG = (["0", "1"], "0 or 1 (empty when not answered)")
@@ -20,7 +27,7 @@ def _rules() -> list:
             required(c)
             for c in ("respondent_id", "survey_year", "kommune_kode", "sex", "age", "weight")
         ),
-        integer("survey_year", 2000, 2100),
+        period_year("survey_year"),
         one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
         one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
         integer("age", 16, 120),
@@ -63,4 +70,5 @@ SUNDHEDSPROFILEN = tabular_source(
     "sundhedsprofilen_respondents",
     CONTRACT,
     "Sundhedsprofilen respondent microdata with calibrated weights (person-level).",
+    year_sql="survey_year",
 )

@@ -8,6 +8,7 @@ from dagster_project.sources.contracts import (
     integer,
     not_above,
     one_of,
+    period_school_year,
     required,
     school_year,
 )
@@ -26,6 +27,7 @@ CONTRACT = TableContract(
             for c in ("school_year", "kommune_kode", "n_respondents", "n_high_wellbeing")
         ),
         school_year("school_year"),
+        period_school_year("school_year"),
         one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
         integer("n_respondents", low=0),
         integer("n_high_wellbeing", low=0),
@@ -39,4 +41,5 @@ TRIVSEL = tabular_source(
     "trivsel_wellbeing",
     CONTRACT,
     "Trivselsmåling: respondents and pupils with high general well-being per municipality.",
+    year_sql="cast(substr(school_year, 1, 4) as integer) + 1",
 )
