@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from dagster import RunFailureSensorContext, run_failure_sensor
+from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
 
 from dagster_project.automation import nightly_refresh
 from dagster_project.resources import WarehouseSettings
@@ -125,6 +125,8 @@ def failures_of_run(context: RunFailureSensorContext) -> list[dict]:
     name="refresh_failure_alert",
     monitored_jobs=[nightly_refresh],
     description="Alerts the data engineers (log file, webhook, e-mail) when a refresh fails.",
+    # On from the first start: an unattended refresh that fails must never be silent.
+    default_status=DefaultSensorStatus.RUNNING,
 )
 def refresh_failure_alert(context: RunFailureSensorContext, warehouse: WarehouseSettings) -> None:
     alert = Alert(job=context.dagster_run.job_name, run_id=context.dagster_run.run_id)

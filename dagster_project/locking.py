@@ -3,8 +3,10 @@
 DuckDB allows one writer process, and two refreshes publishing at once could swap in each
 other's half-checked files. The lock is flock(2) on warehouse/.refresh.lock: the kernel
 releases it when the holder exits, even after kill -9, so a crashed run never blocks the next
-one and needs no clean-up. A second refresh does not wait: it stops at once, names the run that
-holds the lock, and changes nothing.
+one. What a killed holder was half-way through writing (a release being published) is
+garbage once the lock is taken again, and is removed then, at the start of every run - a night
+with nothing to build included. A second refresh does not wait: it stops at once, names the run
+that holds the lock, and changes nothing.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 LOCK_NAME = ".refresh.lock"
+RELEASES = "releases"
+# What publication writes before its atomic renames (publish.py): a release folder being
+# filled, releases/.<release>.tmp, and a link about to replace another, .<name>.link.tmp.
+STAGED_RELEASE = ".*.tmp"
+STAGED_LINK = ".*.link.tmp"
 
 
 class WarehouseLockedError(RuntimeError):
@@ -47,6 +55,22 @@ def warehouse_lock(warehouse_dir: Path, holder: str) -> Iterator[Path]:
         )
         os.ftruncate(fd, 0)
         os.pwrite(fd, stamp.encode(), 0)
+        remove_leftovers(warehouse_dir)
         yield path
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def remove_leftovers(warehouse_dir: Path) -> list[str]:
+    """Delete what a killed publication left half-written; only call while holding the lock.
+
+    Returns the names removed.
+    """
+    removed = []
+    for leftover in (warehouse_dir / RELEASES).glob(STAGED_RELEASE):
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(leftover.name)
+    for leftover in warehouse_dir.glob(STAGED_LINK):
+        leftover.unlink()
+        removed.append(leftover.name)
+    return removed

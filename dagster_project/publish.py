@@ -37,6 +37,7 @@ from dagster import (
 
 from dagster_project.disclosure_audit import DISCLOSURE_AUDIT_KEY
 from dagster_project.fingerprint import inputs_fingerprint
+from dagster_project.locking import RELEASES, remove_leftovers
 from dagster_project.quality import GATED_MARTS, MART_SCHEMA, gate_check_key
 from dagster_project.resources import RefreshLock, WarehouseSettings
 
@@ -72,7 +73,7 @@ def _fsync(path: Path) -> None:
 
 
 def releases_dir(warehouse_dir: Path) -> Path:
-    return warehouse_dir / "releases"
+    return warehouse_dir / RELEASES
 
 
 def current_release(warehouse_dir: Path) -> Path | None:
@@ -87,7 +88,7 @@ def publish_database(
     """Copy every table of the build's marts schema into a new release and switch it in."""
     releases = releases_dir(warehouse_dir)
     releases.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(warehouse_dir)
+    remove_leftovers(warehouse_dir)  # also done when the run took the refresh lock
     published_at = datetime.now(UTC)
     release = f"{published_at:%Y%m%dT%H%M%S%fZ}-{re.sub(r'[^A-Za-z0-9_-]', '_', run_id)[:40]}"
     staging = releases / f".{release}.tmp"
@@ -177,15 +178,6 @@ def _replace_with_link(path: Path, target: Path) -> None:
     staged.unlink(missing_ok=True)
     staged.symlink_to(target)
     os.replace(staged, path)
-
-
-def _remove_leftovers(warehouse_dir: Path) -> None:
-    """A run killed mid-publication leaves a half-written release; the refresh lock (locking.py)
-    means no other publication is running, so any leftover is garbage."""
-    for leftover in releases_dir(warehouse_dir).glob(".*.tmp"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in warehouse_dir.glob(".*.link.tmp"):
-        leftover.unlink()
 
 
 def _prune(releases: Path, keep: Path) -> None:

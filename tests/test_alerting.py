@@ -70,3 +70,15 @@ def test_an_alert_goes_to_the_log_the_webhook_and_by_email(tmp_path: Path) -> No
 def test_with_nothing_configured_the_alert_is_still_logged(tmp_path: Path) -> None:
     assert send_alert(ALERT, AlertChannels(log_file=tmp_path / "a" / "alerts.log")) == ["log"]
     assert "raw__labour_person_years" in (tmp_path / "a" / "alerts.log").read_text()
+
+
+def test_the_failure_alert_ships_running(tmp_path: Path) -> None:
+    from dagster import DefaultSensorStatus
+
+    from dagster_project.definitions import build_definitions
+
+    from .conftest import settings_in
+
+    defs = build_definitions(settings_in(tmp_path))
+    sensor = defs.resolve_sensor_def("refresh_failure_alert")
+    assert sensor.default_status == DefaultSensorStatus.RUNNING

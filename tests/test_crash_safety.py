@@ -128,3 +128,26 @@ def test_refreshes_killed_in_ingestion_dbt_and_publication_leave_the_last_public
             "select count(*) from raw._ingested_files where file_name = 'labour_2025.parquet'"
         ).fetchone()[0]
     assert reloaded == 1
+
+
+def test_a_night_with_nothing_to_build_still_removes_a_killed_publications_leftovers(
+    fresh_copy: Refreshed,
+) -> None:
+    from .conftest import run_nightly
+
+    warehouse = fresh_copy.settings.warehouse_dir
+    half_written = warehouse / "releases" / ".20261201T020000000000Z-killed.tmp"
+    half_written.mkdir()
+    (half_written / "published.duckdb").write_bytes(b"half a file")
+    staged_link = warehouse / ".published.link.tmp"
+    staged_link.symlink_to("releases/nowhere")
+    published_before = file_digest(fresh_copy.settings.published_db)
+
+    result = run_nightly(fresh_copy.defs, fresh_copy.instance)
+
+    assert result.success
+    # Nothing changed since the sample was published: nothing was built or published ...
+    assert not [e for e in result.get_asset_materialization_events() if "published" in str(e)]
+    assert file_digest(fresh_copy.settings.published_db) == published_before
+    # ... and the leftovers are gone all the same.
+    assert not half_written.exists() and not staged_link.is_symlink()

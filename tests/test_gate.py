@@ -15,6 +15,7 @@ from dagster import (
 )
 
 from dagster_project.alerting import refresh_failure_alert
+from dagster_project.disclosure_audit import DISCLOSURE_AUDIT_KEY
 from dagster_project.quality import (
     GATED_MARTS,
     KEEP_VALIDATIONS,
@@ -35,7 +36,7 @@ def _gate_and_publish(refreshed: Refreshed) -> Definitions:
     job = define_asset_job(
         "gate_and_publish",
         selection=AssetSelection.assets("published_warehouse")
-        | AssetSelection.checks(*(gate_check_key(m) for m in GATED_MARTS)),
+        | AssetSelection.checks(*(gate_check_key(m) for m in GATED_MARTS), DISCLOSURE_AUDIT_KEY),
     )
     return Definitions.merge(refreshed.defs, Definitions(jobs=[job]))
 

@@ -19,6 +19,7 @@ from dagster_dbt import DbtCliResource
 from psycopg.conninfo import make_conninfo
 
 from dagster_project.definitions import build_definitions
+from dagster_project.disclosure_audit import DISCLOSURE_AUDIT_KEY
 from dagster_project.project import dbt_project
 from dagster_project.publish_postgres import READER_ROLE, copy_schema, publish_to_postgres
 from dagster_project.quality import GATED_MARTS, MART_SCHEMA, gate_check_key
@@ -59,7 +60,7 @@ def test_the_nightly_publication_lands_every_table_in_postgres_for_bi_reader(
     job = define_asset_job(
         "gate_and_publish",
         selection=AssetSelection.assets("published_warehouse", "published_postgres")
-        | AssetSelection.checks(*(gate_check_key(m) for m in GATED_MARTS)),
+        | AssetSelection.checks(*(gate_check_key(m) for m in GATED_MARTS), DISCLOSURE_AUDIT_KEY),
     )
     defs = Definitions.merge(build_definitions(settings), Definitions(jobs=[job]))
     result = run_nightly(defs, fresh_copy.instance, "gate_and_publish")

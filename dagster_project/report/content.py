@@ -57,8 +57,13 @@ class Indicator:
     progress: list[Progress]
 
     @property
-    def latest_year(self) -> int:
-        return self.years[-1]
+    def has_data(self) -> bool:
+        """False while the indicator's source has not been delivered: no year to show."""
+        return bool(self.years)
+
+    @property
+    def latest_year(self) -> int | None:
+        return self.years[-1] if self.years else None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def render_html(report: StatusReport, min_cell_count: int, min_survey_respondent
     template = environment.get_template("status_report.html.j2")
     return template.render(
         report=report,
-        charts={i.code: trend_chart(i) for i in report.indicators},
+        charts={i.code: trend_chart(i) for i in report.indicators if i.has_data},
         min_cell_count=min_cell_count,
         min_survey_respondents=min_survey_respondents,
         FOLLOW_UP_DA=FOLLOW_UP_DA,
