@@ -201,3 +201,36 @@ def test_the_gate_keeps_a_bounded_history_of_validation_results(fresh_copy: Refr
     assert newest.name in runs
     pages = settings.data_docs_dir / "validations" / suite / "__none__"
     assert {p.name for p in pages.iterdir()} <= set(runs)
+
+
+def test_a_failing_disclosure_test_is_a_blocking_check_and_nothing_is_published(
+    fresh_copy: Refreshed,
+) -> None:
+    """With complementary suppression switched off (no passes), the singular dbt test that no
+    published total reveals a suppressed part must fail as a blocking asset check."""
+    import dataclasses
+
+    from dagster_project.definitions import build_definitions
+
+    published = fresh_copy.settings.published_db
+    before = file_digest(published)
+    settings = dataclasses.replace(fresh_copy.settings, suppression_passes=0)
+
+    result = run_nightly(build_definitions(settings), fresh_copy.instance)
+
+    assert not result.success
+    failed = {
+        (e.asset_check_key.asset_key.to_user_string(), e.asset_check_key.name): e
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    }
+    key = (
+        "intermediate/int_observation_suppression",
+        "assert_no_published_total_reveals_a_suppressed_part",
+    )
+    assert key in failed
+    assert failed[key].severity.value == "ERROR"
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "published_warehouse" not in materialized
+    assert "marts/fct_indicator_observation" not in materialized
+    assert file_digest(published) == before
