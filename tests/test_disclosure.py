@@ -125,7 +125,7 @@ def test_with_the_smaller_cluster_total_and_a_twin_suppressed_nothing_is_determi
     tmp_path: Path,
 ) -> None:
     # What int_complementary_suppression does on this structure (its dbt unit test
-    # complementary_suppression_protects_a_municipality_in_two_clusters): north, the smaller
+    # suppression_protects_a_municipality_in_two_clusters): north, the smaller
     # cluster holding V, and C, the smaller of V's new signature partners.
     hidden = {("municipality", "V"), ("cluster", "north"), ("municipality", "C")}
     published = _fixture(tmp_path / "new.duckdb", hidden=hidden)

@@ -132,7 +132,7 @@ def test_a_hostile_file_fails_the_run_but_other_sources_load_and_nothing_is_publ
 
     assert not result.success
     failure = result.failure_data_for_node("raw__sundhedsprofilen_respondents")
-    assert "sundhedsprofilen_2026.csv: required column 'kommune_kode' is missing" in (
+    assert "sundhedsprofilen_2026.csv: required columns 'kommune_kode', 'sex', 'age'" in (
         failure.user_failure_data.description
     )
     assert (settings.quarantine_dir / "sundhedsprofilen").is_dir() and not hostile.exists()
@@ -155,7 +155,7 @@ def test_a_hostile_file_fails_the_run_but_other_sources_load_and_nothing_is_publ
     alert = json.loads((settings.warehouse_dir / "alerts.log").read_text(encoding="utf-8"))
     assert alert["failures"][0]["step"] == "raw__sundhedsprofilen_respondents"
     assert (
-        "sundhedsprofilen_2026.csv: required column 'kommune_kode'"
+        "sundhedsprofilen_2026.csv: required columns 'kommune_kode', 'sex', 'age'"
         in alert["failures"][0]["reason"]
     )
 
@@ -232,5 +232,4 @@ def test_a_failing_disclosure_test_is_a_blocking_check_and_nothing_is_published(
     assert failed[key].severity.value == "ERROR"
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "published_warehouse" not in materialized
-    assert "marts/fct_indicator_observation" not in materialized
     assert file_digest(published) == before

@@ -157,35 +157,3 @@ def test_the_pdf_is_the_same_report(report_files: tuple[Path, Path]) -> None:
     assert pdf.startswith(b"%PDF-")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages >= 5
-
-
-def test_a_source_not_yet_delivered_is_reported_and_the_report_renders_without_it(
-    tmp_path: Path, dagster_instance
-) -> None:
-    import shutil
-
-    from dagster_project.definitions import build_definitions
-
-    from .conftest import copy_sample_landing, run_nightly, settings_in
-
-    landing = copy_sample_landing(tmp_path)
-    shutil.rmtree(landing / "sundhedsprofilen")
-    settings = settings_in(tmp_path)
-
-    result = run_nightly(build_definitions(settings), dagster_instance)
-
-    assert result.success
-    (survey,) = [
-        e
-        for e in result.get_asset_materialization_events()
-        if e.asset_key.to_user_string() == "raw/sundhedsprofilen_respondents"
-    ]
-    assert survey.materialization.metadata["delivered"].value is False
-    (html,) = settings.reports_dir.glob("status_*.html")
-    text = html.read_text(encoding="utf-8")
-    survey_indicators = ["daily_smoking", "severe_obesity", "physically_active"]
-    for code in survey_indicators:
-        article = text.split(f'id="indicator-{code}"', 1)[1].split("</article>", 1)[0]
-        assert "Ingen tal endnu" in article, code
-    register = text.split('id="indicator-somatic_labour_attached"', 1)[1].split("</article>")[0]
-    assert "Ingen tal endnu" not in register and "trend-chart" in register

@@ -4,8 +4,8 @@
     second one with the same published signature, macro published_signature) unless no
     published total holds it, and no published municipality total has exactly one suppressed
     cell with persons. Either breach lets a data user compute a suppressed value from published
-    totals. A blocking check on int_observation_suppression: dbt skips the facts and marts
-    built from it, and publication does not run.
+    totals. A blocking check on int_observation_suppression: the dbt step fails, and the gate
+    and publication do not run.
 -#}
 with
 
