@@ -100,6 +100,8 @@ def test_giving_up_after_the_last_attempt_leaves_landing_alone(landing: Path) ->
         (b"<html>Service midlertidigt utilg\xc3\xa6ngelig</html>", "breaks the FOLK1A contract"),
         (GOOD.replace(QUARTER.encode(), b"2022K4"), "holds quarters ['2022K4']"),
         (GOOD.replace(b"Odense", b"Odensee"), "unknown area"),
+        # A well-formed answer for one area only: too low a population, refused.
+        (b"\n".join(GOOD.splitlines()[:40]) + b"\n", f"quarter {QUARTER} is incomplete"),
     ],
 )
 def test_an_invalid_answer_never_replaces_the_landing_file(

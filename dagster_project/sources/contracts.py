@@ -178,29 +178,26 @@ def reporting_years(today: date | None = None) -> list[int]:
     return [year for year in calendar_years() if year <= current]
 
 
-def _years_words(years: list[int]) -> str:
-    return f"from {years[0]} to {years[-1]} (a year of dim_year, not after the current year)"
+def _reporting_year_rule(column: str, what: str, year_of: str) -> ColumnRule:
+    """The year `year_of` reads from the value ({v}) must be a reporting year."""
+    years = reporting_years()
+    return ColumnRule(
+        column,
+        f"must be {what} from {years[0]} to {years[-1]} (a year of dim_year, not after the "
+        "current year)",
+        f"{{v}} is not null and coalesce({year_of} not in ({', '.join(map(str, years))}), true)",
+    )
 
 
 def period_year(column: str) -> ColumnRule:
     """A calendar year within reality: in dim_year and not in the future."""
-    years = reporting_years()
-    return ColumnRule(
-        column,
-        f"must be a year {_years_words(years)}",
-        f"{{v}} is not null and coalesce(try_cast({{v}} as integer) not in "
-        f"({', '.join(map(str, years))}), true)",
-    )
+    return _reporting_year_rule(column, "a year", "try_cast({v} as integer)")
 
 
 def period_school_year(column: str) -> ColumnRule:
     """A school year like 2023/24 whose end year (the year it is reported as) is within reality."""
-    years = reporting_years()
-    return ColumnRule(
-        column,
-        f"must be a school year ending in a year {_years_words(years)}",
-        f"{{v}} is not null and coalesce(try_cast(substr({{v}}, 1, 4) as integer) + 1 not in "
-        f"({', '.join(map(str, years))}), true)",
+    return _reporting_year_rule(
+        column, "a school year ending in a year", "try_cast(substr({v}, 1, 4) as integer) + 1"
     )
 
 

@@ -39,7 +39,6 @@ def code_list() -> list[tuple[str, str, str]]:
 
 # How StatBank writes the total of a variable: as a code, a label or code-and-label.
 TOTAL_SPELLINGS = ("TOT", "IALT", "I ALT", "TOTAL", "TOT I ALT", "IALT I ALT")
-KEY = ["OMRÅDE", "KØN", "ALDER", "TID"]
 
 
 def _quoted(column: str) -> str:

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import duckdb
 
-from dagster_project.sources.folk1a import load_folk1a_file
+from dagster_project.sources.folk1a import check_quarters_complete, load_folk1a_file
 from dagster_project.sources.landing import LandingFile, LandingFileError
 
 DEFAULT_BASE_URL = "https://api.statbank.dk/v1"
@@ -82,14 +82,15 @@ def validate_folk1a(path: Path, quarter: str) -> int:
         file = LandingFile(path=path, name=path.name, sha256="", size_bytes=path.stat().st_size)
         try:
             rows = load_folk1a_file(conn, file, False)
+            found = conn.execute("select distinct quarter_code from raw.folk1a_population")
+            quarters = [q for (q,) in found.fetchall()]
+            if quarters != [quarter]:
+                raise StatBankError(
+                    f"asked StatBank for {quarter} but the answer holds quarters {quarters}"
+                )
+            check_quarters_complete(conn, [quarter], {quarter: file.name})
         except LandingFileError as error:
             raise StatBankError(f"StatBank's answer breaks the FOLK1A contract: {error}") from error
-        found = conn.execute("select distinct quarter_code from raw.folk1a_population").fetchall()
-        quarters = [q for (q,) in found]
-    if quarters != [quarter]:
-        raise StatBankError(
-            f"asked StatBank for {quarter} but the answer holds quarters {quarters}"
-        )
     return rows
 
 
