@@ -142,6 +142,18 @@ def test_a_hostile_file_fails_the_run_but_other_sources_load_and_nothing_is_publ
         ).fetchone()[0]
     assert trivsel_rows == len(lines) - 2  # header and the dropped row
     assert file_digest(settings.published_db) == before
+    # The re-delivery lost a municipality for its year: a warning check, never a silent drop.
+    (coverage,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.asset_check_key.name == "municipality_coverage"
+        and e.asset_key.to_user_string() == "raw/trivsel_wellbeing"
+    ]
+    delivered = len({line.split(",")[1] for line in lines[1:]})
+    assert not coverage.passed and coverage.severity.value == "WARN"
+    assert coverage.description == (
+        f"2025: {delivered - 1} municipalities where the previous delivery had {delivered}"
+    )
 
     # The failure sensor tells the data engineers which asset failed and why.
     context = build_run_status_sensor_context(
