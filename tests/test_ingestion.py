@@ -254,3 +254,22 @@ def test_a_bad_survey_value_is_rejected_and_nothing_is_loaded(
             "select distinct survey_year from raw.sundhedsprofilen_respondents"
         ).fetchall()
     assert years == [(2021,)]
+
+
+def test_a_redelivery_under_another_name_is_rejected_not_counted_twice(tmp_path: Path) -> None:
+    landing = _copy_survey(tmp_path)
+    _, (rows, _, _) = _sync_survey(landing)
+    again = landing / "sundhedsprofilen" / "sundhedsprofilen_2021_rettet.csv"
+    shutil.copy(landing / "sundhedsprofilen" / "sundhedsprofilen_2021.csv", again)
+
+    with pytest.raises(LandingFileError) as raised:
+        _sync_survey(landing)
+
+    assert str(raised.value) == (
+        "file sundhedsprofilen_2021_rettet.csv, row 1 (line 2): has the key (respondent_id, "
+        "survey_year) of row 1 of sundhedsprofilen_2021.csv: the rows would be counted twice (a "
+        "re-delivery under another name? remove the file it replaces)"
+    )
+    assert not again.exists()
+    _, (rows_after, _, _) = _sync_survey(landing)
+    assert rows_after == rows

@@ -139,5 +139,6 @@ CLUSTER_STATUS = RawSource(
         "title varchar not null, status_code varchar not null, description varchar"
     ),
     load_file=load_status_workbook,
+    unique_key=("cluster_code", "year", "objective_code", "title"),
     description="The clusters' annual status survey: activities per objective with their status.",
 )

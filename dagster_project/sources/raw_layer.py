@@ -69,6 +69,9 @@ class RawSource:
     # Checks what a night's files hold together (FOLK1A: every quarter complete); raises a
     # LandingFileError naming one of the loaded files, which is quarantined.
     check_loaded: Callable[[duckdb.DuckDBPyConnection, list[LandingFile]], None] | None = None
+    # The natural key in raw column names: once across all the source's files, not only within
+    # one (a re-delivery under another file name would otherwise be counted twice).
+    unique_key: tuple[str, ...] = ()
     # SQL for the year and the municipality of a raw row: a delivery that covers fewer
     # municipalities for a year than the previous one did is reported (a warning check).
     coverage: tuple[str, str] | None = None
@@ -169,6 +172,8 @@ def sync_source(
                             time.perf_counter() - started,
                         )
                     )
+            if source.unique_key and to_load:
+                check_key_across_files(conn, source, to_load)
             if source.check_loaded and to_load:
                 source.check_loaded(conn, to_load)
             conn.execute("commit")
@@ -188,6 +193,33 @@ def sync_source(
     report.total_rows = conn.execute(f"select count(*) from raw.{source.table}").fetchone()[0]
     report.is_delivered = bool(files)
     return report
+
+
+def check_key_across_files(
+    conn: duckdb.DuckDBPyConnection, source: RawSource, loaded: list[LandingFile]
+) -> None:
+    """No row of a file loaded tonight has the key of a row in another file of the source."""
+    key = ", ".join(f'"{c}"' for c in source.unique_key)
+    clash = conn.execute(
+        f"""
+        select new._source_file, new._source_row, other._source_file, other._source_row
+        from raw.{source.table} as new
+        inner join raw.{source.table} as other using ({key})
+        where list_contains(?, new._source_file) and new._source_file <> other._source_file
+        order by new._source_file desc, new._source_row
+        limit 1
+        """,
+        [[f.name for f in loaded]],
+    ).fetchone()
+    if clash:
+        file, row, other_file, other_row = clash
+        raise LandingFileError(
+            file,
+            f"has the key ({', '.join(source.unique_key)}) of row {other_row} of {other_file}: "
+            "the rows would be counted twice (a re-delivery under another name? remove the file "
+            "it replaces)",
+            row=row,
+        )
 
 
 def municipality_coverage(conn: duckdb.DuckDBPyConnection, source: RawSource) -> dict[int, int]:
@@ -377,6 +409,7 @@ def tabular_source(
         columns_ddl=", ".join(f"{c} {t}" for c, t in contract.columns.items()),
         load_file=contract_loader(table, contract),
         description=description,
+        unique_key=contract.unique_key,
         coverage=(year_sql, "kommune_kode"),
     )
 
