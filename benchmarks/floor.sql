@@ -6,7 +6,7 @@
 -- Run by benchmarks/floor.py, which sets the variables landing, seeds, min_cell_count,
 -- min_survey_respondents, ci_z and country_code, executes the statement marked
 -- "-- repeat: suppression_passes" that many times, and writes the table mart_values.
--- The rules are the dbt project's (DOMAIN.md); benchmarks/agreement.py checks they agree.
+-- The rules are the dbt project's (docs/domain.md); benchmarks/agreement.py checks they agree.
 
 create temp table indicators as
 select * from read_csv(

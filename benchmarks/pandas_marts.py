@@ -3,7 +3,7 @@
 `python -m benchmarks.pandas_marts --landing DIR --out FILE.parquet`. Vectorised throughout:
 files are read with the columns and types needed, rules are column expressions and groupbys,
 and the only Python loops run over indicators, files and suppression passes, never over rows.
-The rules are the dbt project's (DOMAIN.md); benchmarks/agreement.py checks they agree.
+The rules are the dbt project's (docs/domain.md); benchmarks/agreement.py checks they agree.
 """
 
 from datetime import date

@@ -24,7 +24,7 @@ def render_catalogue() -> str:
         "<!-- Generated from seeds/indicators.csv by python -m dagster_project.indicator_catalogue;"
         " do not edit by hand. -->",
         "",
-        "The agreement's indicators, as defined in `seeds/indicators.csv` (DOMAIN.md).",
+        "The agreement's indicators, as defined in `seeds/indicators.csv` (docs/domain.md).",
     ]
     for row in sorted(read_seed("indicators"), key=lambda r: int(r["sort_order"])):
         objective = objectives[row["objective_code"]]

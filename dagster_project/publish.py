@@ -41,7 +41,7 @@ from dagster_project.locking import RELEASES, remove_leftovers
 from dagster_project.quality import GATED_MARTS, MART_SCHEMA, gate_check_key
 from dagster_project.resources import RefreshLock, WarehouseSettings
 
-# A published column must never hold a person identifier (DOMAIN.md); GX checks the marts, and
+# A published column must never hold a person identifier (docs/domain.md); GX checks the marts, and
 # these guards cover every published table: no column named like one, no text that looks like a
 # CPR number (six digits, optional hyphen, four digits, not part of a longer number).
 PERSON_IDENTIFIER = re.compile(

@@ -20,7 +20,7 @@ SAMPLE_DIR = REPO_ROOT / "data"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # dagster-dbt reads the manifest when the definitions are imported (STACK.md).
+    # dagster-dbt reads the manifest when the definitions are imported (docs/stack.md).
     if not dbt_project.manifest_path.exists():
         dbt_project.preparer.prepare(dbt_project)
 

@@ -74,3 +74,24 @@ def test_every_dagster_asset_has_a_description_an_owner_and_a_group(refreshed: R
         assert (node.description or "").strip(), key
         assert node.owners == ["team:sundhedsdata"], key
         assert node.group_name in GROUPS, key
+
+
+def test_no_file_sends_the_reader_outside_the_repository() -> None:
+    """A clone holds everything a user or maintainer needs: docs/, not a brief beside it."""
+    import subprocess
+
+    from dagster_project.settings import REPO_ROOT
+
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    outside = "../" + "shared"  # spelt in two parts so this file does not name it
+    pointing = [
+        name
+        for name in tracked
+        if (REPO_ROOT / name).is_file()
+        and outside in (REPO_ROOT / name).read_text(encoding="utf-8", errors="ignore")
+    ]
+    assert pointing == []
+    for page in ("domain.md", "landing.md", "disclosure.md", "stack.md"):
+        assert (REPO_ROOT / "docs" / page).is_file()

@@ -4,7 +4,7 @@
               + γ(indicator, age band) + δ(indicator, municipality)
 
 α is solved so that Region Syddanmark's population-weighted prevalence hits a plausible target
-(e.g. daily smoking ≈19% in 2017, 15% in 2021, 13% in 2023; DOMAIN.md); δ is drawn per
+(e.g. daily smoking ≈19% in 2017, 15% in 2021, 13% in 2023; docs/domain.md); δ is drawn per
 municipality, so Denmark and the other regions differ. p is constant within an age band, which
 makes the band-level truth exact.
 """

@@ -1,5 +1,5 @@
 {#-
-    Primary disclosure control (DOMAIN.md): no published cell may rest on fewer than
+    Primary disclosure control (docs/domain.md): no published cell may rest on fewer than
     var('min_cell_count') persons in the numerator, the denominator or their difference, and a
     survey estimate needs at least var('min_survey_respondents') respondents.
 
