@@ -1,9 +1,9 @@
 """The publication gate: GX 1.x suites from expectations/ as blocking Dagster asset checks.
 
-dagster-ge needs GX < 1, so this is a thin wrapper (docs/stack.md): each suite's JSON is loaded into a
-GX file context under warehouse/gx (which keeps results so Data Docs show every suite), the mart
-is read from the build database read-only into pandas (marts are small) - GX's SQL datasource on
-DuckDB fails every expectation - and the result becomes an AssetCheckResult:
+dagster-ge needs GX < 1, so this is a thin wrapper (docs/stack.md): each suite's JSON is loaded
+into a GX file context under warehouse/gx (which keeps results so Data Docs show every suite),
+the mart is read from the build database read-only into pandas (marts are small) - GX's SQL
+datasource on DuckDB fails every expectation - and the result becomes an AssetCheckResult:
 
 * an expectation of severity ``critical`` that fails → the check fails with ERROR: blocking,
   so publication does not run;

@@ -92,7 +92,7 @@ def check_rules(
     if not rules:
         return
     selects = ", ".join(
-        f"min(case when {r.violation.replace('{v}', _quoted(r.column))} then source_row end)"
+        f"min(case when {r.violation.replace('{v}', quoted(r.column))} then source_row end)"
         for r in rules
     )
     first_bad_rows = conn.execute(f"select {selects} from {table}").fetchone()
@@ -103,12 +103,13 @@ def check_rules(
         return
     row, rule = min(broken, key=lambda item: item[0])
     value = conn.execute(
-        f"select {_quoted(rule.column)} from {table} where source_row = ?", [row]
+        f"select {quoted(rule.column)} from {table} where source_row = ?", [row]
     ).fetchone()[0]
     raise LandingFileError(file, rule.rule, row=row, column=rule.column, value=value)
 
 
-def _quoted(column: str) -> str:
+def quoted(column: str) -> str:
+    """A column name as a SQL identifier (landing headers hold Danish letters and spaces)."""
     return '"' + column.replace('"', '""') + '"'
 
 
@@ -129,7 +130,7 @@ def not_above(column: str, other: str) -> ColumnRule:
     return ColumnRule(
         column,
         f"must not exceed {other}",
-        f"try_cast({{v}} as bigint) > try_cast({_quoted(other)} as bigint)",
+        f"try_cast({{v}} as bigint) > try_cast({quoted(other)} as bigint)",
     )
 
 
@@ -146,7 +147,7 @@ class TableContract:
 def check_unique(
     conn: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...], file: str
 ) -> None:
-    columns = ", ".join(_quoted(c) for c in key)
+    columns = ", ".join(quoted(c) for c in key)
     duplicate = conn.execute(
         f"select {columns}, min(source_row), max(source_row) from {table} "
         f"group by {columns} having count(*) > 1 order by min(source_row) limit 1"

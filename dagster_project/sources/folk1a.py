@@ -12,7 +12,13 @@ from __future__ import annotations
 import duckdb
 
 from dagster_project.reference_data import municipality_codes, read_seed
-from dagster_project.sources.contracts import ColumnRule, check_rules, integer, period_quarter
+from dagster_project.sources.contracts import (
+    ColumnRule,
+    check_rules,
+    integer,
+    period_quarter,
+    quoted,
+)
 from dagster_project.sources.landing import LandingFile, LandingFileError
 from dagster_project.sources.raw_layer import RawSource, insert_from_landing, read_text_file
 from dagster_project.sources.structure import TextLayout
@@ -39,10 +45,6 @@ def code_list() -> list[tuple[str, str, str]]:
 
 # How StatBank writes the total of a variable: as a code, a label or code-and-label.
 TOTAL_SPELLINGS = ("TOT", "IALT", "I ALT", "TOTAL", "TOT I ALT", "IALT I ALT")
-
-
-def _quoted(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
 
 
 def load_folk1a_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
@@ -122,10 +124,8 @@ def collapse_extra_variable(
     Anything else - totals for some cells only, a part twice - is rejected naming the column:
     a population is never counted twice.
     """
-    cell = ", ".join(
-        _quoted(c) for c in ["area_code", "sex_code", "age_code", "TID", *other_extras]
-    )
-    total = f"upper(trim({_quoted(column)})) in ({', '.join(repr(t) for t in TOTAL_SPELLINGS)})"
+    cell = ", ".join(quoted(c) for c in ["area_code", "sex_code", "age_code", "TID", *other_extras])
+    total = f"upper(trim({quoted(column)})) in ({', '.join(repr(t) for t in TOTAL_SPELLINGS)})"
     per_cell = conn.execute(
         f"""
         select
@@ -135,7 +135,7 @@ def collapse_extra_variable(
             sum(cast("INDHOLD" as bigint)) filter (not {total}) as parts_count,
             min(source_row) filter ({total}) as total_row,
             min(source_row) as first_row,
-            count(distinct {_quoted(column)}) filter (not {total}) as distinct_parts
+            count(distinct {quoted(column)}) filter (not {total}) as distinct_parts
         from _landing group by {cell}
         """
     ).fetchall()
@@ -175,7 +175,7 @@ def collapse_extra_variable(
             )
     if with_total:
         conn.execute(f"delete from _landing where not {total}")
-        conn.execute(f"alter table _landing drop column {_quoted(column)}")
+        conn.execute(f"alter table _landing drop column {quoted(column)}")
         return
     conn.execute(
         f"""

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.reference_data import municipality_codes
-from dagster_project.sources.contracts import TableContract, check_contract
+from dagster_project.sources.contracts import TableContract, check_contract, quoted
 from dagster_project.sources.landing import (
     LandingFile,
     LandingFileError,
@@ -199,7 +199,7 @@ def check_key_across_files(
     conn: duckdb.DuckDBPyConnection, source: RawSource, loaded: list[LandingFile]
 ) -> None:
     """No row of a file loaded tonight has the key of a row in another file of the source."""
-    key = ", ".join(f'"{c}"' for c in source.unique_key)
+    key = ", ".join(quoted(c) for c in source.unique_key)
     clash = conn.execute(
         f"""
         select new._source_file, new._source_row, other._source_file, other._source_row
