@@ -126,7 +126,11 @@ def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
 
     labour = settings.landing_dir / "labour"
     newest = max(labour.glob("labour_*.parquet"))
-    shutil.copy(newest, labour / "labour_2099.parquet")
+    with duckdb.connect() as conn:  # a corrected re-delivery: one person-year fewer
+        conn.execute(
+            f"copy (select * from '{newest}' order by all offset 1) to '{labour}/corrected.parquet'"
+        )
+    (labour / "corrected.parquet").replace(newest)
     with duckdb.connect(str(settings.build_db)) as conn:
         sync_source(conn, LABOUR, settings.landing_dir, settings.quarantine_dir)
     plan = build_plan(settings)
