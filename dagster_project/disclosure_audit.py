@@ -156,12 +156,16 @@ def _row_space_basis(equations: np.ndarray) -> np.ndarray:
     return vt[:rank]
 
 
+def _lies_in(basis: np.ndarray, target: np.ndarray) -> bool:
+    """Whether target is in the space spanned by the orthonormal rows of basis."""
+    residual = target - basis.T @ (basis @ target)
+    return bool(np.linalg.norm(residual) <= 1e-7 * max(np.linalg.norm(target), 1.0))
+
+
 def _in_span(equations: np.ndarray, target: np.ndarray) -> bool:
     if not len(equations):
         return not target.any()
-    basis = _row_space_basis(equations)
-    residual = target - basis.T @ (basis @ target)
-    return bool(np.linalg.norm(residual) <= 1e-7 * max(np.linalg.norm(target), 1.0))
+    return _lies_in(_row_space_basis(equations), target)
 
 
 def _explain(equations: np.ndarray, names: list[str], target: np.ndarray) -> tuple[str, ...]:
@@ -201,8 +205,7 @@ def audit_indicator_year(indicator: str, year: int, entry: _IndicatorYear) -> li
     basis = _row_space_basis(equations)
 
     def determined(target: np.ndarray) -> bool:
-        residual = target - basis.T @ (basis @ target)
-        return bool(np.linalg.norm(residual) <= 1e-7 * max(np.linalg.norm(target), 1.0))
+        return _lies_in(basis, target)
 
     findings = []
     for index in hidden_cells:

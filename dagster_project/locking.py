@@ -61,16 +61,9 @@ def warehouse_lock(warehouse_dir: Path, holder: str) -> Iterator[Path]:
         os.close(fd)  # closing releases the lock
 
 
-def remove_leftovers(warehouse_dir: Path) -> list[str]:
-    """Delete what a killed publication left half-written; only call while holding the lock.
-
-    Returns the names removed.
-    """
-    removed = []
+def remove_leftovers(warehouse_dir: Path) -> None:
+    """Delete what a killed publication left half-written; only call while holding the lock."""
     for leftover in (warehouse_dir / RELEASES).glob(STAGED_RELEASE):
         shutil.rmtree(leftover, ignore_errors=True)
-        removed.append(leftover.name)
     for leftover in warehouse_dir.glob(STAGED_LINK):
         leftover.unlink()
-        removed.append(leftover.name)
-    return removed

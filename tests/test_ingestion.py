@@ -124,7 +124,7 @@ def test_a_quarter_split_over_two_files_is_complete_only_together(tmp_path: Path
     with pytest.raises(LandingFileError) as raised:
         _load(overlap)
     assert raised.value.file == "c_again.csv"
-    assert "is delivered by both" in str(raised.value) and "counted twice" in str(raised.value)
+    assert "of b_east.csv" in str(raised.value) and "counted twice" in str(raised.value)
     assert not (overlap / "folk1a" / "c_again.csv").exists()
 
 

@@ -25,6 +25,8 @@ from dagster_project.sources.landing import LandingFile, LandingFileError
 HEAD_BYTES = 1 << 16
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 QUARTER = re.compile(r"\b(19|20)\d{2}K[1-4]\b")
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+DIGITS = re.compile(r"[0-9]+")
 # Column names of aggregated deliveries: published estimates and register count tables.
 AGGREGATE_COLUMNS = {
     "andel",
@@ -149,7 +151,6 @@ def looks_like_decimal_commas(header: list[str], row: list[str], delimiter: str)
     Which field it was cannot be told from the row alone, so the message does not guess."""
     if delimiter != "," or len(row) <= len(header):
         return False
-    number = re.compile(r"-?[0-9]+")
     return any(
-        number.fullmatch(a) and re.fullmatch(r"[0-9]+", b) for a, b in itertools.pairwise(row)
+        WHOLE_NUMBER.fullmatch(a) and DIGITS.fullmatch(b) for a, b in itertools.pairwise(row)
     )
