@@ -8,7 +8,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: install manifest chromium run dev docs bench test lint format sample clean
+.PHONY: install manifest chromium run dev docs dbt-vars bench test lint format sample clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ install: $(STAMP)
 
 # dagster-dbt reads the dbt manifest at import time; only `dagster dev` prepares it itself.
 $(MANIFEST): $(STAMP) $(shell find dbt seeds -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path 'dbt/target/*' 2>/dev/null)
-	$(BIN)/dagster-dbt project prepare-and-package --file dagster_project/project.py
+	$(BIN)/dagster-dbt project prepare-and-package --file dagster_project/transform/project.py
 
 manifest: $(MANIFEST)
 
@@ -43,8 +43,13 @@ dev: $(MANIFEST) | $(DAGSTER_HOME)
 docs: $(MANIFEST)
 	mkdir -p warehouse
 	cd dbt && SUNDHEDSDATA_WAREHOUSE_DIR=$(CURDIR)/warehouse ../$(BIN)/dbt docs generate --static \
+		--vars '$(shell $(BIN)/python -m dagster_project.settings)' \
 		--target-path $(CURDIR)/warehouse/dbt_docs $(if $(wildcard warehouse/build.duckdb),,--empty-catalog)
 	@echo "dbt docs: warehouse/dbt_docs/static_index.html"
+
+# The disclosure thresholds as dbt --vars, from the settings: dbt build --vars "$(make -s dbt-vars)"
+dbt-vars: $(STAMP)
+	@$(BIN)/python -m dagster_project.settings
 
 # Outside the test suite: generate synthetic extracts at SCALE and measure the nightly refresh.
 SCALE ?= 0.1
@@ -68,7 +73,7 @@ test: lint
 
 # Regenerate the committed synthetic sample under data/ (deterministic: same seed, same bytes).
 sample: $(STAMP)
-	$(BIN)/python -m dagster_project.generator --out data --seed 2024 --scale 0.05 \
+	$(BIN)/python -m synthetic --out data --seed 2024 --scale 0.05 \
 		--register-years 2024 2025 --school-years 2022 2023 2024 2025 --status-years 2024 2025
 
 clean:

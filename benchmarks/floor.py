@@ -13,6 +13,7 @@ import duckdb
 import yaml
 
 from benchmarks.agreement import implementation_main
+from dagster_project.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).with_name("floor.sql")
@@ -20,8 +21,9 @@ REPEAT = re.compile(r"-- repeat: (\w+)\n(.*?)-- end repeat\n", re.DOTALL)
 
 
 def dbt_vars() -> dict:
-    """The thresholds and constants of dbt/dbt_project.yml, so (b) uses the platform's rules."""
-    return yaml.safe_load((ROOT / "dbt" / "dbt_project.yml").read_text())["vars"]
+    """The platform's thresholds (its settings) and dbt's constants, so (b) uses its rules."""
+    constants = yaml.safe_load((ROOT / "dbt" / "dbt_project.yml").read_text())["vars"]
+    return {**constants, **Settings.from_env().dbt_vars()}
 
 
 def statements(sql: str, variables: dict) -> list[str]:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from benchmarks.agreement import implementation_main
+from benchmarks.floor import dbt_vars
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ["geography_level", "geography_code"]
@@ -440,7 +440,7 @@ def mart_values(e: pd.DataFrame, ref: Reference) -> pd.DataFrame:
 
 
 def run_pandas(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
-    rules = yaml.safe_load((ROOT / "dbt" / "dbt_project.yml").read_text())["vars"]
+    rules = dbt_vars()
     ref = Reference(seeds, str(rules["country_code"]))
     e = estimates(all_cells(landing, ref), ref, rules)
     e = suppress_complementary(e, ref, int(rules["suppression_passes"]))

@@ -41,7 +41,7 @@ def generate(out: Path, seed: int, scale: float, *options: str) -> None:
     shutil.rmtree(out, ignore_errors=True)
     subprocess.run(
         [
-            *(sys.executable, "-m", "dagster_project.generator", "--out", str(out)),
+            *(sys.executable, "-m", "synthetic", "--out", str(out)),
             *("--seed", str(seed), "--scale", str(scale), *options),
         ],
         check=True,

@@ -7,27 +7,26 @@ from pathlib import Path
 
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
-from dagster_duckdb import DuckDBResource
 
-from dagster_project.alerting import refresh_failure_alert
-from dagster_project.automation import (
+from dagster_project.operations.alerts import refresh_failure_alert
+from dagster_project.operations.nightly import (
     fetch_statbank_folk1a,
     landing_folder_sensor,
     nightly_refresh,
     nightly_refresh_schedule,
 )
-from dagster_project.disclosure_audit import disclosure_audit_check
-from dagster_project.generation import generate_synthetic_extracts
-from dagster_project.project import dbt_project
-from dagster_project.publish import published_warehouse_asset
-from dagster_project.publish_postgres import published_postgres_asset
-from dagster_project.quality import GATE_CHECKS, MART_SCHEMA
+from dagster_project.operations.synthetic_extracts import generate_synthetic_extracts
+from dagster_project.publication.postgres import published_postgres_asset
+from dagster_project.publication.release import published_warehouse_asset
+from dagster_project.quality.disclosure_audit import disclosure_audit_check
+from dagster_project.quality.gate import GATE_CHECKS, MART_SCHEMA
+from dagster_project.quality.scorecard import scorecard_asset
 from dagster_project.report.assets import status_report
-from dagster_project.resources import PostgresTarget, RefreshLock, WarehouseSettings
-from dagster_project.scorecard import scorecard_asset
+from dagster_project.resources import PostgresTarget, RefreshLock
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import INGESTION_ASSETS
-from dagster_project.transform import sundhedsdata_dbt_models
+from dagster_project.transform.assets import sundhedsdata_dbt_models
+from dagster_project.transform.project import dbt_project
 
 
 def dbt_executable() -> str:
@@ -46,13 +45,9 @@ def build_definitions(settings: Settings) -> Definitions:
         status_report,
     ]
     resources = {
-        "duckdb": DuckDBResource(
-            database=str(settings.build_db),
-            connection_config={"memory_limit": settings.duckdb_memory_limit},
-        ),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-        "warehouse": WarehouseSettings.from_settings(settings),
-        "refresh_lock": RefreshLock(warehouse_dir=str(settings.warehouse_dir)),
+        "settings": settings,
+        "refresh_lock": RefreshLock(settings=settings),
     }
     if settings.postgres_url:
         assets.append(published_postgres_asset())

@@ -1,69 +1,114 @@
-"""Every path and knob of the warehouse, read once from the environment.
+"""Every path and knob of the warehouse: one object, read once from the environment.
 
-All variables are prefixed ``SUNDHEDSDATA_``. The dbt profile reads the same
-``SUNDHEDSDATA_WAREHOUSE_DIR`` variable, so Dagster and a hand-run ``dbt`` agree on where the
-build database lives without either of them hard-coding it.
+All variables are prefixed ``SUNDHEDSDATA_``. ``Settings.from_env()`` is called once, in
+definitions.py, and the object is the Dagster resource ``settings`` every asset, check and
+sensor receives, so the launchpad can override any field for one run. Each default is written
+once, on its field below; dbt gets the thresholds from ``dbt_vars()`` through ``--vars`` and has
+no copy of its own. The dbt profile reads ``SUNDHEDSDATA_WAREHOUSE_DIR`` and
+``SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT``, which the dbt asset sets from this object before it runs dbt.
+
+Every DuckDB connection of the product is opened by ``connect()``, which applies the memory
+limit and the read-only mode in one place.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import duckdb
+from dagster import ConfigurableResource
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 SEEDS_DIR = REPO_ROOT / "seeds"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
-
-def _path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value).expanduser().resolve() if value else default
-
-
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, got {value!r}") from exc
+# Field -> environment variable. Unset or empty variables leave the field's default.
+ENVIRONMENT = {
+    "landing_folder": "SUNDHEDSDATA_LANDING_DIR",
+    "quarantine_folder": "SUNDHEDSDATA_QUARANTINE_DIR",
+    "warehouse_folder": "SUNDHEDSDATA_WAREHOUSE_DIR",
+    "min_cell_count": "SUNDHEDSDATA_MIN_CELL_COUNT",
+    "min_survey_respondents": "SUNDHEDSDATA_MIN_SURVEY_RESPONDENTS",
+    "suppression_passes": "SUNDHEDSDATA_SUPPRESSION_PASSES",
+    "postgres_url": "SUNDHEDSDATA_POSTGRES_URL",
+    "duckdb_memory_limit": "SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT",
+}
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Where the warehouse reads and writes, and the disclosure thresholds it enforces."""
+class Settings(ConfigurableResource):
+    """Where the warehouse reads and writes, and the disclosure thresholds it enforces.
 
-    landing_dir: Path
-    quarantine_dir: Path
-    warehouse_dir: Path
+    Folders are strings because Dagster's config has no path type; the ``*_dir`` properties
+    give them as resolved paths.
+    """
+
+    landing_folder: str = str(REPO_ROOT / "data" / "landing")
+    quarantine_folder: str = str(REPO_ROOT / "data" / "quarantine")
+    warehouse_folder: str = str(REPO_ROOT / "warehouse")
+    # No published cell rests on fewer persons than this (docs/disclosure.md).
     min_cell_count: int = 5
+    # A survey value needs at least this many respondents behind it.
     min_survey_respondents: int = 20
-    # Rounds of complementary suppression (int_complementary_suppression). Each round pairs
+    # Rounds of complementary suppression (int_suppression__complementary). Each round pairs
     # what the last one left alone; a blocking dbt test and the disclosure audit fail the
     # night if a suppressed value is still exposed after them.
     suppression_passes: int = 4
     # libpq connection string or URI of a PostgreSQL publication target; None publishes only
     # the embedded DuckDB file and Parquet. Keep the password in PGPASSWORD or ~/.pgpass.
     postgres_url: str | None = None
-    # DuckDB's memory cap for ingestion and dbt (a DuckDB size like "1GB"). Past it DuckDB
-    # spills to disk; without it, it takes up to 80% of the machine for one hash table.
+    # DuckDB's memory cap for every connection and for dbt (a DuckDB size like "1GB"). Past it
+    # DuckDB spills to disk; without it, it takes up to 80% of the machine for one hash table.
     duckdb_memory_limit: str = "1GB"
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field, variable in ENVIRONMENT.items():
+            value = environ.get(variable)
+            if not value:
+                continue
+            annotation = cls.model_fields[field].annotation
+            if annotation is int:
+                try:
+                    values[field] = int(value)
+                except ValueError as exc:
+                    raise ValueError(f"{variable} must be a whole number, got {value!r}") from exc
+            elif field.endswith("_folder"):
+                values[field] = str(Path(value).expanduser().resolve())
+            else:
+                values[field] = value
+        return cls(**values)
+
+    @classmethod
+    def in_folders(cls, landing: Path, quarantine: Path, warehouse: Path, **knobs: Any) -> Settings:
+        """Settings for explicit folders (tests, benchmarks, one-off runs)."""
         return cls(
-            landing_dir=_path("SUNDHEDSDATA_LANDING_DIR", REPO_ROOT / "data" / "landing"),
-            quarantine_dir=_path("SUNDHEDSDATA_QUARANTINE_DIR", REPO_ROOT / "data" / "quarantine"),
-            warehouse_dir=_path("SUNDHEDSDATA_WAREHOUSE_DIR", REPO_ROOT / "warehouse"),
-            min_cell_count=_int("SUNDHEDSDATA_MIN_CELL_COUNT", 5),
-            min_survey_respondents=_int("SUNDHEDSDATA_MIN_SURVEY_RESPONDENTS", 20),
-            suppression_passes=_int("SUNDHEDSDATA_SUPPRESSION_PASSES", 4),
-            postgres_url=os.environ.get("SUNDHEDSDATA_POSTGRES_URL") or None,
-            duckdb_memory_limit=os.environ.get("SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT") or "1GB",
+            landing_folder=str(landing),
+            quarantine_folder=str(quarantine),
+            warehouse_folder=str(warehouse),
+            **knobs,
         )
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed; the object itself never changes."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self)(**{**fields, **changes})
+
+    @property
+    def landing_dir(self) -> Path:
+        return Path(self.landing_folder)
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return Path(self.quarantine_folder)
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return Path(self.warehouse_folder)
 
     @property
     def build_db(self) -> Path:
@@ -94,6 +139,11 @@ class Settings:
         """GX file context: keeps validation results so Data Docs show every suite."""
         return self.warehouse_dir / "gx"
 
+    @property
+    def logs_dir(self) -> Path:
+        """The full Dagster event log of each `make run`, one file per run."""
+        return self.warehouse_dir / "logs"
+
     def dbt_vars(self) -> dict[str, int]:
         """The thresholds as dbt vars, so SQL and the GX gate enforce the same numbers."""
         return {
@@ -101,3 +151,24 @@ class Settings:
             "min_survey_respondents": self.min_survey_respondents,
             "suppression_passes": self.suppression_passes,
         }
+
+    def connect(
+        self, database: Path | str | None = None, *, read_only: bool = False
+    ) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection under the memory limit: the build database unless told otherwise.
+
+        ``database=":memory:"`` gives a scratch connection (for reading files), still capped.
+        """
+        target = self.build_db if database is None else database
+        return duckdb.connect(
+            str(target),
+            read_only=read_only,
+            config={"memory_limit": self.duckdb_memory_limit},
+        )
+
+
+if __name__ == "__main__":
+    # `make dbt-vars`: the thresholds as dbt --vars, for running dbt by hand.
+    import json
+
+    print(json.dumps(Settings.from_env().dbt_vars(), sort_keys=True))

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, Definitions, ExecuteInProcessResult, instance_for_test
 
-from dagster_project.project import dbt_project
 from dagster_project.settings import REPO_ROOT, Settings
+from dagster_project.transform.project import dbt_project
 
 SAMPLE_DIR = REPO_ROOT / "data"
 
@@ -26,11 +26,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def settings_in(root: Path) -> Settings:
-    return Settings(
-        landing_dir=root / "landing",
-        quarantine_dir=root / "quarantine",
-        warehouse_dir=root / "warehouse",
-    )
+    return Settings.in_folders(root / "landing", root / "quarantine", root / "warehouse")
 
 
 def copy_sample_landing(root: Path) -> Path:

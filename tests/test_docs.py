@@ -10,9 +10,9 @@ import pytest
 from dagster_dbt import DbtCliResource
 
 from dagster_project.definitions import build_definitions
-from dagster_project.indicator_catalogue import CATALOGUE, render_catalogue
-from dagster_project.project import dbt_project
 from dagster_project.reference_data import read_seed
+from dagster_project.transform.indicator_catalogue import CATALOGUE, render_catalogue
+from dagster_project.transform.project import dbt_project
 
 from .conftest import Refreshed
 
@@ -21,7 +21,7 @@ GROUPS = {"ingestion", "warehouse", "quality", "publication", "reporting"}
 
 def test_the_indicator_catalogue_in_the_dbt_docs_matches_the_seed() -> None:
     assert CATALOGUE.read_text(encoding="utf-8") == render_catalogue(), (
-        "seeds/indicators.csv changed: run python -m dagster_project.indicator_catalogue"
+        "seeds/indicators.csv changed: run python -m dagster_project.transform.indicator_catalogue"
     )
 
 

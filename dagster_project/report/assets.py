@@ -2,9 +2,8 @@
 
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, MetadataValue, asset
 
-from dagster_project.report.content import report_year
 from dagster_project.report.render import write_status_report
-from dagster_project.resources import WarehouseSettings
+from dagster_project.settings import Settings
 
 
 class StatusReportConfig(Config):
@@ -26,17 +25,10 @@ class StatusReportConfig(Config):
     ),
 )
 def status_report(
-    context: AssetExecutionContext, config: StatusReportConfig, warehouse: WarehouseSettings
+    context: AssetExecutionContext, config: StatusReportConfig, settings: Settings
 ) -> MaterializeResult:
-    settings = warehouse.settings
-    year = config.year or report_year(settings.published_db)
-    rendered = write_status_report(
-        settings.published_db,
-        settings.reports_dir,
-        year,
-        settings.min_cell_count,
-        settings.min_survey_respondents,
-    )
+    rendered = write_status_report(settings, config.year)
+    year = rendered.year
     context.log.info(f"status report {year}: {rendered.html} and {rendered.pdf}")
     return MaterializeResult(
         metadata={

@@ -7,7 +7,6 @@ only what BI reads, so the committee and the dashboards can never disagree.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 
@@ -112,50 +111,51 @@ def _dicts(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def report_year(published_db: Path) -> int:
+def report_year(conn: duckdb.DuckDBPyConnection) -> int:
     """The year the clusters last reported on (the status survey), else the latest data year."""
-    with duckdb.connect(str(published_db), read_only=True) as conn:
-        return conn.execute(
-            "select coalesce((select max(year) from mart_cluster_activity_status), "
-            "(select max(year) from mart_indicator_cluster_year))"
-        ).fetchone()[0]
+    return conn.execute(
+        "select coalesce((select max(year) from mart_cluster_activity_status), "
+        "(select max(year) from mart_indicator_cluster_year))"
+    ).fetchone()[0]
 
 
-def load_report(published_db: Path, year: int, region_code: str = "083") -> StatusReport:
-    with duckdb.connect(str(published_db), read_only=True) as conn:
-        publication = _dicts(conn, "select run_id, published_at from _publication")[0]
-        period = _dicts(
-            conn,
-            "select period_name_da from dim_agreement_period where ? between "
-            "extract(year from starts_on) and extract(year from ends_on) order by starts_on desc",
-            [year],
-        )
-        clusters = _dicts(conn, "select cluster_code, cluster_name_da from dim_cluster order by 1")
-        region_name = conn.execute(
-            "select region_name_da from dim_region where region_code = ?", [region_code]
-        ).fetchone()[0]
-        geography_names = {c["cluster_code"]: c["cluster_name_da"] for c in clusters}
-        geography_names[region_code] = region_name
-        is_synthetic = conn.execute(
-            "select bool_or(is_synthetic) from mart_indicator_cluster_year"
-        ).fetchone()[0]
+def load_report(
+    conn: duckdb.DuckDBPyConnection, year: int, region_code: str = "083"
+) -> StatusReport:
+    """Everything the report shows, read from an open connection to the publication."""
+    publication = _dicts(conn, "select run_id, published_at from _publication")[0]
+    period = _dicts(
+        conn,
+        "select period_name_da from dim_agreement_period where ? between "
+        "extract(year from starts_on) and extract(year from ends_on) order by starts_on desc",
+        [year],
+    )
+    clusters = _dicts(conn, "select cluster_code, cluster_name_da from dim_cluster order by 1")
+    region_name = conn.execute(
+        "select region_name_da from dim_region where region_code = ?", [region_code]
+    ).fetchone()[0]
+    geography_names = {c["cluster_code"]: c["cluster_name_da"] for c in clusters}
+    geography_names[region_code] = region_name
+    is_synthetic = conn.execute(
+        "select bool_or(is_synthetic) from mart_indicator_cluster_year"
+    ).fetchone()[0]
 
-        visions = [
-            Vision(v["vision_code"], v["vision_name_da"])
-            for v in _dicts(conn, "select * from dim_vision order by sort_order")
-        ]
-        objectives = _dicts(conn, "select * from dim_objective order by sort_order")
-        indicators = _dicts(conn, "select * from dim_indicator order by sort_order")
-        for vision in visions:
-            for o in (o for o in objectives if o["vision_code"] == vision.code):
-                objective = Objective(o["objective_code"], o["objective_name_da"], o["follow_up"])
-                objective.indicators = [
-                    _indicator(conn, i, clusters, region_code, region_name, geography_names)
-                    for i in indicators
-                    if i["objective_code"] == objective.code
-                ]
-                objective.activities = _activities(conn, objective.code, year)
-                vision.objectives.append(objective)
+    visions = [
+        Vision(v["vision_code"], v["vision_name_da"])
+        for v in _dicts(conn, "select * from dim_vision order by sort_order")
+    ]
+    objectives = _dicts(conn, "select * from dim_objective order by sort_order")
+    indicators = _dicts(conn, "select * from dim_indicator order by sort_order")
+    for vision in visions:
+        for o in (o for o in objectives if o["vision_code"] == vision.code):
+            objective = Objective(o["objective_code"], o["objective_name_da"], o["follow_up"])
+            objective.indicators = [
+                _indicator(conn, i, clusters, region_code, region_name, geography_names)
+                for i in indicators
+                if i["objective_code"] == objective.code
+            ]
+            objective.activities = _activities(conn, objective.code, year)
+            vision.objectives.append(objective)
     return StatusReport(
         year=year,
         period_name=period[0]["period_name_da"] if period else "",

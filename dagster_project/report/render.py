@@ -9,7 +9,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from dagster_project.report import formatting
 from dagster_project.report.browser import print_pdf
 from dagster_project.report.charts import trend_chart
-from dagster_project.report.content import StatusReport, load_report
+from dagster_project.report.content import StatusReport, load_report, report_year
+from dagster_project.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 FOLLOW_UP_DA = {
@@ -21,6 +22,7 @@ FOLLOW_UP_DA = {
 
 @dataclass(frozen=True)
 class RenderedReport:
+    year: int
     html: Path
     pdf: Path
     indicators: int
@@ -57,19 +59,19 @@ def _replace(path: Path, write) -> None:
     os.replace(staged, path)
 
 
-def write_status_report(
-    published_db: Path,
-    reports_dir: Path,
-    year: int,
-    min_cell_count: int,
-    min_survey_respondents: int,
-) -> RenderedReport:
-    """warehouse/reports/status_<year>.html and .pdf, each replaced whole."""
-    report = load_report(published_db, year)
+def write_status_report(settings: Settings, year: int | None = None) -> RenderedReport:
+    """warehouse/reports/status_<year>.html and .pdf, each replaced whole.
+
+    Without a year, the year the clusters last reported on.
+    """
+    with settings.connect(settings.published_db, read_only=True) as conn:
+        year = year or report_year(conn)
+        report = load_report(conn, year)
+    reports_dir = settings.reports_dir
     reports_dir.mkdir(parents=True, exist_ok=True)
     html = reports_dir / f"status_{year}.html"
     pdf = reports_dir / f"status_{year}.pdf"
-    text = render_html(report, min_cell_count, min_survey_respondents)
+    text = render_html(report, settings.min_cell_count, settings.min_survey_respondents)
     _replace(html, lambda p: p.write_text(text, encoding="utf-8"))
     _replace(pdf, lambda p: print_pdf(html, p))
-    return RenderedReport(html, pdf, len(report.indicators))
+    return RenderedReport(year, html, pdf, len(report.indicators))

@@ -11,9 +11,9 @@ from dagster import (
     MetadataValue,
     asset,
 )
-from dagster_duckdb import DuckDBResource
 
-from dagster_project.resources import RefreshLock, WarehouseSettings
+from dagster_project.resources import RefreshLock
+from dagster_project.settings import Settings
 from dagster_project.sources.boernedatabasen import BOERNEDATABASEN
 from dagster_project.sources.cluster_status import CLUSTER_STATUS
 from dagster_project.sources.education import EDUCATION
@@ -82,16 +82,14 @@ def ingestion_asset(source: RawSource):
     )
     def _ingest(
         context: AssetExecutionContext,
-        duckdb: DuckDBResource,
-        warehouse: WarehouseSettings,
+        settings: Settings,
         refresh_lock: RefreshLock,
     ) -> MaterializeResult:
-        settings = warehouse.settings
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        # dagster-duckdb's get_connection does not close the connection when the body raises,
-        # so the error is carried out of the block before it is raised.
+        # The error is carried out of the block, so the connection is closed before the
+        # quarantine message is raised.
         failure: Exception | None = None
-        with duckdb.get_connection() as conn:
+        with settings.connect() as conn:
             try:
                 report = sync_source(
                     conn,

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-import duckdb
-
+from dagster_project.settings import Settings
 from dagster_project.sources.folk1a import check_quarters_complete, load_folk1a_file
 from dagster_project.sources.landing import LandingFile, LandingFileError
 
@@ -70,9 +69,9 @@ class StatBankClient:
         )
 
 
-def validate_folk1a(path: Path, quarter: str) -> int:
+def validate_folk1a(settings: Settings, path: Path, quarter: str) -> int:
     """Check a downloaded file with ingestion's own FOLK1A contract; return its row count."""
-    with duckdb.connect() as conn:
+    with settings.connect(":memory:") as conn:
         conn.execute("create schema raw")
         conn.execute(
             "create table raw.folk1a_population (area_code varchar, sex_code varchar, "
@@ -94,9 +93,9 @@ def validate_folk1a(path: Path, quarter: str) -> int:
     return rows
 
 
-def fetch_folk1a(client: StatBankClient, quarter: str, landing_dir: Path) -> tuple[Path, bool]:
+def fetch_folk1a(client: StatBankClient, quarter: str, settings: Settings) -> tuple[Path, bool]:
     """Download FOLK1A for a quarter into landing/folk1a/; returns (path, whether it changed)."""
-    target = landing_dir / "folk1a" / f"FOLK1A_{quarter}.csv"
+    target = settings.landing_dir / "folk1a" / f"FOLK1A_{quarter}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = client.get(client.folk1a_url(quarter))
     if target.exists() and target.read_bytes() == payload:
@@ -104,7 +103,7 @@ def fetch_folk1a(client: StatBankClient, quarter: str, landing_dir: Path) -> tup
     partial = target.with_name(f".{target.name}.download")  # not *.csv: ingestion ignores it
     try:
         partial.write_bytes(payload)
-        validate_folk1a(partial, quarter)
+        validate_folk1a(settings, partial, quarter)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

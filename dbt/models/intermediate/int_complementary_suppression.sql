@@ -18,7 +18,10 @@
     linear disclosure audit checks the published result before it is published.
     One row per estimate suppressed only to protect another.
 -#}
-{%- set passes = var('suppression_passes') %}
+{#- dbt parses the project without the settings' --vars: a parse renders no passes, so the
+    model names what the passes read. -#}
+-- depends_on: {{ ref('int_geography_memberships') }}
+{%- set passes = var('suppression_passes') | int if execute else 0 %}
 
 with
 

@@ -1,0 +1,261 @@
+"""The publication gate: GX 1.x suites from expectations/ as blocking Dagster asset checks.
+
+dagster-ge needs GX < 1, so this is a thin wrapper (docs/stack.md): each suite's JSON is loaded
+into a GX file context under warehouse/gx (which keeps results so Data Docs show every suite),
+the mart is read from the build database read-only into pandas (marts are small) - GX's SQL
+datasource on DuckDB fails every expectation - and the result becomes an AssetCheckResult:
+
+* an expectation of severity ``critical`` that fails → the check fails with ERROR: blocking,
+  so publication does not run;
+* ``warning`` → WARN, reported but not blocking;
+* an expectation that raised → the check itself errors: a broken suite is not bad data.
+
+``great_expectations`` is imported inside the check (it costs seconds), not at module import.
+"""
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
+
+from dagster_project.settings import EXPECTATIONS_DIR, Settings
+
+MART_SCHEMA = "marts"
+DATA_DOCS_SITE = "warehouse"
+# Validation results kept per suite (a month of nights). GX re-reads every stored result to
+# build the Data Docs index, so unbounded history makes each night's gate slower: 300 stored
+# results cost a suite about a second more.
+KEEP_VALIDATIONS = 30
+_INDICATOR_YEARS = (
+    "(select count(*) from intermediate.int_indicator_estimates where geography_level = 'country')"
+)
+# Each gated mart, and SQL for the rows it must have (its suite's $PARAMETER expected_rows):
+# every geography for every indicator-year Denmark has data for, and so on.
+GATED_MARTS: dict[str, str] = {
+    "mart_indicator_cluster_year": (
+        f"(select count(*) from reference.clusters) * {_INDICATOR_YEARS}"
+    ),
+    "mart_indicator_municipality_year": (
+        f"(select count(*) from reference.municipalities) * {_INDICATOR_YEARS}"
+    ),
+    "mart_indicator_region_year": (
+        f"((select count(*) from reference.regions) + 1) * {_INDICATOR_YEARS}"
+    ),
+    "mart_objective_progress": (
+        "((select count(*) from reference.clusters) + 1)"
+        " * (select count(*) from reference.indicators)"
+    ),
+    "mart_cluster_activity_status": (
+        "(select count(*) from reference.clusters)"
+        " * (select count(*) from reference.objectives where follow_up like '%status_survey')"
+        " * (select count(distinct year) from staging.stg_cluster_status__activities)"
+    ),
+}
+
+
+class SuiteRaisedError(RuntimeError):
+    """An expectation could not be evaluated (a broken suite or a missing column type)."""
+
+
+@dataclass
+class SuiteOutcome:
+    suite: str
+    evaluated: int = 0
+    failed_critical: list[dict] = field(default_factory=list)
+    failed_warning: list[dict] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed_critical and not self.failed_warning
+
+    def describe(self) -> str:
+        if self.passed:
+            return f"{self.suite}: all {self.evaluated} expectations passed"
+        parts = [f"{f['expectation']}({f['column'] or ''})" for f in self.failed_critical]
+        parts += [f"warning {f['expectation']}({f['column'] or ''})" for f in self.failed_warning]
+        return f"{self.suite}: failed " + "; ".join(parts)
+
+
+def gate_check_key(mart: str) -> AssetCheckKey:
+    return AssetCheckKey(AssetKey([MART_SCHEMA, mart]), f"gx_{mart}")
+
+
+def load_suite(name: str, expectations_dir: Path = EXPECTATIONS_DIR) -> dict:
+    return json.loads((expectations_dir / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def suite_parameters(conn: duckdb.DuckDBPyConnection, settings: Settings, mart: str) -> dict:
+    """Run-time values the suites refer to with $PARAMETER."""
+    return {
+        "expected_rows": conn.execute(f"select {GATED_MARTS[mart]}").fetchone()[0],
+        "min_survey_respondents": settings.min_survey_respondents,
+        "min_cell_count": settings.min_cell_count,
+    }
+
+
+def _summarise(result) -> dict:
+    config = result.expectation_config
+    details = result.result or {}
+    return {
+        "expectation": config.type,
+        "column": config.kwargs.get("column") or config.kwargs.get("column_A"),
+        "notes": (config.meta or {}).get("notes"),
+        "unexpected_count": details.get("unexpected_count"),
+        "sample_values": [str(v) for v in (details.get("partial_unexpected_list") or [])[:10]],
+        "observed_value": str(details.get("observed_value"))
+        if "observed_value" in details
+        else None,
+    }
+
+
+def _raised_message(exception_info: dict | None) -> str | None:
+    """GX reports an exception either flat or per metric; return its message, if any."""
+    if not exception_info:
+        return None
+    entries = [exception_info] if "raised_exception" in exception_info else exception_info.values()
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            return str(entry.get("exception_message"))
+    return None
+
+
+def prune_validation_history(settings: Settings, suite: str, keep: int = KEEP_VALIDATIONS) -> int:
+    """Delete all but the newest `keep` stored results of a suite, with their Data Docs pages.
+
+    Results are folders named by their UTC run time, so name order is age order. Returns how
+    many were deleted.
+    """
+    results = settings.gx_project_dir / "gx" / "uncommitted" / "validations" / suite / "__none__"
+    pages = settings.data_docs_dir / "validations" / suite / "__none__"
+    runs = sorted(p.name for p in results.iterdir() if p.is_dir()) if results.is_dir() else []
+    old = runs[: max(len(runs) - keep, 0)]
+    for run in old:
+        shutil.rmtree(results / run)
+        shutil.rmtree(pages / run, ignore_errors=True)
+    return len(old)
+
+
+def validate_mart(settings: Settings, mart: str, suite_json: dict | None = None) -> SuiteOutcome:
+    """Validate marts.<mart> in the build database against its suite; build Data Docs."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    suite_json = suite_json or load_suite(mart)
+    with settings.connect(read_only=True) as conn:
+        frame = conn.execute(f"select * from {MART_SCHEMA}.{mart}").df()
+        parameters = suite_parameters(conn, settings, mart)
+
+    context = gx.get_context(mode="file", project_root_dir=str(settings.gx_project_dir))
+    context.variables.progress_bars = {"globally": False}
+    if DATA_DOCS_SITE not in (context.get_config().data_docs_sites or {}):
+        context.add_data_docs_site(
+            site_name=DATA_DOCS_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(settings.data_docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    expectations = [
+        ExpectationConfiguration(
+            type=e["type"],
+            kwargs=e["kwargs"],
+            meta=e.get("meta"),
+            severity=e.get("severity", "critical"),
+        ).to_domain_obj()
+        for e in suite_json["expectations"]
+    ]
+    if suite_json["name"] in [s.name for s in context.suites.all()]:
+        context.suites.delete(suite_json["name"])
+    suite = context.suites.add(
+        gx.ExpectationSuite(name=suite_json["name"], expectations=expectations)
+    )
+    source = context.data_sources.add_or_update_pandas("warehouse")
+    asset = next((a for a in source.assets if a.name == mart), None) or source.add_dataframe_asset(
+        mart
+    )
+    batch = next((b for b in asset.batch_definitions if b.name == "whole"), None)
+    batch = batch or asset.add_batch_definition_whole_dataframe("whole")
+    validation = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=mart, data=batch, suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=f"gate_{mart}",
+            validation_definitions=[validation],
+            actions=[
+                gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DATA_DOCS_SITE])
+            ],
+            result_format="SUMMARY",
+        )
+    )
+    prune_validation_history(settings, suite_json["name"], KEEP_VALIDATIONS - 1)
+    run = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
+    outcome = SuiteOutcome(suite=suite_json["name"])
+    for validation_result in run.run_results.values():
+        for result in validation_result.results:
+            outcome.evaluated += 1
+            message = _raised_message(result.exception_info)
+            if message:
+                raise SuiteRaisedError(
+                    f"{mart}: expectation {result.expectation_config.type} raised {message}"
+                )
+            if not result.success:
+                severity = str(getattr(result.expectation_config.severity, "value", "critical"))
+                target = (
+                    outcome.failed_warning if severity == "warning" else outcome.failed_critical
+                )
+                target.append(_summarise(result))
+    return outcome
+
+
+def gate_check(mart: str):
+    @asset_check(
+        asset=AssetKey([MART_SCHEMA, mart]),
+        name=f"gx_{mart}",
+        blocking=True,
+        description=(
+            f"Great Expectations suite expectations/{mart}.json (values in range, every expected "
+            "row present, disclosure thresholds, no unreviewed or person-identifier columns). "
+            "Blocks publication when a critical expectation fails."
+        ),
+    )
+    def _gate(context: AssetCheckExecutionContext, settings: Settings) -> AssetCheckResult:
+        outcome = validate_mart(settings, mart)
+        metadata = {
+            "expectations_evaluated": outcome.evaluated,
+            "failed_critical": MetadataValue.json(outcome.failed_critical),
+            "failed_warning": MetadataValue.json(outcome.failed_warning),
+            "data_docs": MetadataValue.path(str(settings.data_docs_dir / "index.html")),
+        }
+        if outcome.failed_critical:
+            context.log.error(outcome.describe())
+        return AssetCheckResult(
+            passed=outcome.passed,
+            severity=AssetCheckSeverity.ERROR
+            if outcome.failed_critical
+            else AssetCheckSeverity.WARN,
+            description=outcome.describe(),
+            metadata=metadata,
+        )
+
+    return _gate
+
+
+GATE_CHECKS = [gate_check(mart) for mart in GATED_MARTS]

@@ -1,0 +1,101 @@
+"""The dbt project as Dagster assets (dagster-dbt): seeds, models and their tests as checks."""
+
+import json
+import os
+from collections.abc import Iterator
+
+from dagster import AssetExecutionContext, AssetKey, Config, Output
+from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
+
+from dagster_project.resources import RefreshLock
+from dagster_project.settings import Settings
+from dagster_project.transform.plan import build_plan, record_built_files
+from dagster_project.transform.project import dbt_project
+
+
+def dbt_build_args(settings: Settings) -> list[str]:
+    """`dbt build` with the configured disclosure thresholds as vars.
+
+    A pure function so the exact command is unit-tested; dagster-dbt adds the selection of the
+    assets being materialised.
+    """
+    return ["build", "--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+
+
+class DbtBuildConfig(Config):
+    """force: a full refresh although nothing changed since the last publication (for example
+    after the build database was edited by hand)."""
+
+    force: bool = False
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+def sundhedsdata_dbt_models(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    settings: Settings,
+    refresh_lock: RefreshLock,
+    config: DbtBuildConfig,
+):
+    plan = build_plan(settings, config.force)
+    if plan is None:
+        # Nothing is yielded: the models, their checks and everything downstream (gate,
+        # publication, report) are skipped, and the publication stays as it is.
+        context.log.info(
+            "no landing file, model, seed, suite, threshold or code changed since the last "
+            "publication: nothing to build (config force: true rebuilds anyway)"
+        )
+        return
+    context.log.info(plan.reason)
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    # dbt/profiles.yml reads the build database's folder and DuckDB's memory cap from these
+    # variables; set them from the resource so a launchpad override reaches dbt too.
+    os.environ["SUNDHEDSDATA_WAREHOUSE_DIR"] = str(settings.warehouse_dir)
+    os.environ["SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
+    # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
+    # and per-run folders do not pile up in the repository.
+    target = settings.warehouse_dir / "dbt_target"
+    unchanged = plan.unaffected_models(dbt_project.manifest_path)
+    args = dbt_build_args(settings) + plan.dbt_args(unchanged)
+    events = dbt.cli(args, context=context, target_path=target).stream()
+    yield from with_unchanged_models(context, events, unchanged, plan.reason)
+    if not context.is_subset:
+        # Only a build of the whole project may say "built from these files": after a partial
+        # materialisation from the UI, the next night must still build what it left out.
+        record_built_files(settings)
+
+
+def with_unchanged_models(
+    context: AssetExecutionContext, events: Iterator, models: list[str], reason: str
+) -> Iterator:
+    """dbt's events plus an Output for each model an incremental night left out.
+
+    Those models are current - none of their sources changed - and saying so lets their gates,
+    the publication and the report run as on any other night. A multi-asset must yield its
+    outputs in topological order, so each is yielded once everything upstream of it has been.
+    """
+    assets_def = context.assets_def
+    selected = set(context.selected_asset_keys)
+    pending = {get_asset_key_for_model([assets_def], name) for name in models} & selected
+    done: set[AssetKey] = set()
+
+    def ready() -> Iterator[Output]:
+        while True:
+            free = [k for k in pending if not (assets_def.asset_deps[k] & selected) - done]
+            if not free:
+                return
+            for key in sorted(free, key=lambda k: k.to_user_string()):
+                pending.discard(key)
+                done.add(key)
+                yield Output(
+                    None,
+                    output_name=assets_def.get_output_name_for_asset_key(key),
+                    metadata={"rebuilt": False, "why": reason},
+                )
+
+    for event in events:
+        yield from ready()
+        if isinstance(event, Output):
+            done.add(assets_def.keys_by_output_name[event.output_name])
+        yield event
+    yield from ready()

@@ -1,0 +1,135 @@
+"""Which part of the dbt project a night has to build, from what changed since the last build.
+
+A night that adds one year's labour extract must not rebuild the survey, school and status
+models: nothing they read changed. After each successful dbt build, the build database keeps
+raw._dbt_built_files, a copy of raw._ingested_files as dbt saw it. The next night compares the
+two: the raw tables whose files changed are the changed sources, and dbt builds their
+descendants only (the incremental models among them re-sum only the changed years). Anything
+else - a changed project (dbt, seeds, suites, thresholds, code), a first build, a build
+database without the record - is a full build.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project.settings import Settings
+from dagster_project.sources.assets import SOURCES
+from dagster_project.transform.fingerprint import inputs_fingerprint, published_fingerprint
+
+BUILT_FILES_DDL = """
+create table if not exists raw._dbt_built_files as
+select source, file_name, sha256 from raw._ingested_files where false
+"""
+RAW_TABLE_OF_SOURCE = {source.name: source.table for source in SOURCES}
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """How to run dbt this night: everything, or the descendants of some raw tables."""
+
+    full_refresh: bool
+    changed_tables: tuple[str, ...] | None  # None: build everything
+    reason: str
+
+    def unaffected_models(self, manifest_path: Path) -> list[str]:
+        if self.changed_tables is None:
+            return []
+        return unaffected_nodes(json.loads(manifest_path.read_text()), self.changed_tables)
+
+    def dbt_args(self, unaffected: list[str]) -> list[str]:
+        """The flags for `dbt build`, given unaffected_models()."""
+        if self.full_refresh:
+            return ["--full-refresh"]
+        return ["--exclude", " ".join(unaffected)] if unaffected else []
+
+
+def changed_raw_tables(settings: Settings) -> tuple[str, ...] | None:
+    """Raw tables whose landing files differ from the last successful build; None if unknown."""
+    if not settings.build_db.exists():
+        return None
+    with settings.connect(read_only=True) as conn:
+        tables = {
+            row[0]
+            for row in conn.execute(
+                "select table_name from duckdb_tables() where schema_name = 'raw'"
+            ).fetchall()
+        }
+        if "_dbt_built_files" not in tables or "_ingested_files" not in tables:
+            return None
+        changed = conn.execute(
+            "select distinct source from ("
+            "(select source, file_name, sha256 from raw._ingested_files "
+            "except select source, file_name, sha256 from raw._dbt_built_files) union all "
+            "(select source, file_name, sha256 from raw._dbt_built_files "
+            "except select source, file_name, sha256 from raw._ingested_files))"
+        ).fetchall()
+    return tuple(sorted(RAW_TABLE_OF_SOURCE[row[0]] for row in changed))
+
+
+def record_built_files(settings: Settings) -> None:
+    """After a successful build: what dbt has now built from."""
+    with settings.connect() as conn:
+        conn.execute("begin transaction")
+        conn.execute(BUILT_FILES_DDL)
+        conn.execute("delete from raw._dbt_built_files")
+        conn.execute(
+            "insert into raw._dbt_built_files select source, file_name, sha256 "
+            "from raw._ingested_files"
+        )
+        conn.execute("commit")
+
+
+def unaffected_nodes(manifest: dict, changed_tables: tuple[str, ...]) -> list[str]:
+    """Models that no changed raw table feeds: dbt excludes them and their tests.
+
+    Seeds stay in (a second each): a test that compares an affected model with a seed, like a
+    relationships test, is only selected when all its parents are.
+    """
+    sources = [
+        uid
+        for uid, node in manifest["sources"].items()
+        if node["source_name"] == "raw" and node["name"] in changed_tables
+    ]
+    affected: set[str] = set()
+    todo = list(sources)
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in affected:
+                affected.add(child)
+                todo.append(child)
+    return sorted(
+        node["name"]
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and uid not in affected
+    )
+
+
+def build_plan(settings: Settings, force: bool = False) -> BuildPlan | None:
+    """Tonight's dbt build, or None when nothing changed since the last publication."""
+    if force:
+        return BuildPlan(True, None, "forced: full refresh of every model")
+    current = inputs_fingerprint(settings)
+    published, run_id = published_fingerprint(settings)
+    if published == current:
+        return None
+    if published is None or published.project != current.project:
+        return BuildPlan(
+            True,
+            None,
+            "the dbt project, seeds, suites, thresholds or code differ from the last publication "
+            f"({run_id or 'none'}): full refresh of every model",
+        )
+    changed = changed_raw_tables(settings)
+    if changed is None:
+        return BuildPlan(True, None, "no record of the last build: full refresh of every model")
+    if not changed:
+        return BuildPlan(
+            False, None, "built from these files but not published yet: building every model"
+        )
+    return BuildPlan(
+        False,
+        changed,
+        f"landing files changed for raw.{', raw.'.join(changed)}: building what depends on "
+        "them (incremental models re-sum only the changed years)",
+    )

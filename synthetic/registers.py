@@ -1,0 +1,219 @@
+"""Synthetic register extracts: labour market, education, Børnedatabasen and Trivselsmåling.
+
+Registers are complete enumerations, so their "truth" is simply what they contain: the
+generator records the realised numerator and denominator of every register indicator per
+municipality and year (register_true_counts.csv), and the pipeline must reproduce them exactly.
+Levels are plausible, not real: labour attachment ≈74% with a somatic disease and ≈50% with a
+psychiatric diagnosis, ≈55% of 25-year-olds with a diagnosis before 18 completing a youth
+education, ≈12-19% overweight pupils, ≈88% of pupils with high well-being.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+from synthetic.geography import Geography
+
+LABOUR_AGES = np.arange(18, 65)
+SCHOOL_STAGE_AGE = {"indskoling": 6, "udskoling": 15}
+WELLBEING_AGES = np.arange(10, 16)  # grades 4-9
+
+
+def _expit(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+def school_year_label(end_year: int) -> str:
+    """2024 → '2023/24': school years are reported by the year they end."""
+    return f"{end_year - 1}/{end_year % 100:02d}"
+
+
+def _person_keys(
+    seed: int, source: str, m: int, sex: np.ndarray, birth_year: np.ndarray
+) -> list[str]:
+    """Pseudonymous keys, stable for the same synthetic person across years (12 hex digits)."""
+    keys = []
+    counters: dict[tuple[int, int], int] = {}
+    for s, b in zip(sex.tolist(), birth_year.tolist(), strict=True):
+        i = counters.get((s, b), 0)
+        counters[(s, b)] = i + 1
+        digest = hashlib.blake2b(f"{seed}:{source}:{m}:{s}:{b}:{i}".encode(), digest_size=6)
+        keys.append(digest.hexdigest())
+    return keys
+
+
+def _persons(pop_m: np.ndarray, ages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sex 1/2, age) of every resident of the given ages, from pop[sex, age] counts."""
+    counts = pop_m[:, ages]
+    sex = np.repeat(np.repeat([1, 2], len(ages)), counts.ravel())
+    age = np.repeat(np.tile(ages, 2), counts.ravel())
+    return sex, age
+
+
+def labour_extract(
+    geo: Geography, pop: np.ndarray, y: int, year: int, seed: int
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Person-year rows of everyone aged 18-64, with disease flags and labour attachment."""
+    rng_effects = np.random.default_rng([seed, 7001])
+    municipality_effect = rng_effects.normal(0, 0.15, geo.n_municipalities)
+    trend = 0.03 * (year - 2020)
+    frames, truth = [], []
+    for m, kommune in enumerate(geo.kommune_kode):
+        rng = np.random.default_rng([seed, year, m, 7002])
+        sex, age = _persons(pop[m, :, :, y], LABOUR_AGES)
+        somatic = rng.random(len(age)) < 0.08 + 0.005 * (age - 18)
+        psychiatric = rng.random(len(age)) < 0.09
+        base = np.where(psychiatric, _logit(0.50), np.where(somatic, _logit(0.74), _logit(0.86)))
+        logit = base + municipality_effect[m] + trend - 0.6 * (age >= 60) + 0.1 * (sex == 1)
+        attached = rng.random(len(age)) < _expit(logit)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "person_key": _person_keys(seed, "labour", m, sex, year - age),
+                    "year": year,
+                    "kommune_kode": kommune,
+                    "sex": sex,
+                    "age": age,
+                    "somatic_chronic": somatic.astype(int),
+                    "psychiatric": psychiatric.astype(int),
+                    "attached": attached.astype(int),
+                }
+            )
+        )
+        for code, flag in (
+            ("somatic_labour_attached", somatic),
+            ("psychiatric_labour_attached", psychiatric),
+        ):
+            truth.append(
+                {
+                    "indicator_code": code,
+                    "year": year,
+                    "kommune_kode": kommune,
+                    "numerator": int((flag & attached).sum()),
+                    "denominator": int(flag.sum()),
+                }
+            )
+    return pd.concat(frames, ignore_index=True), truth
+
+
+def education_extract(
+    geo: Geography, pop: np.ndarray, y: int, year: int, seed: int
+) -> tuple[pd.DataFrame, list[dict]]:
+    """The cohort of 25-year-olds: psychiatric diagnosis before 18, youth education completed."""
+    rng_effects = np.random.default_rng([seed, 7101])
+    municipality_effect = rng_effects.normal(0, 0.2, geo.n_municipalities)
+    frames, truth = [], []
+    for m, kommune in enumerate(geo.kommune_kode):
+        rng = np.random.default_rng([seed, year, m, 7102])
+        sex, age = _persons(pop[m, :, :, y], np.array([25]))
+        diagnosed = rng.random(len(age)) < 0.12
+        p = (
+            np.where(diagnosed, _logit(0.55), _logit(0.85))
+            + municipality_effect[m]
+            + 0.04 * (year - 2020)
+        )
+        completed = rng.random(len(age)) < _expit(p - 0.3 * (sex == 1))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "person_key": _person_keys(seed, "education", m, sex, year - age),
+                    "year": year,
+                    "kommune_kode": kommune,
+                    "sex": sex,
+                    "psychiatric_before_18": diagnosed.astype(int),
+                    "completed_youth_education": completed.astype(int),
+                }
+            )
+        )
+        truth.append(
+            {
+                "indicator_code": "psychiatric_youth_education",
+                "year": year,
+                "kommune_kode": kommune,
+                "numerator": int((diagnosed & completed).sum()),
+                "denominator": int(diagnosed.sum()),
+            }
+        )
+    return pd.concat(frames, ignore_index=True), truth
+
+
+def boernedatabasen_extract(
+    geo: Geography, pop: np.ndarray, y: int, end_year: int, seed: int
+) -> tuple[pd.DataFrame, list[dict]]:
+    """School health exams by municipality × school stage × sex for one school year."""
+    rng = np.random.default_rng([seed, end_year, 7201])
+    municipality_effect = rng.normal(0, 0.15, geo.n_municipalities)
+    rows, truth = [], []
+    for m, kommune in enumerate(geo.kommune_kode):
+        numerator = denominator = 0
+        for stage, age in SCHOOL_STAGE_AGE.items():
+            base = _logit(0.12 if stage == "indskoling" else 0.19)
+            for s in (0, 1):
+                measured = int(rng.binomial(pop[m, s, age, y], 0.85))
+                p = _expit(base + municipality_effect[m] + 0.03 * (end_year - 2020))
+                overweight = int(rng.binomial(measured, p))
+                severe = int(rng.binomial(overweight, 0.25))
+                rows.append(
+                    (
+                        school_year_label(end_year),
+                        kommune,
+                        stage,
+                        s + 1,
+                        measured,
+                        overweight,
+                        severe,
+                    )
+                )
+                numerator += overweight
+                denominator += measured
+        truth.append(
+            {
+                "indicator_code": "children_overweight",
+                "year": end_year,
+                "kommune_kode": kommune,
+                "numerator": numerator,
+                "denominator": denominator,
+            }
+        )
+    columns = [
+        "school_year",
+        "kommune_kode",
+        "school_stage",
+        "sex",
+        "n_measured",
+        "n_overweight",
+        "n_severe_overweight",
+    ]
+    return pd.DataFrame(rows, columns=columns), truth
+
+
+def trivsel_extract(
+    geo: Geography, pop: np.ndarray, y: int, end_year: int, seed: int
+) -> tuple[pd.DataFrame, list[dict]]:
+    """The national well-being survey (grades 4-9) by municipality for one school year."""
+    rng = np.random.default_rng([seed, end_year, 7301])
+    municipality_effect = rng.normal(0, 0.15, geo.n_municipalities)
+    rows, truth = [], []
+    for m, kommune in enumerate(geo.kommune_kode):
+        respondents = int(rng.binomial(pop[m, :, WELLBEING_AGES, y].sum(), 0.85))
+        p = _expit(_logit(0.90) + municipality_effect[m] - 0.05 * (end_year - 2020))
+        high = int(rng.binomial(respondents, p))
+        rows.append((school_year_label(end_year), kommune, respondents, high))
+        truth.append(
+            {
+                "indicator_code": "pupils_thriving",
+                "year": end_year,
+                "kommune_kode": kommune,
+                "numerator": high,
+                "denominator": respondents,
+            }
+        )
+    columns = ["school_year", "kommune_kode", "n_respondents", "n_high_wellbeing"]
+    return pd.DataFrame(rows, columns=columns), truth

@@ -1,0 +1,57 @@
+"""Schedule, sensor and the pure helpers of the Dagster code location."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dagster import RunRequest, SkipReason, build_sensor_context
+
+from dagster_project.operations.nightly import landing_folder_sensor, nightly_refresh_schedule
+from dagster_project.settings import Settings
+from dagster_project.transform.assets import dbt_build_args
+from tests.conftest import settings_in
+
+
+def test_the_refresh_runs_at_two_oclock_copenhagen_time() -> None:
+    assert nightly_refresh_schedule.cron_schedule == "0 2 * * *"
+    assert nightly_refresh_schedule.execution_timezone == "Europe/Copenhagen"
+    assert nightly_refresh_schedule.job_name == "nightly_refresh"
+
+
+def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path) -> None:
+    settings = Settings.in_folders(
+        tmp_path,
+        tmp_path,
+        tmp_path,
+        min_cell_count=10,
+        min_survey_respondents=50,
+        suppression_passes=6,
+    )
+    args = dbt_build_args(settings)
+    assert args[:2] == ["build", "--vars"]
+    assert json.loads(args[2]) == {
+        "min_cell_count": 10,
+        "min_survey_respondents": 50,
+        "suppression_passes": 6,
+    }
+
+
+def test_the_landing_sensor_starts_a_run_only_when_a_file_is_new_or_changed(tmp_path: Path) -> None:
+    settings = settings_in(tmp_path)
+    folder = tmp_path / "landing" / "folk1a"
+    folder.mkdir(parents=True)
+    (folder / "a.csv").write_text("OMRÅDE;KØN;ALDER;TID;INDHOLD\n")
+
+    def tick(cursor: str | None):
+        context = build_sensor_context(cursor=cursor, resources={"settings": settings})
+        return landing_folder_sensor(context), context.cursor
+
+    first, cursor = tick(None)
+    assert isinstance(first, RunRequest)
+    unchanged, same_cursor = tick(cursor)
+    assert isinstance(unchanged, SkipReason) and same_cursor == cursor
+    (folder / "b.csv").write_text("OMRÅDE;KØN;ALDER;TID;INDHOLD\n")
+    changed, new_cursor = tick(cursor)
+    assert isinstance(changed, RunRequest) and new_cursor != cursor
+    assert changed.run_key != first.run_key

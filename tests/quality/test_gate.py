@@ -1,0 +1,244 @@
+"""The quality gate: a failed suite stops publication and leaves the published file untouched."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+from dagster import (
+    AssetSelection,
+    Definitions,
+    build_run_status_sensor_context,
+    define_asset_job,
+)
+
+from dagster_project.operations.alerts import refresh_failure_alert
+from dagster_project.quality.disclosure_audit import DISCLOSURE_AUDIT_KEY
+from dagster_project.quality.gate import (
+    GATED_MARTS,
+    KEEP_VALIDATIONS,
+    SuiteRaisedError,
+    gate_check_key,
+    load_suite,
+    validate_mart,
+)
+from tests.conftest import Refreshed, file_digest, run_nightly
+
+pytestmark = pytest.mark.slow
+
+
+def _gate_and_publish(refreshed: Refreshed) -> Definitions:
+    """The nightly job's last two stages alone: the gate checks and the publish asset."""
+    job = define_asset_job(
+        "gate_and_publish",
+        selection=AssetSelection.assets("published_warehouse")
+        | AssetSelection.checks(*(gate_check_key(m) for m in GATED_MARTS), DISCLOSURE_AUDIT_KEY),
+    )
+    return Definitions.merge(refreshed.defs, Definitions(jobs=[job]))
+
+
+def test_a_broken_mart_fails_the_gate_and_keeps_the_published_file(fresh_copy: Refreshed) -> None:
+    published = fresh_copy.settings.published_db
+    before = file_digest(published)
+    with duckdb.connect(str(fresh_copy.settings.build_db)) as conn:
+        conn.execute(
+            "update marts.mart_indicator_cluster_year set value = 150 "
+            "where cluster_code = 'fyn' and indicator_code = 'daily_smoking' and year = 2021"
+        )
+    result = run_nightly(_gate_and_publish(fresh_copy), fresh_copy.instance, "gate_and_publish")
+
+    assert not result.success
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [e.asset_check_key for e in failed] == [gate_check_key("mart_indicator_cluster_year")]
+    description = failed[0].description
+    assert "expect_column_values_to_be_between(value)" in description
+    assert "expect_column_pair_values_a_to_be_greater_than_b(ci_upper)" in description
+    assert not result.get_asset_materialization_events()
+    assert file_digest(published) == before
+
+
+def test_a_delivery_missing_a_cluster_fails_the_nightly_run_and_keeps_the_publication(
+    fresh_copy: Refreshed,
+) -> None:
+    published = fresh_copy.settings.published_db
+    before = file_digest(published)
+    survey = fresh_copy.settings.landing_dir / "sundhedsprofilen" / "sundhedsprofilen_2023.csv"
+    soenderjylland = {"510", "540", "550", "580"}
+    lines = survey.read_text().splitlines()
+    kept = [lines[0]] + [line for line in lines[1:] if line.split(",")[2] not in soenderjylland]
+    survey.write_text("\n".join(kept) + "\n")
+
+    result = run_nightly(fresh_copy.defs, fresh_copy.instance)
+
+    assert not result.success
+    failed = {
+        e.asset_check_key.name: e.description
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    }
+    assert (
+        "expect_column_values_to_not_match_regex(value_note)"
+        in failed["gx_mart_indicator_cluster_year"]
+    )
+    assert "published_warehouse" not in {
+        e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+    }
+    assert file_digest(published) == before
+
+
+def test_publishing_alone_is_refused_without_a_gate_in_the_same_run(fresh_copy: Refreshed) -> None:
+    before = file_digest(fresh_copy.settings.published_db)
+    job = define_asset_job("publish_only", selection=AssetSelection.assets("published_warehouse"))
+    defs = Definitions.merge(fresh_copy.defs, Definitions(jobs=[job]))
+    result = run_nightly(defs, fresh_copy.instance, "publish_only")
+    assert not result.success
+    failure = result.failure_data_for_node("published_warehouse")
+    assert "did not run in this run" in failure.user_failure_data.description
+    assert file_digest(fresh_copy.settings.published_db) == before
+
+
+def test_an_expectation_that_raises_is_an_error_of_the_check_not_bad_data(
+    fresh_copy: Refreshed,
+) -> None:
+    suite = load_suite("mart_indicator_cluster_year")
+    suite["expectations"].append(
+        {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "no_such_column", "min_value": 0},
+        }
+    )
+    with pytest.raises(SuiteRaisedError, match=r"no_such_column.*does not exist"):
+        validate_mart(fresh_copy.settings, "mart_indicator_cluster_year", suite)
+
+
+def test_a_hostile_file_fails_the_run_but_other_sources_load_and_nothing_is_published(
+    fresh_copy: Refreshed,
+) -> None:
+    settings = fresh_copy.settings
+    before = file_digest(settings.published_db)
+    hostile = settings.landing_dir / "sundhedsprofilen" / "sundhedsprofilen_2026.csv"
+    hostile.write_text("respondent_id,survey_year\nx,2026\n", encoding="utf-8")
+    trivsel = settings.landing_dir / "trivsel" / "trivsel_2024-25.csv"
+    lines = trivsel.read_text(encoding="utf-8").splitlines()
+    trivsel.write_text(
+        "\n".join(lines[:-1]) + "\n", encoding="utf-8"
+    )  # a re-delivery, one row less
+
+    result = run_nightly(fresh_copy.defs, fresh_copy.instance)
+
+    assert not result.success
+    failure = result.failure_data_for_node("raw__sundhedsprofilen_respondents")
+    assert "sundhedsprofilen_2026.csv: required columns 'kommune_kode', 'sex', 'age'" in (
+        failure.user_failure_data.description
+    )
+    assert (settings.quarantine_dir / "sundhedsprofilen").is_dir() and not hostile.exists()
+    with duckdb.connect(str(settings.build_db), read_only=True) as conn:
+        trivsel_rows = conn.execute(
+            "select count(*) from raw.trivsel_wellbeing where _source_file = 'trivsel_2024-25.csv'"
+        ).fetchone()[0]
+    assert trivsel_rows == len(lines) - 2  # header and the dropped row
+    assert file_digest(settings.published_db) == before
+    # The re-delivery lost a municipality for its year: a warning check, never a silent drop.
+    (coverage,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.asset_check_key.name == "municipality_coverage"
+        and e.asset_key.to_user_string() == "raw/trivsel_wellbeing"
+    ]
+    delivered = len({line.split(",")[1] for line in lines[1:]})
+    assert not coverage.passed and coverage.severity.value == "WARN"
+    assert coverage.description == (
+        f"2025: {delivered - 1} municipalities where the previous delivery had {delivered}"
+    )
+
+    # The failure sensor tells the data engineers which asset failed and why.
+    context = build_run_status_sensor_context(
+        sensor_name="refresh_failure_alert",
+        dagster_event=result.get_run_failure_event(),
+        dagster_instance=fresh_copy.instance,
+        dagster_run=fresh_copy.instance.get_run_by_id(result.run_id),
+        resources={"settings": settings},
+    ).for_run_failure()
+    refresh_failure_alert(context)
+    alert = json.loads((settings.warehouse_dir / "alerts.log").read_text(encoding="utf-8"))
+    assert alert["failures"][0]["step"] == "raw__sundhedsprofilen_respondents"
+    assert (
+        "sundhedsprofilen_2026.csv: required columns 'kommune_kode', 'sex', 'age'"
+        in alert["failures"][0]["reason"]
+    )
+
+
+def test_the_quality_scorecard_records_rows_and_suppressed_share_of_every_gated_mart(
+    refreshed: Refreshed,
+) -> None:
+    [event] = [
+        e
+        for e in refreshed.result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "mart_quality_scorecard"
+    ]
+    metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+    with duckdb.connect(str(refreshed.settings.published_db), read_only=True) as conn:
+        for mart in GATED_MARTS:
+            rows = conn.execute(f"select count(*) from {mart}").fetchone()[0]
+            assert metadata[f"{mart}.rows"] == rows
+        withheld = conn.execute(
+            "select avg(case when is_suppressed then 1.0 else 0 end) "
+            "from mart_indicator_municipality_year"
+        ).fetchone()[0]
+    assert metadata["mart_indicator_municipality_year.suppressed_share"] == round(withheld, 4)
+    assert 0 < withheld < 1
+
+
+def test_the_gate_keeps_a_bounded_history_of_validation_results(fresh_copy: Refreshed) -> None:
+    """GX re-reads every stored result for the Data Docs index: history must not grow forever."""
+    settings = fresh_copy.settings
+    mart = "mart_objective_progress"
+    suite = load_suite(mart)["name"]
+    results = settings.gx_project_dir / "gx" / "uncommitted" / "validations" / suite / "__none__"
+    validate_mart(settings, mart)
+    newest = max(results.iterdir())
+    for night in range(KEEP_VALIDATIONS + 5):
+        shutil.copytree(newest, results / f"20200101T{night:06d}.000000Z")
+
+    outcome = validate_mart(settings, mart)
+
+    assert outcome.passed
+    runs = sorted(p.name for p in results.iterdir())
+    assert len(runs) == KEEP_VALIDATIONS
+    assert runs[-1] > newest.name, "the run just made is kept"
+    assert newest.name in runs
+    pages = settings.data_docs_dir / "validations" / suite / "__none__"
+    assert {p.name for p in pages.iterdir()} <= set(runs)
+
+
+def test_a_failing_disclosure_test_is_a_blocking_check_and_nothing_is_published(
+    fresh_copy: Refreshed,
+) -> None:
+    """With complementary suppression switched off (no passes), the singular dbt test that no
+    published total reveals a suppressed part must fail as a blocking asset check."""
+
+    from dagster_project.definitions import build_definitions
+
+    published = fresh_copy.settings.published_db
+    before = file_digest(published)
+    settings = fresh_copy.settings.replace(suppression_passes=0)
+
+    result = run_nightly(build_definitions(settings), fresh_copy.instance)
+
+    assert not result.success
+    failed = {
+        (e.asset_check_key.asset_key.to_user_string(), e.asset_check_key.name): e
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    }
+    key = (
+        "intermediate/int_observation_suppression",
+        "assert_no_published_total_reveals_a_suppressed_part",
+    )
+    assert key in failed
+    assert failed[key].severity.value == "ERROR"
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "published_warehouse" not in materialized
+    assert file_digest(published) == before

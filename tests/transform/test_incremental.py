@@ -1,0 +1,142 @@
+"""Incremental nights: one new year's extract rebuilds what depends on it, and only that.
+
+Each night's publication is compared with benchmarks/floor.sql computed from scratch over the
+same landing files, so "incremental" can never drift from "full".
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from benchmarks.agreement import compare, export_platform_values
+from benchmarks.floor import run_floor
+from dagster_project.sources.labour import LABOUR
+from dagster_project.sources.raw_layer import sync_source
+from dagster_project.transform.plan import build_plan, unaffected_nodes
+from dagster_project.transform.project import dbt_project
+from tests.conftest import Refreshed, run_nightly
+
+pytestmark = pytest.mark.slow
+
+
+def _summed_at(refreshed: Refreshed) -> dict[int, object]:
+    with duckdb.connect(str(refreshed.settings.build_db), read_only=True) as conn:
+        return dict(
+            conn.execute(
+                "select year, max(summed_at) from intermediate.int_labour_indicator_cells "
+                "group by year"
+            ).fetchall()
+        )
+
+
+def _agrees_with_floor(refreshed: Refreshed, work: Path) -> None:
+    platform, floor = work / "platform.parquet", work / "floor.parquet"
+    export_platform_values(refreshed.settings.published_db, platform)
+    run_floor(refreshed.settings.landing_dir, floor)
+    agreement = compare("floor from scratch", platform, floor)
+    assert agreement.agrees, agreement.summary()
+
+
+def _rebuilt(result, asset: str) -> bool:
+    events = {
+        e.asset_key.to_user_string(): e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
+    return "rebuilt" not in events[asset]
+
+
+def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_removes_it(
+    fresh_copy: Refreshed, tmp_path: Path
+) -> None:
+    labour = fresh_copy.settings.landing_dir / "labour"
+    newest = max(labour.glob("labour_*.parquet"))
+    year = int(newest.stem.split("_")[1]) + 1
+    added = labour / f"labour_{year}.parquet"
+    duckdb.execute(
+        f"copy (select * replace ({year} as year) from read_parquet('{newest}')) "
+        f"to '{added}' (format parquet)"
+    )
+    before = _summed_at(fresh_copy)
+
+    result = run_nightly(fresh_copy.defs, fresh_copy.instance)
+
+    assert result.success
+    after = _summed_at(fresh_copy)
+    assert set(after) == set(before) | {year}
+    assert {y: after[y] for y in before} == before, "an unchanged year was summed again"
+    assert _rebuilt(result, "intermediate/int_labour_indicator_cells")
+    assert _rebuilt(result, "marts/mart_indicator_cluster_year")
+    assert not _rebuilt(result, "intermediate/int_survey_indicator_cells")
+    assert not _rebuilt(result, "marts/mart_cluster_activity_status")
+    assert "published_warehouse" in {
+        e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+    }
+    _agrees_with_floor(fresh_copy, tmp_path)
+
+    # A corrected re-delivery of an existing year re-sums that year only.
+    redelivered = int(newest.stem.split("_")[1])
+    corrected = tmp_path / newest.name
+    duckdb.execute(
+        f"copy (select * from read_parquet('{newest}') where hash(person_key) % 10 <> 0) "
+        f"to '{corrected}' (format parquet)"
+    )
+    shutil.move(corrected, newest)
+    result = run_nightly(fresh_copy.defs, fresh_copy.instance)
+
+    assert result.success
+    resummed = _summed_at(fresh_copy)
+    assert {y for y in after if resummed[y] != after[y]} == {redelivered}
+    _agrees_with_floor(fresh_copy, tmp_path)
+
+    added.unlink()
+    result = run_nightly(fresh_copy.defs, fresh_copy.instance)
+
+    assert result.success
+    assert set(_summed_at(fresh_copy)) == set(before)
+    _agrees_with_floor(fresh_copy, tmp_path)
+
+
+def test_a_labour_change_leaves_out_every_model_the_labour_register_does_not_feed() -> None:
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    left_out = set(unaffected_nodes(manifest, ("labour_person_years",)))
+    assert {"int_survey_indicator_cells", "stg_education__cohorts", "dim_region"} <= left_out
+    feeds = {"stg_labour__person_years", "int_labour_indicator_cells", "int_indicator_cells"}
+    assert not feeds & left_out
+    assert not {n for n in left_out if n.startswith("mart_indicator")}
+    # Seeds are never left out: tests between a rebuilt model and a seed must still run.
+    seeds = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "seed"}
+    assert not seeds & left_out
+    assert set(unaffected_nodes(manifest, ())) >= {"int_labour_indicator_cells"}
+
+
+def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
+    settings = fresh_copy.settings
+    assert build_plan(settings) is None, "the copy is exactly what was published"
+    assert build_plan(settings, force=True).full_refresh
+
+    stricter = settings.replace(min_cell_count=settings.min_cell_count + 1)
+    assert build_plan(stricter).full_refresh, "thresholds are part of the project"
+
+    labour = settings.landing_dir / "labour"
+    newest = max(labour.glob("labour_*.parquet"))
+    with duckdb.connect() as conn:  # a corrected re-delivery: one person-year fewer
+        conn.execute(
+            f"copy (select * from '{newest}' order by all offset 1) to '{labour}/corrected.parquet'"
+        )
+    (labour / "corrected.parquet").replace(newest)
+    with duckdb.connect(str(settings.build_db)) as conn:
+        sync_source(conn, LABOUR, settings.landing_dir, settings.quarantine_dir)
+    plan = build_plan(settings)
+    assert not plan.full_refresh
+    assert plan.changed_tables == ("labour_person_years",)
+    flag, excluded = plan.dbt_args(plan.unaffected_models(dbt_project.manifest_path))
+    assert flag == "--exclude" and "int_survey_indicator_cells" in excluded.split()
+
+    with duckdb.connect(str(settings.build_db)) as conn:
+        conn.execute("drop table raw._dbt_built_files")
+    assert build_plan(settings).full_refresh, "without a record of the last build, all of it"
