@@ -184,7 +184,7 @@ def test_published_values_recover_the_generators_true_prevalences(refreshed: Ref
             f"""
             select e.geography_level, e.proportion,
                    e.proportion_ci_lower, e.proportion_ci_upper, t.p
-            from intermediate.int_indicator_estimates e
+            from intermediate.int_indicators__estimates e
             join ({geography_truth}) t
               on t.level = e.geography_level and t.code = e.geography_code
              and t.indicator_code = e.indicator_code and t.year = e.year
@@ -211,7 +211,7 @@ def test_vejen_counts_in_both_clusters_and_once_in_the_region(refreshed: Refresh
 
         def persons(level: str, codes: set[str]) -> int:
             return conn.execute(
-                "select sum(n_persons) from intermediate.int_indicator_geography_sums "
+                "select sum(n_persons) from intermediate.int_indicators__geography_sums "
                 "where indicator_code = 'daily_smoking' and year = 2021 and geography_level = ? "
                 f"and geography_code in ({', '.join('?' * len(codes))})",
                 [level, *sorted(codes)],

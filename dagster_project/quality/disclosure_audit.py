@@ -1,7 +1,7 @@
 """The linear disclosure audit: can any suppressed figure be computed from what is published?
 
-Suppression rules (dbt/macros/published_signature.sql, int_complementary_suppression,
-int_observation_suppression) are designed to protect every suppressed value; this audit does
+Suppression rules (dbt/macros/published_signature.sql, int_suppression__complementary,
+int_suppression__observation) are designed to protect every suppressed value; this audit does
 not trust them. It reads the marts about to be published exactly as a data user would see them
 and, for each indicator × year, sets up the attacker's linear system:
 

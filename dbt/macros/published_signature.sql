@@ -30,7 +30,7 @@
                 delimiter_text="'|'",
                 order_by_clause="order by totals.parent_level, totals.parent_code"
             ) }} as signature
-        from {{ ref('int_geography_memberships') }} as memberships
+        from {{ ref('int_geography__memberships') }} as memberships
         inner join {{ totals }} as totals
             on
                 memberships.parent_level = totals.parent_level

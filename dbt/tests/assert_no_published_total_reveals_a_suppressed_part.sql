@@ -1,10 +1,10 @@
-{{ config(meta={"dagster": {"ref": {"name": "int_observation_suppression"}}}) }}
+{{ config(meta={"dagster": {"ref": {"name": "int_suppression__observation"}}}) }}
 {#-
     Recovery by linear combination: every suppressed municipality with persons has a twin (a
     second one with the same published signature, macro published_signature) unless no
     published total holds it, and no published municipality total has exactly one suppressed
     cell with persons. Either breach lets a data user compute a suppressed value from published
-    totals. A blocking check on int_observation_suppression: the dbt step fails, and the gate
+    totals. A blocking check on int_suppression__observation: the dbt step fails, and the gate
     and publication do not run.
 -#}
 with
@@ -18,7 +18,7 @@ estimates as (
         year,
         is_suppressed and n_persons > 0 as is_hidden,
         not is_suppressed or n_persons = 0 as is_published
-    from {{ ref('int_indicator_estimates_benchmarked') }}
+    from {{ ref('int_indicators__estimates_benchmarked') }}
 
 ),
 
@@ -81,7 +81,7 @@ cells as (
         indicator_code,
         year,
         suppression_reason is not null and n_persons > 0 as is_hidden
-    from {{ ref('int_observation_suppression') }}
+    from {{ ref('int_suppression__observation') }}
 
 ),
 

@@ -15,7 +15,7 @@ estimates as (
         statistic,
         n_persons,
         n_positive
-    from {{ ref('int_indicator_estimates') }}
+    from {{ ref('int_indicators__estimates') }}
     where not is_suppressed
 
 )

@@ -1,4 +1,4 @@
-{{ config(meta={"dagster": {"ref": {"name": "int_indicator_geography_sums"}}}) }}
+{{ config(meta={"dagster": {"ref": {"name": "int_indicators__geography_sums"}}}) }}
 {#-
     A region's and Denmark's persons are the sum over their municipalities - each counted once -
     never the sum of clusters (Vejen is in two clusters).
@@ -13,7 +13,7 @@ sums as (
         indicator_code,
         year,
         n_persons
-    from {{ ref('int_indicator_geography_sums') }}
+    from {{ ref('int_indicators__geography_sums') }}
 
 ),
 

@@ -128,7 +128,7 @@ def test_the_vejen_attack_on_a_small_fixture_is_caught_by_the_audit(tmp_path: Pa
 def test_with_the_smaller_cluster_total_and_a_twin_suppressed_nothing_is_determined(
     tmp_path: Path,
 ) -> None:
-    # What int_complementary_suppression does on this structure (its dbt unit test
+    # What int_suppression__complementary does on this structure (its dbt unit test
     # suppression_protects_a_municipality_in_two_clusters): north, the smaller
     # cluster holding V, and C, the smaller of V's new signature partners.
     hidden = {("municipality", "V"), ("cluster", "north"), ("municipality", "C")}

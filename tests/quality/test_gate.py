@@ -234,7 +234,7 @@ def test_a_failing_disclosure_test_is_a_blocking_check_and_nothing_is_published(
         if not e.passed
     }
     key = (
-        "intermediate/int_observation_suppression",
+        "intermediate/int_suppression__observation",
         "assert_no_published_total_reveals_a_suppressed_part",
     )
     assert key in failed

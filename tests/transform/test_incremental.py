@@ -28,7 +28,7 @@ def _summed_at(refreshed: Refreshed) -> dict[int, object]:
     with duckdb.connect(str(refreshed.settings.build_db), read_only=True) as conn:
         return dict(
             conn.execute(
-                "select year, max(summed_at) from intermediate.int_labour_indicator_cells "
+                "select year, max(summed_at) from intermediate.int_labour__indicator_cells "
                 "group by year"
             ).fetchall()
         )
@@ -69,9 +69,9 @@ def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_rem
     after = _summed_at(fresh_copy)
     assert set(after) == set(before) | {year}
     assert {y: after[y] for y in before} == before, "an unchanged year was summed again"
-    assert _rebuilt(result, "intermediate/int_labour_indicator_cells")
+    assert _rebuilt(result, "intermediate/int_labour__indicator_cells")
     assert _rebuilt(result, "marts/mart_indicator_cluster_year")
-    assert not _rebuilt(result, "intermediate/int_survey_indicator_cells")
+    assert not _rebuilt(result, "intermediate/int_sundhedsprofilen__indicator_cells")
     assert not _rebuilt(result, "marts/mart_cluster_activity_status")
     assert "published_warehouse" in {
         e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
@@ -104,14 +104,14 @@ def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_rem
 def test_a_labour_change_leaves_out_every_model_the_labour_register_does_not_feed() -> None:
     manifest = json.loads(dbt_project.manifest_path.read_text())
     left_out = set(unaffected_nodes(manifest, ("labour_person_years",)))
-    assert {"int_survey_indicator_cells", "stg_education__cohorts", "dim_region"} <= left_out
-    feeds = {"stg_labour__person_years", "int_labour_indicator_cells", "int_indicator_cells"}
+    assert {"int_sundhedsprofilen__indicator_cells", "stg_education__cohorts", "dim_region"} <= left_out
+    feeds = {"stg_labour__person_years", "int_labour__indicator_cells", "int_indicators__cells"}
     assert not feeds & left_out
     assert not {n for n in left_out if n.startswith("mart_indicator")}
     # Seeds are never left out: tests between a rebuilt model and a seed must still run.
     seeds = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "seed"}
     assert not seeds & left_out
-    assert set(unaffected_nodes(manifest, ())) >= {"int_labour_indicator_cells"}
+    assert set(unaffected_nodes(manifest, ())) >= {"int_labour__indicator_cells"}
 
 
 def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
@@ -135,7 +135,7 @@ def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
     assert not plan.full_refresh
     assert plan.changed_tables == ("labour_person_years",)
     flag, excluded = plan.dbt_args(plan.unaffected_models(dbt_project.manifest_path))
-    assert flag == "--exclude" and "int_survey_indicator_cells" in excluded.split()
+    assert flag == "--exclude" and "int_sundhedsprofilen__indicator_cells" in excluded.split()
 
     with duckdb.connect(str(settings.build_db)) as conn:
         conn.execute("drop table raw._dbt_built_files")

@@ -20,7 +20,7 @@ current_memberships as (
     select
         cluster_code,
         kommune_kode
-    from {{ ref('int_cluster_membership_as_of') }}
+    from {{ ref('int_geography__cluster_membership_as_of') }}
 
 ),
 

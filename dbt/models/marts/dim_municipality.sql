@@ -24,7 +24,7 @@ memberships as (
     select
         kommune_kode,
         count(*) as cluster_count
-    from {{ ref('int_cluster_membership_as_of') }}
+    from {{ ref('int_geography__cluster_membership_as_of') }}
     group by kommune_kode
 
 ),

@@ -20,7 +20,7 @@ periods as (
 survey_rounds as (
 
     select distinct year
-    from {{ ref('int_survey_indicator_cells') }}
+    from {{ ref('int_sundhedsprofilen__indicator_cells') }}
 
 ),
 

@@ -1,7 +1,7 @@
 {#-
     One row per indicator × municipality × year × sex × age band × school stage: the additive
     measures behind every published share. Cells below the disclosure thresholds, cells of a
-    suppressed municipality total and the cells that protect them (int_observation_suppression)
+    suppressed municipality total and the cells that protect them (int_suppression__observation)
     keep their keys but lose their measures, so no published cell rests on fewer persons than
     allowed or can be recovered from a total; use the marts, not sums of this table, for totals.
 -#}
@@ -22,7 +22,7 @@ cells as (
         n_persons,
         is_synthetic,
         suppression_reason
-    from {{ ref('int_observation_suppression') }}
+    from {{ ref('int_suppression__observation') }}
 
 ),
 

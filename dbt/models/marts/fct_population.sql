@@ -13,7 +13,7 @@ population as (
         age_band_code,
         population_count,
         is_synthetic
-    from {{ ref('int_population_by_municipality_band') }}
+    from {{ ref('int_folk1a__population_by_municipality_band') }}
 
 ),
 

@@ -20,7 +20,7 @@ estimates as (
         proportion_ci_lower,
         proportion_ci_upper,
         effective_n
-    from {{ ref('int_indicator_estimates') }}
+    from {{ ref('int_indicators__estimates') }}
     where
         not is_suppressed
         and (

@@ -20,7 +20,7 @@
 -#}
 {#- dbt parses the project without the settings' --vars: a parse renders no passes, so the
     model names what the passes read. -#}
--- depends_on: {{ ref('int_geography_memberships') }}
+-- depends_on: {{ ref('int_geography__memberships') }}
 {%- set passes = var('suppression_passes') | int if execute else 0 %}
 
 with
@@ -35,7 +35,7 @@ estimates as (
         n_persons,
         -- A suppressed estimate without persons is known to be zero: it protects nothing.
         is_suppressed and n_persons > 0 as is_hidden
-    from {{ ref('int_indicator_estimates') }}
+    from {{ ref('int_indicators__estimates') }}
 
 ),
 
@@ -159,7 +159,7 @@ pass_{{ i }}_total_candidates as (
                 totals.parent_code
         ) as rank_for_member
     from pass_{{ i }}_unpaired as unpaired
-    inner join {{ ref('int_geography_memberships') }} as memberships
+    inner join {{ ref('int_geography__memberships') }} as memberships
         on unpaired.kommune_kode = memberships.kommune_kode
     inner join pass_{{ i - 1 }}_totals as totals
         on
@@ -194,7 +194,7 @@ pass_{{ i }}_hidden_total_members as (
         totals.year,
         members.signature
     from pass_{{ i - 1 }}_totals as totals
-    inner join {{ ref('int_geography_memberships') }} as memberships
+    inner join {{ ref('int_geography__memberships') }} as memberships
         on
             totals.parent_level = memberships.parent_level
             and totals.parent_code = memberships.parent_code
@@ -223,7 +223,7 @@ pass_{{ i }}_outside_members as (
             inside.indicator_code = outside.indicator_code
             and inside.year = outside.year
             and inside.signature = outside.signature
-    left join {{ ref('int_geography_memberships') }} as same_total
+    left join {{ ref('int_geography__memberships') }} as same_total
         on
             inside.parent_level = same_total.parent_level
             and inside.parent_code = same_total.parent_code

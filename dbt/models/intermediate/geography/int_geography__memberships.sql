@@ -10,7 +10,7 @@ clusters as (
         'cluster' as parent_level,
         cluster_code as parent_code,
         kommune_kode
-    from {{ ref('int_cluster_membership_as_of') }}
+    from {{ ref('int_geography__cluster_membership_as_of') }}
 
 ),
 

@@ -16,7 +16,7 @@ valid_answers as (
         survey_weight,
         outcome,
         is_synthetic
-    from {{ ref('int_survey_outcomes') }}
+    from {{ ref('int_sundhedsprofilen__outcomes') }}
     where outcome is not null
 
 ),

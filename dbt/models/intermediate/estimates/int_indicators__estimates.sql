@@ -18,7 +18,7 @@ sums as (
         n_persons,
         n_positive,
         synthetic_flag = 1 as is_synthetic
-    from {{ ref('int_indicator_geography_sums') }}
+    from {{ ref('int_indicators__geography_sums') }}
 
 ),
 

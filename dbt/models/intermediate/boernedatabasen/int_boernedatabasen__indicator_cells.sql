@@ -23,7 +23,7 @@ indicator_band as (
     select
         indicator_code,
         age_band_code
-    from {{ ref('int_indicator_age_band') }}
+    from {{ ref('int_indicators__age_band') }}
     where source_code = 'boernedatabasen'
 
 ),

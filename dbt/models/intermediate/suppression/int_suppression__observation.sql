@@ -25,7 +25,7 @@ cells as (
         n_persons,
         n_positive,
         is_synthetic
-    from {{ ref('int_indicator_cells') }}
+    from {{ ref('int_indicators__cells') }}
 
 ),
 
@@ -45,7 +45,7 @@ totals as (
         indicator_code,
         year,
         is_suppressed
-    from {{ ref('int_indicator_estimates_benchmarked') }}
+    from {{ ref('int_indicators__estimates_benchmarked') }}
     where geography_level = 'municipality'
 
 ),

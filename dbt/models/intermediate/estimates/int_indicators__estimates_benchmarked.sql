@@ -10,7 +10,7 @@ with
 
 primary_estimates as (
 
-    select * from {{ ref('int_indicator_estimates') }}
+    select * from {{ ref('int_indicators__estimates') }}
 
 ),
 
@@ -21,7 +21,7 @@ secondary as (
         geography_code,
         indicator_code,
         year
-    from {{ ref('int_complementary_suppression') }}
+    from {{ ref('int_suppression__complementary') }}
 
 ),
 

@@ -3,11 +3,11 @@
     band × school stage. Survey cells are weighted sums; register cells count persons (weight 1).
 -#}
 {%- set sources = [
-    'int_survey_indicator_cells',
-    'int_trivsel_indicator_cells',
-    'int_boernedatabasen_indicator_cells',
-    'int_labour_indicator_cells',
-    'int_education_indicator_cells',
+    'int_sundhedsprofilen__indicator_cells',
+    'int_trivsel__indicator_cells',
+    'int_boernedatabasen__indicator_cells',
+    'int_labour__indicator_cells',
+    'int_education__indicator_cells',
 ] %}
 
 with

@@ -19,7 +19,7 @@ cells as (
         n_persons,
         n_positive,
         case when is_synthetic then 1 else 0 end as synthetic_flag
-    from {{ ref('int_indicator_cells') }}
+    from {{ ref('int_indicators__cells') }}
 
 ),
 
@@ -37,7 +37,7 @@ memberships as (
     select
         cluster_code,
         kommune_kode
-    from {{ ref('int_cluster_membership_as_of') }}
+    from {{ ref('int_geography__cluster_membership_as_of') }}
 
 ),
 
