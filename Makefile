@@ -31,8 +31,9 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || [ -n "$$SUNDHEDSDATA_CHROMIUM" ] || scripts/ci-services --chromium-only
 
 # The nightly refresh, once, on the embedded DuckDB with the shipped sample extracts.
+# A summary per stage on the terminal; the full event log goes to warehouse/logs/.
 run: $(MANIFEST) chromium | $(DAGSTER_HOME)
-	$(BIN)/dagster job execute -m dagster_project.definitions -j nightly_refresh
+	@$(BIN)/python -m dagster_project.operations.refresh_command
 
 # The Dagster UI (assets, lineage, checks), with the schedule and the landing-folder sensor.
 dev: $(MANIFEST) | $(DAGSTER_HOME)

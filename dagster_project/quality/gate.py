@@ -39,7 +39,8 @@ DATA_DOCS_SITE = "warehouse"
 # results cost a suite about a second more.
 KEEP_VALIDATIONS = 30
 _INDICATOR_YEARS = (
-    "(select count(*) from intermediate.int_indicators__estimates where geography_level = 'country')"
+    "(select count(*) from intermediate.int_indicators__estimates "
+    "where geography_level = 'country')"
 )
 # Each gated mart, and SQL for the rows it must have (its suite's $PARAMETER expected_rows):
 # every geography for every indicator-year Denmark has data for, and so on.

@@ -104,7 +104,11 @@ def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_rem
 def test_a_labour_change_leaves_out_every_model_the_labour_register_does_not_feed() -> None:
     manifest = json.loads(dbt_project.manifest_path.read_text())
     left_out = set(unaffected_nodes(manifest, ("labour_person_years",)))
-    assert {"int_sundhedsprofilen__indicator_cells", "stg_education__cohorts", "dim_region"} <= left_out
+    assert {
+        "int_sundhedsprofilen__indicator_cells",
+        "stg_education__cohorts",
+        "dim_region",
+    } <= left_out
     feeds = {"stg_labour__person_years", "int_labour__indicator_cells", "int_indicators__cells"}
     assert not feeds & left_out
     assert not {n for n in left_out if n.startswith("mart_indicator")}
