@@ -10,8 +10,9 @@ rounding boundary. Anything else is a disagreement, reported with examples.
 """
 
 import argparse
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -120,3 +121,35 @@ def implementation_main(label: str, run: Callable[[Path, Path], int], descriptio
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     print(f"{label}: {run(args.landing, args.out)} mart rows -> {args.out}")
+
+
+def main() -> None:
+    """The agreement check as a command, for the test suite and for a reader by hand.
+
+    export: the platform's published mart values to Parquet; compare: a candidate's against
+    the reference, printed as JSON (exit 0 when they agree, 1 when they do not).
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="(a)'s published mart values to Parquet")
+    export.add_argument("--published", type=Path, required=True)
+    export.add_argument("--out", type=Path, required=True)
+    check = commands.add_parser("compare", help="compare a candidate with the reference")
+    check.add_argument("--name", default="candidate")
+    check.add_argument("--reference", type=Path, required=True)
+    check.add_argument("--candidate", type=Path, required=True)
+    args = parser.parse_args()
+    if args.command == "export":
+        export_platform_values(args.published, args.out)
+        return
+    agreement = compare(args.name, args.reference, args.candidate)
+    print(
+        json.dumps(
+            {**asdict(agreement), "agrees": agreement.agrees, "summary": agreement.summary()}
+        )
+    )
+    raise SystemExit(0 if agreement.agrees else 1)
+
+
+if __name__ == "__main__":
+    main()

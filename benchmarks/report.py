@@ -4,8 +4,11 @@ Ratios are taken on the measured figures and compared with the targets of issue 
 value; at a scale below 1 they show the trend, not the verdict.
 """
 
+import argparse
+import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from benchmarks.agreement import Agreement
 from benchmarks.measure import Measurement
@@ -107,3 +110,30 @@ def as_json(result: BenchmarkResult) -> dict:
         ],
         "agreement": [{**asdict(a), "agrees": a.agrees} for a in agreements],
     }
+
+
+def from_json(data: dict) -> BenchmarkResult:
+    """A result from the JSON this module writes (its runs and agreements)."""
+    runs = {run["name"]: Measurement(**run) for run in data["runs"]}
+
+    def agreement(entry: dict) -> Agreement:
+        return Agreement(**{k: v for k, v in entry.items() if k != "agrees"})
+
+    *agreements, incremental = [agreement(a) for a in data["agreement"]]
+    return BenchmarkResult(data["scale"], runs, agreements, incremental)
+
+
+def main() -> None:
+    """Re-render a result's report (markdown and JSON) from its runs, with today's targets."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("result", type=Path, help="a scale_<S>.json written by benchmarks.run")
+    parser.add_argument("--markdown", type=Path, required=True)
+    parser.add_argument("--json", type=Path, required=True)
+    args = parser.parse_args()
+    result = from_json(json.loads(args.result.read_text()))
+    args.markdown.write_text(markdown(result))
+    args.json.write_text(json.dumps(as_json(result), indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ step compares it with the current inputs. Equal: it builds nothing, so the gate,
 and report are skipped too and the nightly run takes seconds. A different project: a full
 refresh, since incremental models must not keep years computed by older SQL, and so deploying
 new code rebuilds everything on its first night. Different landing files only: an incremental
-build of what they feed (dbt_selection.py).
+build of what they feed (plan.py).
 """
 
 import hashlib

@@ -6,16 +6,18 @@ the publication of the shipped sample, and the agreement check must catch a chan
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from benchmarks.agreement import Agreement, compare, export_platform_values
-from benchmarks.floor import run_floor
-from benchmarks.measure import Measurement
-from benchmarks.pandas_marts import run_pandas
-from benchmarks.report import BenchmarkResult, as_json, markdown
+from tests.benchmark_commands import (
+    compare,
+    export_platform_values,
+    render_report,
+    run_implementation,
+)
 from tests.conftest import Refreshed
 
 pytestmark = pytest.mark.slow
@@ -28,15 +30,15 @@ def platform_values(refreshed: Refreshed, tmp_path_factory: pytest.TempPathFacto
     return out
 
 
-@pytest.mark.parametrize("implementation", [run_floor, run_pandas], ids=["floor", "pandas"])
+@pytest.mark.parametrize("module", ["benchmarks.floor", "benchmarks.pandas_marts"])
 def test_the_implementation_publishes_the_platforms_mart_values(
-    implementation, refreshed: Refreshed, platform_values: Path, tmp_path: Path
+    module: str, refreshed: Refreshed, platform_values: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "values.parquet"
-    rows = implementation(refreshed.settings.landing_dir, out)
-    agreement = compare(implementation.__name__, platform_values, out)
-    assert agreement.agrees, agreement.summary()
-    assert rows == agreement.reference_rows > 1000
+    rows = run_implementation(module, refreshed.settings.landing_dir, out)
+    agreement = compare(module, platform_values, out)
+    assert agreement["agrees"], agreement["summary"]
+    assert rows == agreement["reference_rows"] > 1000
     with duckdb.connect() as conn:
         suppressed, shown = conn.execute(
             f"select count(*) filter (is_suppressed), count(value) from '{out}'"
@@ -60,28 +62,43 @@ def test_the_agreement_check_catches_a_moved_value_and_a_lost_suppression(
         f") from numbered) to '{changed}' (format parquet)"
     )
     agreement = compare("changed", platform_values, changed)
-    assert not agreement.agrees
-    assert agreement.mismatches["value"] == 1
-    assert agreement.mismatches["is_suppressed"] == 1
-    assert agreement.missing > 0  # the rows without a value were left out
-    assert "DISAGREES" in agreement.summary()
+    assert not agreement["agrees"]
+    assert agreement["mismatches"]["value"] == 1
+    assert agreement["mismatches"]["is_suppressed"] == 1
+    assert agreement["missing"] > 0  # the rows without a value were left out
+    assert "DISAGREES" in agreement["summary"]
 
 
-def test_the_report_gives_each_target_its_verdict_from_the_measurements() -> None:
-    def run(name: str, wall: float, rss: float) -> Measurement:
-        return Measurement(name, name, wall, wall, rss, True, {"stage": wall / 2})
+def test_the_report_gives_each_target_its_verdict_from_the_measurements(tmp_path: Path) -> None:
+    def run(name: str, wall: float, rss: float) -> dict:
+        return {
+            "name": name,
+            "what": name,
+            "wall_s": wall,
+            "cpu_s": wall,
+            "peak_rss_mb": rss,
+            "succeeded": True,
+            "stages_s": {"stage": wall / 2},
+        }
 
-    runs = {
-        "a_full_refresh": run("a_full_refresh", 100.0, 1000.0),
-        "b_duckdb_floor": run("b_duckdb_floor", 40.0, 500.0),
-        "c_pandas": run("c_pandas", 80.0, 3000.0),
-        "a_no_change": run("a_no_change", 25.0, 200.0),
-        "a_new_year": run("a_new_year", 30.0, 900.0),
+    agree = {"name": "(b)", "rows": 10, "reference_rows": 10, "agrees": True}
+    measured = {
+        "scale": 1.0,
+        "runs": [
+            run("a_full_refresh", 100.0, 1000.0),
+            run("b_duckdb_floor", 40.0, 500.0),
+            run("c_pandas", 80.0, 3000.0),
+            run("a_no_change", 25.0, 200.0),
+            run("a_new_year", 30.0, 900.0),
+        ],
+        "agreement": [agree, agree],
     }
-    agree = Agreement("(b)", rows=10, reference_rows=10)
-    result = BenchmarkResult(1.0, runs, [agree], agree)
+    source = tmp_path / "measured.json"
+    source.write_text(json.dumps(measured))
+    markdown, verdict = tmp_path / "report.md", tmp_path / "report.json"
+    render_report(source, markdown, verdict)
 
-    verdicts = {t["target"]: t["met"] for t in as_json(result)["targets"]}
+    verdicts = {t["target"]: t["met"] for t in json.loads(verdict.read_text())["targets"]}
     assert verdicts == {
         "(a) <= 3 x (b), wall": True,  # 2.5
         "(a) faster than (c)": False,  # c/a = 0.8
@@ -90,7 +107,7 @@ def test_the_report_gives_each_target_its_verdict_from_the_measurements() -> Non
         "no changed file <= 20 s": False,
         "new year well under a full refresh (<= 1/2)": True,
     }
-    report = markdown(result)
+    report = markdown.read_text()
     assert "| a/b | 2.5 | 2.5 | 2.0 |" in report
     assert "| (a) faster than (c) | c/a = 0.8 | NO |" in report
     assert "## Stages of a_new_year" in report

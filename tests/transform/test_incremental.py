@@ -13,12 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from benchmarks.agreement import compare, export_platform_values
-from benchmarks.floor import run_floor
 from dagster_project.sources.labour import LABOUR
 from dagster_project.sources.raw_layer import sync_source
 from dagster_project.transform.plan import build_plan, unaffected_nodes
 from dagster_project.transform.project import dbt_project
+from tests.benchmark_commands import compare, export_platform_values, run_implementation
 from tests.conftest import Refreshed, run_nightly
 
 pytestmark = pytest.mark.slow
@@ -37,9 +36,9 @@ def _summed_at(refreshed: Refreshed) -> dict[int, object]:
 def _agrees_with_floor(refreshed: Refreshed, work: Path) -> None:
     platform, floor = work / "platform.parquet", work / "floor.parquet"
     export_platform_values(refreshed.settings.published_db, platform)
-    run_floor(refreshed.settings.landing_dir, floor)
+    run_implementation("benchmarks.floor", refreshed.settings.landing_dir, floor)
     agreement = compare("floor from scratch", platform, floor)
-    assert agreement.agrees, agreement.summary()
+    assert agreement["agrees"], agreement["summary"]
 
 
 def _rebuilt(result, asset: str) -> bool:

@@ -35,14 +35,21 @@ person_years as (
 
 ),
 
+-- Each labour indicator's population: the register variable that puts a person in its
+-- denominator (seeds/indicator_items.csv).
 indicators as (
 
     select
-        indicator_code,
-        age_min,
-        age_max
-    from {{ ref('indicators') }}
-    where source_code = 'labour'
+        indicators.indicator_code,
+        indicators.age_min,
+        indicators.age_max,
+        indicator_items.item as population_item
+    from {{ ref('indicators') }} as indicators
+    inner join {{ ref('indicator_items') }} as indicator_items
+        on indicators.indicator_code = indicator_items.indicator_code
+    where
+        indicators.source_code = 'labour'
+        and indicator_items.role = 'population'
 
 ),
 
@@ -71,16 +78,10 @@ denominators as (
     inner join indicators
         on
             person_years.age_years between indicators.age_min and indicators.age_max
-            and (
-                (
-                    indicators.indicator_code = 'somatic_labour_attached'
-                    and person_years.has_somatic_chronic_disease
-                )
-                or (
-                    indicators.indicator_code = 'psychiatric_labour_attached'
-                    and person_years.has_psychiatric_diagnosis
-                )
-            )
+            and case indicators.population_item
+                when 'somatic_chronic' then person_years.has_somatic_chronic_disease
+                when 'psychiatric' then person_years.has_psychiatric_diagnosis
+            end
 
 ),
 

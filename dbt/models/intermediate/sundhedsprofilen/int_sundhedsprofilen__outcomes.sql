@@ -1,6 +1,8 @@
 {#-
     One row per respondent and survey indicator with the respondent's outcome (1, 0, or null when
-    the answer needed for it is missing), weight and analysis cells. The respondent key is
+    the answer needed for it is missing), weight and analysis cells. Which items define an
+    indicator, by which rule and cut-off, is reference data (seeds/indicator_items.csv and
+    survey_item_cutoffs.csv), read here and by the synthetic generator. The respondent key is
     dropped here: nothing downstream of staging carries a person identifier.
 -#}
 with
@@ -26,56 +28,39 @@ respondents as (
 
 ),
 
-cutoffs as (
+-- How each survey indicator is computed: its items, their rule and cut-off (seeds), at most
+-- two items an indicator (the test assert_survey_indicators_have_at_most_two_items).
+indicator_items as (
 
     select
-        max(case when cutoff_code = 'mcs12_good_mental_health_min' then cutoff_value end)
-            as mcs12_min,
-        max(case when cutoff_code = 'bmi_severe_obesity_min' then cutoff_value end) as bmi_min,
-        max(case when cutoff_code = 'alcohol_units_week_max' then cutoff_value end)
-            as alcohol_max,
-        max(case when cutoff_code = 'pa_moderate_min_week' then cutoff_value end)
-            as moderate_min,
-        max(case when cutoff_code = 'pa_vigorous_min_week' then cutoff_value end) as vigorous_min
-    from {{ ref('survey_item_cutoffs') }}
+        indicator_items.indicator_code,
+        indicator_items.item,
+        indicator_items.comparison,
+        cutoffs.cutoff_value,
+        row_number() over (
+            partition by indicator_items.indicator_code order by indicator_items.item
+        ) as item_number
+    from {{ ref('indicator_items') }} as indicator_items
+    left join {{ ref('survey_item_cutoffs') }} as cutoffs
+        on indicator_items.cutoff_code = cutoffs.cutoff_code
+    where
+        indicator_items.source_code = 'sundhedsprofilen'
+        and indicator_items.role = 'outcome'
 
 ),
 
-derived as (
+indicator_rules as (
 
     select
-        respondents.*,
-        case
-            when respondents.height_cm is null or respondents.body_weight_kg is null then null
-            when
-                respondents.body_weight_kg
-                / ((respondents.height_cm / 100.0) * (respondents.height_cm / 100.0))
-                >= cutoffs.bmi_min
-                then 1
-            else 0
-        end as severe_obesity_outcome,
-        case
-            when respondents.alcohol_units_per_week is null then null
-            when respondents.alcohol_units_per_week > cutoffs.alcohol_max then 1
-            else 0
-        end as alcohol_outcome,
-        -- Active if either minimum is met; inactive only when both answers show it is not.
-        case
-            when respondents.moderate_activity_min_per_week >= cutoffs.moderate_min then 1
-            when respondents.vigorous_activity_min_per_week >= cutoffs.vigorous_min then 1
-            when
-                respondents.moderate_activity_min_per_week is null
-                or respondents.vigorous_activity_min_per_week is null
-                then null
-            else 0
-        end as physically_active_outcome,
-        case
-            when respondents.mcs12_score is null then null
-            when respondents.mcs12_score >= cutoffs.mcs12_min then 1
-            else 0
-        end as good_mental_health_outcome
-    from respondents
-    cross join cutoffs
+        indicator_code,
+        max(case when item_number = 1 then item end) as item_1,
+        max(case when item_number = 1 then comparison end) as comparison_1,
+        max(case when item_number = 1 then cutoff_value end) as cutoff_1,
+        max(case when item_number = 2 then item end) as item_2,
+        max(case when item_number = 2 then comparison end) as comparison_2,
+        max(case when item_number = 2 then cutoff_value end) as cutoff_2
+    from indicator_items
+    group by indicator_code
 
 ),
 
@@ -90,30 +75,57 @@ survey_indicators as (
 
 ),
 
--- One row per respondent and the survey indicators their age qualifies them for.
-outcomes as (
+-- Per respondent and item of each indicator their age qualifies them for: 1 when the answer
+-- meets the item's rule, 0 when it does not or the indicator has no such item, null when
+-- the answer is missing.
+rule_results as (
 
     select
         survey_indicators.indicator_code,
-        derived.year,
-        derived.kommune_kode,
-        derived.sex_code,
-        derived.age_years,
-        derived.survey_weight,
-        derived.is_synthetic,
-        case survey_indicators.indicator_code
-            when 'daily_smoking' then derived.daily_smoker_flag
-            when 'other_nicotine' then derived.other_nicotine_flag
-            when 'alcohol_over_10_units' then derived.alcohol_outcome
-            when 'severe_obesity' then derived.severe_obesity_outcome
-            when 'physically_active' then derived.physically_active_outcome
-            when 'young_good_mental_health' then derived.good_mental_health_outcome
-        end as outcome
-    from derived
+        respondents.year,
+        respondents.kommune_kode,
+        respondents.sex_code,
+        respondents.age_years,
+        respondents.survey_weight,
+        respondents.is_synthetic,
+        {{ survey_item_meets_rule(
+            'indicator_rules.item_1',
+            'indicator_rules.comparison_1',
+            'indicator_rules.cutoff_1',
+        ) }} as meets_rule_1,
+        {{ survey_item_meets_rule(
+            'indicator_rules.item_2',
+            'indicator_rules.comparison_2',
+            'indicator_rules.cutoff_2',
+        ) }} as meets_rule_2
+    from respondents
     inner join survey_indicators
         on
-            derived.age_years >= survey_indicators.age_min
-            and derived.age_years <= coalesce(survey_indicators.age_max, 150)
+            respondents.age_years >= survey_indicators.age_min
+            and respondents.age_years <= coalesce(survey_indicators.age_max, 150)
+    inner join indicator_rules
+        on survey_indicators.indicator_code = indicator_rules.indicator_code
+
+),
+
+-- The outcome: 1 when any item meets its rule; unknown when none does and an answer is
+-- missing; else 0.
+outcomes as (
+
+    select
+        indicator_code,
+        year,
+        kommune_kode,
+        sex_code,
+        age_years,
+        survey_weight,
+        is_synthetic,
+        case
+            when meets_rule_1 = 1 or meets_rule_2 = 1 then 1
+            when meets_rule_1 is null or meets_rule_2 is null then null
+            else 0
+        end as outcome
+    from rule_results
 
 ),
 
