@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synthetic.definitions import definitions_of
 from synthetic.geography import Geography
 
 SYDDANMARK = "083"
@@ -26,8 +27,6 @@ class IndicatorModel:
     male_effect: float  # logit shift for men (women 0)
     band_effects: dict[str, float]  # logit shift by age band; missing bands 0
     municipality_sd: float
-    age_min: int = 16
-    age_max: int = 150
 
 
 SURVEY_INDICATORS: dict[str, IndicatorModel] = {
@@ -67,19 +66,25 @@ SURVEY_INDICATORS: dict[str, IndicatorModel] = {
         0.5,
         {},
         0.15,
-        age_min=16,
-        age_max=24,
     ),
 }
+# Which ages an indicator covers and how it is computed are the warehouse's definitions
+# (synthetic/definitions.py); only the truth behind the answers is invented here.
+if set(SURVEY_INDICATORS) != set(definitions_of("sundhedsprofilen")):
+    raise RuntimeError(
+        "the generator's survey indicators differ from seeds/indicators.csv: "
+        f"{sorted(set(SURVEY_INDICATORS) ^ set(definitions_of('sundhedsprofilen')))}"
+    )
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def indicator_bands(geo: Geography, model: IndicatorModel) -> np.ndarray:
+def indicator_bands(geo: Geography, code: str) -> np.ndarray:
     """Boolean mask of the age bands an indicator covers (whole bands only)."""
-    return (geo.age_band_min >= model.age_min) & (geo.age_band_max <= model.age_max)
+    definition = definitions_of("sundhedsprofilen")[code]
+    return (geo.age_band_min >= definition.age_min) & (geo.age_band_max <= definition.age_max)
 
 
 def band_population(geo: Geography, pop: np.ndarray) -> np.ndarray:
@@ -107,7 +112,7 @@ def true_prevalences(
             + sex_effect[None, :, None]
             + band_effect[None, None, :]
         )
-        covered = indicator_bands(geo, model)
+        covered = indicator_bands(geo, code)
         p = np.full(pop_bands.shape, np.nan)
         for y, year in enumerate(years):
             weights = pop_bands[in_region][:, :, covered, y]

@@ -15,6 +15,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from synthetic.definitions import definitions_of
 from synthetic.geography import Geography
 
 LABOUR_AGES = np.arange(18, 65)
@@ -87,10 +88,11 @@ def labour_extract(
                 }
             )
         )
-        for code, flag in (
-            ("somatic_labour_attached", somatic),
-            ("psychiatric_labour_attached", psychiatric),
-        ):
+        # Each indicator's denominator is the register variable the seeds name for it.
+        flags = {"somatic_chronic": somatic, "psychiatric": psychiatric}
+        for code, definition in definitions_of("labour").items():
+            (population,) = (r for r in definition.items if r.role == "population")
+            flag = flags[population.item]
             truth.append(
                 {
                     "indicator_code": code,

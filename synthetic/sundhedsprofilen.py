@@ -14,6 +14,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from synthetic.definitions import definitions_of
 from synthetic.geography import Geography
 
 # Relative round sizes (2021 had 183,646 respondents nationally; 2023 was a small round).
@@ -55,6 +56,8 @@ COLUMNS = [
     "mcs12",
 ]
 MIN_AGE = 16
+# Percent of respondents without the alcohol outcome drinking 0, 1, ..., cut-off units a week.
+UNITS_AT_MOST_CUTOFF = (30, 8, 10, 9, 8, 8, 7, 6, 5, 5, 4)
 _NORMAL = NormalDist()
 _probit = np.vectorize(lambda p: _NORMAL.inv_cdf(float(p)))
 
@@ -118,47 +121,65 @@ def _answers(
     """Raw survey items from true prevalences p (one value per respondent, NaN = not covered)."""
     n = len(sex_index)
     draw = {code: rng.random(n) < np.nan_to_num(prob) for code, prob in p.items()}
+    survey = definitions_of("sundhedsprofilen")
 
-    # BMI log-normal with P(BMI >= 30) equal to the true prevalence of severe obesity.
+    # BMI log-normal with P(BMI >= cut-off) equal to the true prevalence of severe obesity.
+    bmi_min = survey["severe_obesity"].cutoff("bmi")
     sigma = 0.16
-    mu = np.log(30.0) - sigma * _probit(1 - np.clip(p["severe_obesity"], 1e-6, 1 - 1e-6))
+    mu = np.log(bmi_min) - sigma * _probit(1 - np.clip(p["severe_obesity"], 1e-6, 1 - 1e-6))
     bmi = np.exp(mu + sigma * rng.standard_normal(n))
     height = np.rint(np.where(sex_index == 0, 180.0, 167.0) + rng.normal(0, 6.5, n))
     weight = np.round(bmi * (height / 100) ** 2, 1)
 
+    # Active people meet one of the two minimums, inactive people neither.
     active = draw["physically_active"]
+    moderate_min = int(survey["physically_active"].cutoff("pa_moderate_min_week"))
+    vigorous_min = int(survey["physically_active"].cutoff("pa_vigorous_min_week"))
     by_moderate = rng.random(n) < 0.6
     moderate = np.where(
         active,
-        np.where(by_moderate, rng.integers(150, 601, n), rng.integers(0, 301, n)),
-        rng.integers(0, 150, n),
+        np.where(by_moderate, rng.integers(moderate_min, 601, n), rng.integers(0, 301, n)),
+        rng.integers(0, moderate_min, n),
     )
     vigorous = np.where(
         active,
-        np.where(by_moderate, rng.integers(0, 151, n), rng.integers(75, 301, n)),
-        rng.integers(0, 75, n),
+        np.where(by_moderate, rng.integers(0, 151, n), rng.integers(vigorous_min, 301, n)),
+        rng.integers(0, vigorous_min, n),
     )
 
+    # More than the cut-off for those with the outcome; 0 up to the cut-off for the others.
+    alcohol_max = int(survey["alcohol_over_10_units"].cutoff("alcohol_units_week"))
+    if len(UNITS_AT_MOST_CUTOFF) != alcohol_max + 1:
+        raise ValueError(
+            f"UNITS_AT_MOST_CUTOFF needs a share for each of 0..{alcohol_max} units a week"
+        )
     alcohol = np.where(
         draw["alcohol_over_10_units"],
-        11 + rng.geometric(0.12, n) - 1,
-        rng.choice(11, n, p=np.array([30, 8, 10, 9, 8, 8, 7, 6, 5, 5, 4]) / 100),
+        alcohol_max + 1 + rng.geometric(0.12, n) - 1,
+        rng.choice(alcohol_max + 1, n, p=np.array(UNITS_AT_MOST_CUTOFF) / 100),
     )
 
-    # SF-12 MCS normal(sd 10) with P(MCS >= 35.76) equal to the truth for 16-24-year-olds;
-    # older respondents get the population distribution (mean 50).
+    # SF-12 MCS normal(sd 10) with P(MCS >= cut-off) equal to the truth for the indicator's
+    # ages; older respondents get the population distribution (mean 50).
+    mcs_min = survey["young_good_mental_health"].cutoff("mcs12")
     young = p["young_good_mental_health"]
     mcs_mean = np.where(
         np.isnan(young),
         50.0,
-        35.76 + 10 * _probit(np.clip(np.nan_to_num(young, nan=0.5), 1e-6, 1 - 1e-6)),
+        mcs_min + 10 * _probit(np.clip(np.nan_to_num(young, nan=0.5), 1e-6, 1 - 1e-6)),
     )
     # Clipped to the range SF-12 MCS scores take in practice; far from the cut-off either way.
     mcs = np.round(np.clip(mcs_mean + 10 * rng.standard_normal(n), 5.0, 80.0), 1)
 
+    # Yes/no items answer the indicator they define directly (one is_true item each).
+    flags = {
+        definition.items[0].item: draw[code].astype(float)
+        for code, definition in survey.items()
+        if definition.items[0].comparison == "is_true"
+    }
+
     return {
-        "daily_smoker": draw["daily_smoking"].astype(float),
-        "other_nicotine": draw["other_nicotine"].astype(float),
+        **flags,
         "alcohol_units_week": alcohol.astype(float),
         "height_cm": height,
         "weight_kg": weight,

@@ -13,8 +13,7 @@ from dagster_project.definitions import build_definitions
 from dagster_project.reference_data import read_seed
 from dagster_project.transform.indicator_catalogue import CATALOGUE, render_catalogue
 from dagster_project.transform.project import dbt_project
-
-from .conftest import Refreshed
+from tests.conftest import Refreshed
 
 GROUPS = {"ingestion", "warehouse", "quality", "publication", "reporting"}
 
@@ -55,7 +54,9 @@ def test_make_docs_builds_one_offline_page_with_every_indicator_definition(
     monkeypatch.setenv("SUNDHEDSDATA_WAREHOUSE_DIR", str(refreshed.settings.warehouse_dir))
     dbt = DbtCliResource(project_dir=dbt_project)
     invocation = dbt.cli(
-        ["docs", "generate", "--static"], target_path=tmp_path, raise_on_error=False
+        ["docs", "generate", "--static", "--vars", json.dumps(refreshed.settings.dbt_vars())],
+        target_path=tmp_path,
+        raise_on_error=False,
     )
     assert invocation.wait().is_successful()
     page = (tmp_path / "static_index.html").read_text(encoding="utf-8")
@@ -93,5 +94,24 @@ def test_no_file_sends_the_reader_outside_the_repository() -> None:
         and outside in (REPO_ROOT / name).read_text(encoding="utf-8", errors="ignore")
     ]
     assert pointing == []
-    for page in ("domain.md", "landing.md", "disclosure.md", "stack.md"):
+    for page in ("architecture.md", "domain.md", "landing.md", "disclosure.md", "stack.md"):
         assert (REPO_ROOT / "docs" / page).is_file()
+
+
+def test_tests_mirror_the_stage_packages_and_never_import_the_benchmarks() -> None:
+    from dagster_project.settings import REPO_ROOT
+
+    package = REPO_ROOT / "dagster_project"
+    stages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    assert stages == ["operations", "publication", "quality", "report", "sources", "transform"]
+    for stage in [*stages, "synthetic", "benchmarks"]:
+        assert list((REPO_ROOT / "tests" / stage).glob("test_*.py")), stage
+    importing = [
+        str(path.relative_to(REPO_ROOT))
+        for path in (REPO_ROOT / "tests").rglob("*.py")
+        if any(
+            line.startswith(("import benchmarks", "from benchmarks"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert importing == []
