@@ -12,6 +12,7 @@ stage took.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -62,6 +63,17 @@ def stage_of_step(defs: Definitions) -> dict[str, str]:
     return stages
 
 
+def failure_reason(error, step: str) -> str:
+    """The first line of a step's error, without the exception's class (Dagster's or another
+    library's): what the asset said, e.g. ingestion's file, row, column and rule."""
+    if error is None:
+        return f"step {step} failed"
+    while error.cause is not None and error.cls_name != "Failure":
+        error = error.cause
+    first = error.message.strip().splitlines()[0]
+    return re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", first)
+
+
 def _value(metadata: dict, name: str):
     entry = metadata.get(name)
     return getattr(entry, "value", entry)
@@ -84,8 +96,7 @@ def summarise(records: list[EventLogEntry], stages_by_step: dict[str, str]) -> d
             stage.steps += 1
             if kind == DagsterEventType.STEP_FAILURE:
                 stage.failed_steps.append(step)
-                error = event.step_failure_data.error
-                stage.failures.append(error.message.strip().splitlines()[0] if error else step)
+                stage.failures.append(failure_reason(event.step_failure_data.error, step))
         elif kind == DagsterEventType.STEP_SKIPPED:
             stage.skipped_steps += 1
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:

@@ -36,10 +36,7 @@ def test_the_summary_of_a_full_refresh_names_what_each_stage_did(refreshed: Refr
     assert all(stages[name].seconds > 0 for name in ("ingestion", "transform", "quality"))
 
 
-def test_a_night_with_nothing_new_prints_a_few_lines_and_logs_every_event(
-    fresh_copy: Refreshed, tmp_path: Path
-) -> None:
-    settings = fresh_copy.settings
+def _run_command(settings, tmp_path: Path) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DAGSTER_HOME": str(tmp_path / "dagster_home"),
@@ -47,14 +44,21 @@ def test_a_night_with_nothing_new_prints_a_few_lines_and_logs_every_event(
         "SUNDHEDSDATA_QUARANTINE_DIR": str(settings.quarantine_dir),
         "SUNDHEDSDATA_WAREHOUSE_DIR": str(settings.warehouse_dir),
     }
-    (tmp_path / "dagster_home").mkdir()
-    done = subprocess.run(
+    (tmp_path / "dagster_home").mkdir(exist_ok=True)
+    return subprocess.run(
         [sys.executable, "-m", "dagster_project.operations.refresh_command"],
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_a_night_with_nothing_new_prints_a_few_lines_and_logs_every_event(
+    fresh_copy: Refreshed, tmp_path: Path
+) -> None:
+    settings = fresh_copy.settings
+    done = _run_command(settings, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) <= 10, done.stdout
@@ -67,3 +71,21 @@ def test_a_night_with_nothing_new_prints_a_few_lines_and_logs_every_event(
     text = events[0].read_text(encoding="utf-8")
     assert text.count("STEP_START") >= 7  # one per ingestion source at least
     assert "PIPELINE_SUCCESS" in text  # Dagster's name for a successful run
+
+
+def test_a_failed_night_names_the_file_and_the_rule_without_a_library_exception(
+    fresh_copy: Refreshed, tmp_path: Path
+) -> None:
+    settings = fresh_copy.settings
+    bad = settings.landing_dir / "trivsel" / "trivsel_2025-26.csv"
+    bad.write_text("school_year,kommune_kode\n2025/26,461\n", encoding="utf-8")
+
+    done = _run_command(settings, tmp_path)
+
+    assert done.returncode == 1
+    assert "nightly_refresh" in done.stdout and "FAILED" in done.stdout
+    failed = [line for line in done.stdout.splitlines() if "failed:" in line]
+    assert len(failed) == 1
+    assert "trivsel_2025-26.csv" in failed[0] and "'n_respondents'" in failed[0]
+    assert "moved to quarantine" in failed[0]
+    assert "dagster." not in done.stdout and "Traceback" not in done.stdout
