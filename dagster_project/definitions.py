@@ -10,11 +10,11 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project.operations.alerts import refresh_failure_alert
 from dagster_project.operations.nightly import (
-    fetch_statbank_folk1a,
     landing_folder_sensor,
     nightly_refresh,
     nightly_refresh_schedule,
 )
+from dagster_project.operations.statbank_fetch import fetch_statbank_folk1a
 from dagster_project.operations.synthetic_extracts import generate_synthetic_extracts
 from dagster_project.publication.postgres import published_postgres_asset
 from dagster_project.publication.release import published_warehouse_asset

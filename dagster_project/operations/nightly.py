@@ -4,22 +4,17 @@ import hashlib
 
 from dagster import (
     AssetSelection,
-    Config,
     DefaultScheduleStatus,
     DefaultSensorStatus,
-    OpExecutionContext,
     RunRequest,
     ScheduleDefinition,
     SensorEvaluationContext,
     SkipReason,
     define_asset_job,
-    job,
-    op,
     sensor,
 )
 
 from dagster_project.settings import Settings
-from dagster_project.sources.statbank import StatBankClient, fetch_folk1a
 
 nightly_refresh = define_asset_job(
     name="nightly_refresh",
@@ -69,24 +64,3 @@ def landing_folder_sensor(context: SensorEvaluationContext, settings: Settings):
         return SkipReason("no new or changed landing files")
     context.update_cursor(fingerprint)
     return RunRequest(run_key=f"landing-{fingerprint[:16]}", tags={"trigger": "landing_folder"})
-
-
-class Folk1aQuarter(Config):
-    quarter: str  # e.g. 2026K1
-
-
-@op(description="Download FOLK1A for a quarter from StatBank into landing/folk1a/ (validated).")
-def download_folk1a(context: OpExecutionContext, config: Folk1aQuarter, settings: Settings) -> None:
-    path, changed = fetch_folk1a(StatBankClient.from_env(), config.quarter, settings)
-    context.log.info(f"{path} {'written' if changed else 'unchanged'}")
-
-
-@job(
-    name="fetch_statbank_folk1a",
-    description=(
-        "Fetch FOLK1A live from the StatBank API (SUNDHEDSDATA_STATBANK_URL). The landing-folder "
-        "sensor starts the refresh when the file is new or changed."
-    ),
-)
-def fetch_statbank_folk1a():
-    download_folk1a()
