@@ -70,7 +70,12 @@ def failure_reason(error, step: str) -> str:
         return f"step {step} failed"
     while error.cause is not None and error.cls_name != "Failure":
         error = error.cause
-    first = error.message.strip().splitlines()[0]
+    lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
+    # dagster-dbt's error opens with the command; the failing model or test follows this line.
+    marker = "Errors parsed from dbt logs:"
+    if marker in lines and lines.index(marker) + 1 < len(lines):
+        return f"dbt: {lines[lines.index(marker) + 1]}"
+    first = lines[0]
     return re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", first)
 
 

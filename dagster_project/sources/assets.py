@@ -22,6 +22,7 @@ from dagster_project.sources.labour import LABOUR
 from dagster_project.sources.landing import LandingFileError
 from dagster_project.sources.raw_layer import IngestionReport, RawSource, sync_source
 from dagster_project.sources.sundhedsprofilen import SUNDHEDSPROFILEN
+from dagster_project.sources.sundhedsprofilen_estimates import SUNDHEDSPROFILEN_ESTIMATES
 from dagster_project.sources.trivsel import TRIVSEL
 
 OWNERS = ["team:sundhedsdata"]
@@ -55,6 +56,25 @@ def coverage_check(report: IngestionReport) -> AssetCheckResult:
     )
 
 
+SKIPPED_CHECK = "rows_left_out"
+
+
+def skipped_check(report: IngestionReport) -> AssetCheckResult:
+    """A warning, never an error and never silent: rows kept in raw that nothing uses."""
+    counted = [f"{name!r}: {rows} rows" for name, rows in report.skipped.items()]
+    return AssetCheckResult(
+        check_name=SKIPPED_CHECK,
+        passed=not counted,
+        severity=AssetCheckSeverity.WARN,
+        description=(
+            "rows of indicators the seeds do not know, left out: " + "; ".join(counted)
+            if counted
+            else "every row is of a known indicator"
+        ),
+        metadata={"rows_left_out": MetadataValue.json(report.skipped)},
+    )
+
+
 def ingestion_asset(source: RawSource):
     key = AssetKey(["raw", source.table])
     checks = (
@@ -71,6 +91,17 @@ def ingestion_asset(source: RawSource):
         if source.coverage
         else []
     )
+    if source.skipped:
+        checks.append(
+            AssetCheckSpec(
+                SKIPPED_CHECK,
+                asset=key,
+                description=(
+                    "Warns about rows of indicator names seeds/published_indicator_names.csv "
+                    "does not know: kept in raw, left out of the marts, counted by name."
+                ),
+            )
+        )
 
     @asset(
         key=key,
@@ -127,13 +158,26 @@ def ingestion_asset(source: RawSource):
                 "files_removed": MetadataValue.json(report.removed),
                 "skipped_unchanged": not report.changed,
                 "delivered": report.is_delivered,
+                **({"rows_left_out": MetadataValue.json(report.skipped)} if source.skipped else {}),
             },
-            check_results=[coverage_check(report)] if source.coverage else [],
+            check_results=[
+                *([coverage_check(report)] if source.coverage else []),
+                *([skipped_check(report)] if source.skipped else []),
+            ],
         )
 
     return _ingest
 
 
-SOURCES = [FOLK1A, SUNDHEDSPROFILEN, BOERNEDATABASEN, TRIVSEL, LABOUR, EDUCATION, CLUSTER_STATUS]
+SOURCES = [
+    FOLK1A,
+    SUNDHEDSPROFILEN,
+    SUNDHEDSPROFILEN_ESTIMATES,
+    BOERNEDATABASEN,
+    TRIVSEL,
+    LABOUR,
+    EDUCATION,
+    CLUSTER_STATUS,
+]
 
 INGESTION_ASSETS = [ingestion_asset(source) for source in SOURCES]

@@ -75,6 +75,9 @@ class RawSource:
     # SQL for the year and the municipality of a raw row: a delivery that covers fewer
     # municipalities for a year than the previous one did is reported (a warning check).
     coverage: tuple[str, str] | None = None
+    # Rows the raw table keeps but nothing downstream uses, counted by what they are (published
+    # estimates of an indicator the seeds do not know): reported by a warning check.
+    skipped: Callable[[duckdb.DuckDBPyConnection], dict[str, int]] | None = None
 
 
 @dataclass
@@ -87,6 +90,7 @@ class IngestionReport:
     # (year, municipalities before, municipalities now) for each year whose coverage shrank.
     coverage_drops: list[tuple[int, int, int]] = field(default_factory=list)
     is_delivered: bool = True  # False while the landing folder holds no file of the source
+    skipped: dict[str, int] = field(default_factory=dict)  # RawSource.skipped after the sync
 
     @property
     def changed(self) -> bool:
@@ -192,6 +196,8 @@ def sync_source(
         ]
     report.total_rows = conn.execute(f"select count(*) from raw.{source.table}").fetchone()[0]
     report.is_delivered = bool(files)
+    if source.skipped:
+        report.skipped = source.skipped(conn)
     return report
 
 
