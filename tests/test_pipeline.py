@@ -282,10 +282,10 @@ def test_a_second_run_on_unchanged_files_builds_nothing_and_forced_publishes_the
     result = run_nightly(refreshed.defs, refreshed.instance)
     assert result.success
     materialised = result.get_asset_materialization_events()
-    # Only the eight ingestion assets ran, each finding its files unchanged; dbt built nothing,
+    # Only the nine ingestion assets ran, each finding its files unchanged; dbt built nothing,
     # so the gate, publication and report were skipped and the publication is untouched.
     assert {e.asset_key.path[0] for e in materialised} == {"raw"}
-    assert len(materialised) == 8
+    assert len(materialised) == 9
     assert all(e.materialization.metadata["skipped_unchanged"].value for e in materialised)
     assert publication_run() == published_by
 

@@ -21,6 +21,7 @@ from dagster_project.sources.folk1a import FOLK1A
 from dagster_project.sources.labour import LABOUR
 from dagster_project.sources.landing import LandingFileError
 from dagster_project.sources.raw_layer import IngestionReport, RawSource, sync_source
+from dagster_project.sources.register_counts import REGISTER_COUNTS
 from dagster_project.sources.sundhedsprofilen import SUNDHEDSPROFILEN
 from dagster_project.sources.sundhedsprofilen_estimates import SUNDHEDSPROFILEN_ESTIMATES
 from dagster_project.sources.trivsel import TRIVSEL
@@ -177,6 +178,7 @@ SOURCES = [
     TRIVSEL,
     LABOUR,
     EDUCATION,
+    REGISTER_COUNTS,
     CLUSTER_STATUS,
 ]
 

@@ -20,7 +20,7 @@ def test_the_summary_of_a_full_refresh_names_what_each_stage_did(refreshed: Refr
     stages = summarise(records, stage_of_step(refreshed.defs))
 
     landing_files = [p for p in (SAMPLE_DIR / "landing").rglob("*") if p.suffix in LANDING_SUFFIXES]
-    assert f"8 sources: {len(landing_files)} files loaded, 0 unchanged" in describe(
+    assert f"9 sources: {len(landing_files)} files loaded, 0 unchanged" in describe(
         "ingestion", stages["ingestion"]
     )
     with duckdb.connect(str(refreshed.settings.published_db), read_only=True) as conn:
