@@ -283,6 +283,31 @@ HOSTILE = [
         "future_year.xlsx",
         f"file future_year.xlsx, row 2 (line 3), column aar: must be a year {YEARS}: '2031'",
     ),
+    (
+        "sundhedsprofilen_estimates",
+        "comma_delimited.csv",
+        "file comma_delimited.csv: is comma-separated (','); this source expects "
+        "semicolon-separated (';') text",
+    ),
+    (
+        "sundhedsprofilen_estimates",
+        "mixed_decimals.csv",
+        "file mixed_decimals.csv, row 2 (line 3): mixes decimal commas and decimal points (one "
+        "style per file): the first comma is in row 1, the first point in row 2",
+    ),
+    (
+        "register_counts",
+        "semicolon_delimited.csv",
+        "file semicolon_delimited.csv: is semicolon-separated (';'); this source expects "
+        "comma-separated (',') text",
+    ),
+    (
+        "register_counts",
+        "totals_do_not_add_up.csv",
+        "file totals_do_not_add_up.csv, row 3 (line 4), column denominator: the sex TOT row's "
+        "denominator is 170, but its known parts by sex add up to 169: parts and totals of one "
+        "table must add up",
+    ),
 ]
 
 
