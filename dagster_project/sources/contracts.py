@@ -163,12 +163,17 @@ def check_unique(
         )
 
 
+def check_has_rows(conn: duckdb.DuckDBPyConnection, table: str, file: str) -> None:
+    """A file with a header and nothing under it is an error, not an empty delivery."""
+    if conn.execute(f"select count(*) from {table}").fetchone()[0] == 0:
+        raise LandingFileError(file, "file has a header but no data rows")
+
+
 def check_contract(
     conn: duckdb.DuckDBPyConnection, table: str, contract: TableContract, file: str
 ) -> None:
     require_columns(conn, table, list(contract.columns), file)
-    if conn.execute(f"select count(*) from {table}").fetchone()[0] == 0:
-        raise LandingFileError(file, "file has a header but no data rows")
+    check_has_rows(conn, table, file)
     check_rules(conn, table, contract.rules(), file)
     check_unique(conn, table, contract.unique_key, file)
 

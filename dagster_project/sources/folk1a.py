@@ -14,6 +14,7 @@ import duckdb
 from dagster_project.reference_data import municipality_codes, read_seed
 from dagster_project.sources.contracts import (
     ColumnRule,
+    check_has_rows,
     check_rules,
     integer,
     period_quarter,
@@ -49,8 +50,7 @@ TOTAL_SPELLINGS = ("TOT", "IALT", "I ALT", "TOTAL", "TOT I ALT", "IALT I ALT")
 
 def load_folk1a_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
     read_text_file(conn, file, TextLayout(";", tuple(HEADER)))
-    if conn.execute("select count(*) from _landing").fetchone()[0] == 0:
-        raise LandingFileError(file.name, "file has a header but no data rows")
+    check_has_rows(conn, "_landing", file.name)
     conn.execute(
         "create or replace temp table _codes (dimension varchar, spelling varchar, code varchar)"
     )

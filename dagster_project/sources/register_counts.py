@@ -18,8 +18,8 @@ import duckdb
 from dagster_project.reference_data import municipality_codes, read_seed
 from dagster_project.sources.contracts import (
     ColumnRule,
-    check_rules,
-    check_unique,
+    TableContract,
+    check_contract,
     one_of,
     period_year,
     quoted,
@@ -82,6 +82,10 @@ def _rules() -> list[ColumnRule]:
     ]
 
 
+# The file's columns as text (they are cast on insert) and the table's key.
+CONTRACT = TableContract(columns=dict.fromkeys(HEADER, "varchar"), rules=_rules, unique_key=KEY)
+
+
 def check_totals(conn: duckdb.DuckDBPyConnection, file: str) -> None:
     """Every total equals its known parts, or at least holds them where a part is blanked."""
     for count in COUNTS:
@@ -120,10 +124,7 @@ def check_totals(conn: duckdb.DuckDBPyConnection, file: str) -> None:
 
 def load_counts_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
     read_landing_file(conn, file, LAYOUT)
-    if conn.execute("select count(*) from _landing").fetchone()[0] == 0:
-        raise LandingFileError(file.name, "file has a header but no data rows")
-    check_rules(conn, "_landing", _rules(), file.name)
-    check_unique(conn, "_landing", KEY, file.name)
+    check_contract(conn, "_landing", CONTRACT, file.name)
     check_totals(conn, file.name)
     select_list = (
         "indicator_code, cast(year as integer), kommune_kode, sex, age_band, "

@@ -26,6 +26,7 @@ import duckdb
 from dagster_project.reference_data import read_seed
 from dagster_project.sources.contracts import (
     ColumnRule,
+    check_has_rows,
     check_rules,
     check_unique,
     integer,
@@ -175,8 +176,7 @@ def load_estimates_file(
     for column in OPTIONAL:
         if column not in present:
             conn.execute(f"alter table _landing add column {column} varchar")
-    if conn.execute("select count(*) from _landing").fetchone()[0] == 0:
-        raise LandingFileError(file.name, "file has a header but no data rows")
+    check_has_rows(conn, "_landing", file.name)
     _decimal_style(conn, file)
     conn.execute("create or replace temp table _areas (name varchar, code varchar)")
     conn.executemany("insert into _areas values (?, ?)", _areas())
@@ -197,13 +197,13 @@ def load_estimates_file(
         + " when '' then 'TOT' end"
     )
     conn.execute(
-        "create or replace temp table _resolved as select _landing.*, names.code, "
-        "names.complement, trim(_landing.indikator) as _delivered_name "
-        "from _landing left join _names as names "
-        "on names.name = lower(trim(_landing.indikator))"
+        "alter table _landing add column _delivered_name varchar; "
+        "alter table _landing add column code varchar; "
+        "alter table _landing add column complement boolean; "
+        "update _landing set _delivered_name = trim(indikator); "
+        "update _landing set code = names.code, complement = names.complement "
+        "from _names as names where names.name = lower(_landing._delivered_name)"
     )
-    conn.execute("drop table _landing")
-    conn.execute("alter table _resolved rename to _landing")
     # By the indicator a row is about: its code and its publisher's name are the same figure.
     conn.execute("update _landing set indikator = coalesce(code, _delivered_name)")
     check_unique(conn, "_landing", ("indikator", "aar", "_area_code", "_sex_code"), file.name)
