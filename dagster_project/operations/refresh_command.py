@@ -44,8 +44,6 @@ class Stage:
 
     seconds: float = 0.0
     steps: int = 0
-    skipped_steps: int = 0
-    failed_steps: list[str] = field(default_factory=list)
     materialized: list[tuple[str, dict]] = field(default_factory=list)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
@@ -100,10 +98,7 @@ def summarise(records: list[EventLogEntry], stages_by_step: dict[str, str]) -> d
             stage.seconds += record.timestamp - started.get(step, record.timestamp)
             stage.steps += 1
             if kind == DagsterEventType.STEP_FAILURE:
-                stage.failed_steps.append(step)
                 stage.failures.append(failure_reason(event.step_failure_data.error, step))
-        elif kind == DagsterEventType.STEP_SKIPPED:
-            stage.skipped_steps += 1
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:
             materialization = event.step_materialization_data.materialization
             stage.materialized.append(
@@ -138,8 +133,7 @@ def describe(name: str, stage: Stage) -> str:
         loaded = unchanged = 0
         per_source = []
         for key, metadata in stage.materialized:
-            files = _value(metadata, "files_loaded")
-            count = 0 if files in (None, "none") else max(str(files).count("\n") - 1, 0)
+            count = int(_value(metadata, "files_loaded_count") or 0)
             loaded += count
             unchanged += int(_value(metadata, "files_unchanged") or 0)
             if count:
@@ -154,7 +148,7 @@ def describe(name: str, stage: Stage) -> str:
     if name == "transform":
         kept = sum(1 for _, m in stage.materialized if _value(m, "rebuilt") is False)
         built = len(stage.materialized) - kept
-        if not stage.materialized and not stage.failed_steps:
+        if not stage.materialized and not stage.failures:
             return "nothing changed since the last publication: no model built"
         return f"dbt: {built} models and seeds built, {kept} left as they were; {_checks(stage)}"
     if name == "quality":

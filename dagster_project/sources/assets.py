@@ -155,6 +155,7 @@ def ingestion_asset(source: RawSource):
             metadata={
                 "dagster/row_count": report.total_rows,
                 "files_loaded": MetadataValue.md(_files_table(report)) if report.loaded else "none",
+                "files_loaded_count": len(report.loaded),
                 "files_unchanged": len(report.unchanged),
                 "files_removed": MetadataValue.json(report.removed),
                 "skipped_unchanged": not report.changed,

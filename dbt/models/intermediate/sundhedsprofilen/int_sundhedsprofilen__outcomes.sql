@@ -75,10 +75,10 @@ survey_indicators as (
 
 ),
 
--- Per respondent and item of each indicator their age qualifies them for: 1 when the answer
--- meets the item's rule, 0 when it does not or the indicator has no such item, null when
--- the answer is missing.
-rule_results as (
+-- Per respondent and indicator their age qualifies them for: the answer to each of the
+-- indicator's items, then whether it meets the item's rule (1, 0 also when the indicator has
+-- no such item, null when the answer is missing).
+answers as (
 
     select
         survey_indicators.indicator_code,
@@ -88,16 +88,14 @@ rule_results as (
         respondents.age_years,
         respondents.survey_weight,
         respondents.is_synthetic,
-        {{ survey_item_meets_rule(
-            'indicator_rules.item_1',
-            'indicator_rules.comparison_1',
-            'indicator_rules.cutoff_1',
-        ) }} as meets_rule_1,
-        {{ survey_item_meets_rule(
-            'indicator_rules.item_2',
-            'indicator_rules.comparison_2',
-            'indicator_rules.cutoff_2',
-        ) }} as meets_rule_2
+        indicator_rules.item_1,
+        indicator_rules.comparison_1,
+        indicator_rules.cutoff_1,
+        {{ survey_item_answer('indicator_rules.item_1') }} as answer_1,
+        indicator_rules.item_2,
+        indicator_rules.comparison_2,
+        indicator_rules.cutoff_2,
+        {{ survey_item_answer('indicator_rules.item_2') }} as answer_2
     from respondents
     inner join survey_indicators
         on
@@ -105,6 +103,24 @@ rule_results as (
             and respondents.age_years <= coalesce(survey_indicators.age_max, 150)
     inner join indicator_rules
         on survey_indicators.indicator_code = indicator_rules.indicator_code
+
+),
+
+rule_results as (
+
+    select
+        indicator_code,
+        year,
+        kommune_kode,
+        sex_code,
+        age_years,
+        survey_weight,
+        is_synthetic,
+        {{ survey_item_meets_rule('item_1', 'answer_1', 'comparison_1', 'cutoff_1') }}
+            as meets_rule_1,
+        {{ survey_item_meets_rule('item_2', 'answer_2', 'comparison_2', 'cutoff_2') }}
+            as meets_rule_2
+    from answers
 
 ),
 
