@@ -5,9 +5,13 @@
 
     suppression_reason() returns null for a publishable cell and otherwise the reason, which the
     marts publish as the value note. The counts passed in are unweighted person counts.
+    is_blanked is true where a count the publisher blanked is part of the cell: its value is
+    unknown here, so it is withheld whatever the known counts are.
 -#}
-{% macro suppression_reason(n_persons, n_positive, statistic) -%}
+{% macro suppression_reason(n_persons, n_positive, statistic, is_blanked='false') -%}
     case
+        when {{ is_blanked }}
+            then 'suppressed: a count blanked by the publisher'
         when {{ n_persons }} is null or {{ n_persons }} = 0
             then 'no data'
         when {{ statistic }} = 'survey_share'

@@ -83,7 +83,8 @@ final as (
         estimates.series_number,
         estimates.is_series_break,
         estimates.is_suppressed,
-        estimates.is_synthetic
+        estimates.is_synthetic,
+        estimates.source_kind
     from estimates
     inner join indicators
         on estimates.indicator_code = indicators.indicator_code

@@ -2,7 +2,9 @@
     Progress against the agreement for every indicator × cluster and the region: the baseline
     (the first year of the agreement period, or the last measured year before it), the latest
     year, the change, and whether it is significant (two-proportion z-test on Kish's effective n
-    for surveys, raw counts for registers). A change across a series break is not comparable.
+    for surveys, raw counts for registers; where a published estimate is one side, a z-test on
+    the two standard errors, "not tested" without them). A change across a series break is not
+    comparable; an indicator nobody has delivered is "not yet delivered".
 -#}
 with
 
@@ -16,10 +18,12 @@ estimates as (
         direction,
         series_number,
         is_synthetic,
+        source_kind,
         proportion,
         proportion_ci_lower,
         proportion_ci_upper,
-        effective_n
+        effective_n,
+        standard_error
     from {{ ref('int_indicators__estimates') }}
     where
         not is_suppressed
@@ -27,6 +31,13 @@ estimates as (
             geography_level = 'cluster'
             or (geography_level = 'region' and geography_code = '{{ var("region_code") }}')
         )
+
+),
+
+delivered_indicators as (
+
+    select distinct indicator_code
+    from {{ ref('int_indicators__source_choice') }}
 
 ),
 
@@ -93,9 +104,20 @@ compared as (
         latest.proportion_ci_lower as latest_ci_lower,
         latest.proportion_ci_upper as latest_ci_upper,
         baseline.series_number <> latest.series_number as crosses_series_break,
-        {{ two_proportion_z(
-            'baseline.proportion', 'baseline.effective_n', 'latest.proportion', 'latest.effective_n'
-        ) }} as z_score,
+        baseline.source_kind as baseline_source_kind,
+        latest.source_kind,
+        'published_estimate' in (baseline.source_kind, latest.source_kind) as is_tested_on_errors,
+        case
+            when 'published_estimate' in (baseline.source_kind, latest.source_kind)
+                then (latest.proportion - baseline.proportion) / nullif(sqrt(
+                    baseline.standard_error * baseline.standard_error
+                    + latest.standard_error * latest.standard_error
+                ), 0)
+            else {{ two_proportion_z(
+                'baseline.proportion', 'baseline.effective_n',
+                'latest.proportion', 'latest.effective_n'
+            ) }}
+        end as z_score,
         (baseline.is_synthetic or latest.is_synthetic) as is_synthetic
     from chosen_years
     left join estimates as baseline
@@ -145,12 +167,16 @@ assessed as (
         compared.latest_ci_upper,
         compared.z_score,
         compared.is_synthetic,
+        compared.baseline_source_kind,
+        compared.source_kind,
         targets.period_code as target_period_code,
         targets.target_value,
         case
+            when delivered_indicators.indicator_code is null then 'not yet delivered'
             when compared.baseline_year is null or compared.latest_year is null then 'no data'
             when compared.latest_year = compared.baseline_year then 'no new data'
             when compared.crosses_series_break then 'not comparable'
+            when compared.is_tested_on_errors and compared.z_score is null then 'not tested'
             when compared.z_score is null or abs(compared.z_score) < {{ var('ci_z') }}
                 then 'no significant change'
             when
@@ -166,6 +192,8 @@ assessed as (
             geographies.geography_level = compared.geography_level
             and geographies.geography_code = compared.geography_code
             and indicators.indicator_code = compared.indicator_code
+    left join delivered_indicators
+        on indicators.indicator_code = delivered_indicators.indicator_code
     left join targets
         on
             geographies.geography_level = targets.geography_level
@@ -209,6 +237,8 @@ final as (
         progress_status,
         target_period_code,
         target_value,
+        source_kind,
+        baseline_source_kind,
         coalesce(is_synthetic, false) as is_synthetic
     from assessed
 

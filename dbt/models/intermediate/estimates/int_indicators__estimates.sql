@@ -1,24 +1,114 @@
 {#-
-    The published statistic for every indicator × geography × year: the share, its Wilson 95%
-    interval on Kish's effective n (survey) or the raw denominator (register), disclosure
-    control, the series an estimate belongs to and the note that explains the value.
+    The estimate of every indicator × geography × year the marts publish, whatever form it was
+    delivered in: computed from cells (person-level data or aggregated count tables,
+    int_indicators__cell_estimates) or combined from published municipal estimates
+    (int_sundhedsprofilen_estimates__combined), one form per indicator × year
+    (int_indicators__source_choice). Adds the series an estimate belongs to and the note that
+    explains the value. Published estimates are already public: cell suppression does not
+    apply to them, but one resting on fewer respondents than the threshold is withheld.
 -#}
 with
 
-sums as (
+choice as (
+
+    select
+        indicator_code,
+        year,
+        source_kind,
+        is_aggregated_counts_set_aside,
+        is_published_estimate_set_aside
+    from {{ ref('int_indicators__source_choice') }}
+
+),
+
+from_cells as (
 
     select
         geography_level,
         geography_code,
         indicator_code,
         year,
+        source_kind,
+        is_synthetic,
+        is_suppressed,
+        suppression_reason,
+        cast(null as {{ dbt.type_string() }}) as estimate_note,
         numerator,
         denominator,
-        sum_squared_weights,
         n_persons,
         n_positive,
-        synthetic_flag = 1 as is_synthetic
-    from {{ ref('int_indicators__geography_sums') }}
+        effective_n,
+        proportion,
+        proportion_ci_lower,
+        proportion_ci_upper,
+        standard_error
+    from {{ ref('int_indicators__cell_estimates') }}
+
+),
+
+published as (
+
+    select
+        combined.geography_level,
+        combined.geography_code,
+        combined.indicator_code,
+        combined.year,
+        'published_estimate' as source_kind,
+        combined.is_synthetic,
+        combined.respondent_count,
+        combined.proportion,
+        combined.proportion_ci_lower,
+        combined.proportion_ci_upper,
+        combined.standard_error,
+        combined.estimate_note,
+        coalesce(
+            combined.missing_reason,
+            case
+                when combined.respondent_count < {{ var('min_survey_respondents') }}
+                    then 'suppressed: fewer than {{ var("min_survey_respondents") }} respondents'
+            end
+        ) as suppression_reason
+    from {{ ref('int_sundhedsprofilen_estimates__combined') }} as combined
+    inner join choice
+        on
+            combined.indicator_code = choice.indicator_code
+            and combined.year = choice.year
+    where
+        combined.sex_code = 'TOT'
+        and choice.source_kind = 'published_estimate'
+
+),
+
+from_published as (
+
+    select
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        source_kind,
+        is_synthetic,
+        suppression_reason is not null as is_suppressed,
+        suppression_reason,
+        estimate_note,
+        cast(null as {{ type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as denominator,
+        respondent_count as n_persons,
+        cast(null as {{ dbt.type_bigint() }}) as n_positive,
+        cast(null as {{ type_double() }}) as effective_n,
+        proportion,
+        proportion_ci_lower,
+        proportion_ci_upper,
+        standard_error
+    from published
+
+),
+
+unioned as (
+
+    select * from from_cells
+    union all
+    select * from from_published
 
 ),
 
@@ -41,29 +131,20 @@ series_breaks as (
 
 ),
 
-indicator_years as (
-
-    select distinct
-        indicator_code,
-        year
-    from sums
-
-),
-
 -- Series 1 until the first break; a break starts a new series that must not be trended
 -- against the earlier one.
 series_of_year as (
 
     select
-        indicator_years.indicator_code,
-        indicator_years.year,
+        choice.indicator_code,
+        choice.year,
         1 + count(series_breaks.first_year_of_new_series) as series_number
-    from indicator_years
+    from choice
     left join series_breaks
         on
-            indicator_years.indicator_code = series_breaks.indicator_code
-            and indicator_years.year >= series_breaks.first_year_of_new_series
-    group by indicator_years.indicator_code, indicator_years.year
+            choice.indicator_code = series_breaks.indicator_code
+            and choice.year >= series_breaks.first_year_of_new_series
+    group by choice.indicator_code, choice.year
 
 ),
 
@@ -79,29 +160,35 @@ series_starts as (
 
 ),
 
-estimated as (
+noted as (
 
     select
-        sums.*,
+        unioned.*,
         indicators.statistic,
         indicators.direction,
         series_starts.series_number,
         series_starts.is_series_break,
-        sums.numerator / nullif(sums.denominator, 0) as proportion,
         case
-            when indicators.statistic = 'survey_share'
-                then {{ kish_effective_n('sums.denominator', 'sums.sum_squared_weights') }}
-            else sums.denominator
-        end as effective_n,
-        {{ suppression_reason('sums.n_persons', 'sums.n_positive', 'indicators.statistic') }}
-            as suppression_reason
-    from sums
+            when choice.is_aggregated_counts_set_aside
+                then 'person-level data used; the aggregated count table for the year is not'
+            when choice.is_published_estimate_set_aside
+                then {{ dbt.concat([
+                    "case when unioned.source_kind = 'microdata' then 'person-level data used'"
+                    ~ " else 'aggregated counts used' end",
+                    "'; the published estimates for the year are not'",
+                ]) }}
+        end as source_note
+    from unioned
     inner join indicators
-        on sums.indicator_code = indicators.indicator_code
+        on unioned.indicator_code = indicators.indicator_code
+    inner join choice
+        on
+            unioned.indicator_code = choice.indicator_code
+            and unioned.year = choice.year
     inner join series_starts
         on
-            sums.indicator_code = series_starts.indicator_code
-            and sums.year = series_starts.year
+            unioned.indicator_code = series_starts.indicator_code
+            and unioned.year = series_starts.year
 
 ),
 
@@ -114,29 +201,28 @@ final as (
         year,
         statistic,
         direction,
+        source_kind,
         series_number,
         is_series_break,
         is_synthetic,
-        suppression_reason is not null as is_suppressed,
+        is_suppressed,
         numerator,
         denominator,
         n_persons,
         n_positive,
         effective_n,
         proportion,
-        {{ wilson_ci_lower('proportion', 'effective_n') }} as proportion_ci_lower,
-        {{ wilson_ci_upper('proportion', 'effective_n') }} as proportion_ci_upper,
-        nullif(
-            {{ dbt.concat([
-                "case when is_synthetic then 'synthetic data' else '' end",
-                "case when is_synthetic and suppression_reason is not null then '; ' else '' end",
-                "coalesce(suppression_reason, '')",
-                "case when is_series_break and (is_synthetic or suppression_reason is not null) then '; ' else '' end",
-                "case when is_series_break then 'new series: not comparable with earlier years' else '' end",
-            ]) }},
-            ''
-        ) as value_note
-    from estimated
+        proportion_ci_lower,
+        proportion_ci_upper,
+        standard_error,
+        {{ join_notes([
+            "case when is_synthetic then 'synthetic data' end",
+            "suppression_reason",
+            "estimate_note",
+            "case when is_series_break then 'new series: not comparable with earlier years' end",
+            "source_note",
+        ]) }} as value_note
+    from noted
 
 )
 

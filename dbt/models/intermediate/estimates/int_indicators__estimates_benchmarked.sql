@@ -2,7 +2,7 @@
     Every estimate with the values a mart publishes: percentages rounded for display (null when
     suppressed, primarily or to protect another cell) and the comparison with its region and
     with Denmark, made on the unrounded figures ("similar" when the benchmark lies inside the
-    row's 95% interval).
+    row's 95% interval, "not compared" when the row has no interval).
 -#}
 {%- set protects_note = "suppressed: protects a suppressed cell in the same total" %}
 
@@ -37,6 +37,7 @@ estimates as (
         primary_estimates.series_number,
         primary_estimates.is_series_break,
         primary_estimates.is_synthetic,
+        primary_estimates.source_kind,
         primary_estimates.numerator,
         primary_estimates.denominator,
         primary_estimates.n_persons,
@@ -136,6 +137,7 @@ final as (
         series_number,
         is_series_break,
         is_synthetic,
+        source_kind,
         is_suppressed,
         n_persons,
         {{ round_to('100 * shown_proportion', 1) }} as value,

@@ -3,7 +3,8 @@
     Vejen in two), region and Denmark. Regions and Denmark are summed from municipalities
     directly - each municipality once - never by adding clusters. Every geography gets a row for
     every indicator × year Denmark has data for, with zero persons where nobody answered, so the
-    marts show such a cell as "no data" instead of leaving it out.
+    marts show such a cell as "no data" instead of leaving it out. A sum over a cell the
+    publisher blanked is unknown: blanked_flag says so, and the estimate is withheld.
 -#}
 with
 
@@ -18,7 +19,9 @@ cells as (
         sum_squared_weights,
         n_persons,
         n_positive,
-        case when is_synthetic then 1 else 0 end as synthetic_flag
+        case when is_synthetic then 1 else 0 end as synthetic_flag,
+        case when is_blanked then 1 else 0 end as blanked_flag,
+        source_kind
     from {{ ref('int_indicators__cells') }}
 
 ),
@@ -64,7 +67,8 @@ by_municipality as (
         sum(sum_squared_weights) as sum_squared_weights,
         sum(n_persons) as n_persons,
         sum(n_positive) as n_positive,
-        max(synthetic_flag) as synthetic_flag
+        max(synthetic_flag) as synthetic_flag,
+        max(blanked_flag) as blanked_flag
     from located_cells
     group by kommune_kode, indicator_code, year
 
@@ -82,7 +86,8 @@ by_cluster as (
         sum(located_cells.sum_squared_weights) as sum_squared_weights,
         sum(located_cells.n_persons) as n_persons,
         sum(located_cells.n_positive) as n_positive,
-        max(located_cells.synthetic_flag) as synthetic_flag
+        max(located_cells.synthetic_flag) as synthetic_flag,
+        max(located_cells.blanked_flag) as blanked_flag
     from located_cells
     inner join memberships
         on located_cells.kommune_kode = memberships.kommune_kode
@@ -102,7 +107,8 @@ by_region as (
         sum(sum_squared_weights) as sum_squared_weights,
         sum(n_persons) as n_persons,
         sum(n_positive) as n_positive,
-        max(synthetic_flag) as synthetic_flag
+        max(synthetic_flag) as synthetic_flag,
+        max(blanked_flag) as blanked_flag
     from located_cells
     group by region_code, indicator_code, year
 
@@ -120,7 +126,8 @@ by_country as (
         sum(sum_squared_weights) as sum_squared_weights,
         sum(n_persons) as n_persons,
         sum(n_positive) as n_positive,
-        max(synthetic_flag) as synthetic_flag
+        max(synthetic_flag) as synthetic_flag,
+        max(blanked_flag) as blanked_flag
     from located_cells
     group by indicator_code, year
 
@@ -165,7 +172,8 @@ indicator_years as (
 
     select distinct
         indicator_code,
-        year
+        year,
+        source_kind
     from cells
 
 ),
@@ -182,7 +190,9 @@ final as (
         coalesce(sums.sum_squared_weights, 0) as sum_squared_weights,
         cast(coalesce(sums.n_persons, 0) as {{ dbt.type_bigint() }}) as n_persons,
         cast(coalesce(sums.n_positive, 0) as {{ dbt.type_bigint() }}) as n_positive,
-        coalesce(sums.synthetic_flag, 0) as synthetic_flag
+        coalesce(sums.synthetic_flag, 0) as synthetic_flag,
+        coalesce(sums.blanked_flag, 0) as blanked_flag,
+        indicator_years.source_kind
     from geographies
     cross join indicator_years
     left join sums

@@ -35,7 +35,7 @@ estimates as (
         n_persons,
         -- A suppressed estimate without persons is known to be zero: it protects nothing.
         is_suppressed and n_persons > 0 as is_hidden
-    from {{ ref('int_indicators__estimates') }}
+    from {{ ref('int_indicators__cell_estimates') }}
 
 ),
 

@@ -24,7 +24,8 @@ cells as (
         sum_squared_weights,
         n_persons,
         n_positive,
-        is_synthetic
+        is_synthetic,
+        is_blanked
     from {{ ref('int_indicators__cells') }}
 
 ),
@@ -54,8 +55,9 @@ primary_reasons as (
 
     select
         cells.*,
-        {{ suppression_reason('cells.n_persons', 'cells.n_positive', 'indicators.statistic') }}
-            as primary_reason,
+        {{ suppression_reason(
+            'cells.n_persons', 'cells.n_positive', 'indicators.statistic', 'cells.is_blanked'
+        ) }} as primary_reason,
         totals.is_suppressed as is_total_suppressed
     from cells
     inner join indicators
