@@ -31,6 +31,20 @@ def main() -> None:
         "--school-years", type=int, nargs="*", default=SCHOOL_YEARS, help="by the year they end"
     )
     parser.add_argument("--status-years", type=int, nargs="*", default=STATUS_YEARS)
+    parser.add_argument(
+        "--published-years",
+        type=int,
+        nargs="*",
+        default=[],
+        help="survey rounds delivered as published municipal estimates, not respondents",
+    )
+    parser.add_argument(
+        "--count-years",
+        type=int,
+        nargs="*",
+        default=[],
+        help="labour-register years delivered as an aggregated count table",
+    )
     args = parser.parse_args()
     result = generate_extracts(
         args.out,
@@ -40,6 +54,8 @@ def main() -> None:
         register_years=args.register_years,
         school_years=args.school_years,
         status_years=args.status_years,
+        published_years=args.published_years,
+        count_years=args.count_years,
     )
     for path in result.files:
         print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -4,10 +4,13 @@ Layout under ``out``::
 
     landing/folk1a/FOLK1A_<year>K1.csv            StatBank CSV, presentations rotate
     landing/sundhedsprofilen/sundhedsprofilen_<year>.csv
+    landing/sundhedsprofilen_estimates/sundhedsprofilen_estimates_<year>.csv
+                                                  a published round instead of its respondents
     landing/boernedatabasen/boernedatabasen_<school year>.csv
     landing/trivsel/trivsel_<school year>.csv
     landing/labour/labour_<year>.parquet          person-year rows, 18-64
     landing/education/education_<year>.csv        25-year-old cohorts
+    landing/register_counts/labour_counts_<year>.csv  the labour register as a count table
     landing/cluster_status/<cluster>_<year>.xlsx  sheet "aktiviteter"
     landing/_synthetic_manifest.json              files + checksums: ingestion labels them synthetic
     synthetic_truth/sundhedsprofilen_true_prevalence.csv
@@ -29,6 +32,7 @@ import pandas as pd
 
 # The manifest is ingestion's contract for recognising synthetic files: use its own definitions.
 from dagster_project.sources.landing import SYNTHETIC_MANIFEST, sha256_of
+from synthetic.aggregated import labour_count_table, published_estimates
 from synthetic.cluster_status import CLUSTERS, write_status_workbook
 from synthetic.geography import Geography, load_geography
 from synthetic.population import synthesise_population, write_folk1a
@@ -104,18 +108,27 @@ def generate_extracts(
     register_years: list[int] | None = None,
     school_years: list[int] | None = None,
     status_years: list[int] | None = None,
+    published_years: list[int] | None = None,
+    count_years: list[int] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> GeneratedExtracts:
     """Generate every landing source for all of Denmark, with the true values behind them.
 
-    One extract (a source's year) is in memory at a time, so memory follows the largest file,
-    not the whole delivery. ``progress`` gets a line per file (default: standard error).
+    ``published_years`` are survey rounds delivered as the publisher's municipal estimates
+    instead of respondent files; ``count_years`` are labour-register years delivered (also) as
+    an aggregated count table. One extract (a source's year) is in memory at a time, so memory
+    follows the largest file, not the whole delivery. ``progress`` gets a line per file
+    (default: standard error).
     """
     survey_years = sorted(survey_years or SURVEY_YEARS)
     register_years = sorted(REGISTER_YEARS if register_years is None else register_years)
     school_years = sorted(SCHOOL_YEARS if school_years is None else school_years)
     status_years = sorted(STATUS_YEARS if status_years is None else status_years)
-    years = sorted(set(survey_years) | set(register_years) | set(school_years))
+    published_years = sorted(published_years or [])
+    count_years = sorted(count_years or [])
+    if not set(published_years) <= set(survey_years):
+        raise ValueError(f"published years {published_years} must be survey years {survey_years}")
+    years = sorted(set(survey_years) | set(register_years) | set(school_years) | set(count_years))
     index = {year: i for i, year in enumerate(years)}
     geo = load_geography()
     rng = np.random.default_rng(seed)
@@ -133,6 +146,7 @@ def generate_extracts(
         + 2 * len(register_years)
         + 2 * len(school_years)
         + len(CLUSTERS) * len(status_years)
+        + len(count_years)
     )
     tracker = GenerationProgress(planned, progress)
 
@@ -154,10 +168,16 @@ def generate_extracts(
         write_folk1a(path, geo, survey_pop[:, :, :, y], year, presentation, bom)
         written(path)
     for y, year in enumerate(survey_years):
-        write(
-            generate_round(geo, survey_pop, pop_bands, prevalences, y, year, scale, seed),
-            landing / "sundhedsprofilen" / f"sundhedsprofilen_{year}.csv",
-        )
+        respondents = generate_round(geo, survey_pop, pop_bands, prevalences, y, year, scale, seed)
+        if year not in published_years:
+            write(respondents, landing / "sundhedsprofilen" / f"sundhedsprofilen_{year}.csv")
+            continue
+        path = landing / "sundhedsprofilen_estimates" / f"sundhedsprofilen_estimates_{year}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        counts = respondents.groupby("kommune_kode").size().to_dict()
+        text = published_estimates(geo, pop_bands, prevalences, y, year, counts, seed)
+        path.write_text(text, encoding="utf-8-sig")  # as exported, with a BOM
+        written(path)
 
     register_truth: list[dict] = []
     for year in register_years:
@@ -167,6 +187,15 @@ def generate_extracts(
         frame, truth = education_extract(geo, pop, index[year], year, seed)
         write(frame, landing / "education" / f"education_{year}.csv")
         register_truth += truth
+    for year in count_years:
+        frame, truth = labour_extract(geo, pop, index[year], year, seed)
+        text, truth = labour_count_table(geo, frame, year)
+        path = landing / "register_counts" / f"labour_counts_{year}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written(path)
+        if year not in register_years:
+            register_truth += truth
     for end_year in school_years:
         label = school_year_label(end_year).replace("/", "-")
         frame, truth = boernedatabasen_extract(geo, pop, index[end_year], end_year, seed)
@@ -198,6 +227,8 @@ def generate_extracts(
         "register_years": register_years,
         "school_years": school_years,
         "status_years": status_years,
+        "published_years": published_years,
+        "count_years": count_years,
         "syddanmark_targets": {code: m.targets for code, m in SURVEY_INDICATORS.items()},
     }
     (truth_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n")
