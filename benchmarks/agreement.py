@@ -35,17 +35,19 @@ COLUMNS = ", ".join((*KEYS, *TOLERANCE))
 _REGION_OWN_VALUE = "case when geography_level = 'region' then value end"
 # The platform's published marts in the same long shape as (b) and (c) write. The region mart
 # has no region_value column: a region's own value is its region value, Denmark has none.
+# (b) and (c) compute from person-level files only: the rows the platform published from
+# published estimates or aggregated count tables (the shipped sample has both) are its own.
 PLATFORM_VALUES = f"""
 select 'municipality' as geography_level, kommune_kode as geography_code, indicator_code,
     year, {", ".join(TOLERANCE)}
-from published.mart_indicator_municipality_year
+from published.mart_indicator_municipality_year where source_kind = 'microdata'
 union all
 select 'cluster', cluster_code, indicator_code, year, {", ".join(TOLERANCE)}
-from published.mart_indicator_cluster_year
+from published.mart_indicator_cluster_year where source_kind = 'microdata'
 union all
 select geography_level, geography_code, indicator_code, year,
     {", ".join(TOLERANCE).replace("region_value", _REGION_OWN_VALUE)}
-from published.mart_indicator_region_year
+from published.mart_indicator_region_year where source_kind = 'microdata'
 """
 
 

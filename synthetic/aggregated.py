@@ -25,8 +25,15 @@ Z = 1.959964
 DESIGN_EFFECT = 1.25
 COUNTRY = "Hele landet"
 BLANKED_BELOW = 5
-COUNT_HEADER = ["indicator_code", "year", "kommune_kode", "sex", "age_band", "numerator",
-                "denominator"]
+COUNT_HEADER = [
+    "indicator_code",
+    "year",
+    "kommune_kode",
+    "sex",
+    "age_band",
+    "numerator",
+    "denominator",
+]
 
 
 def _percent(value: float) -> str:
@@ -92,12 +99,16 @@ def labour_count_table(geo: Geography, persons: pd.DataFrame, year: int) -> tupl
         people = frame[frame[population.item] == 1]
         for by_sex in (True, False):
             for by_band in (True, False):
-                keys = ["kommune_kode"] + (["sex"] if by_sex else []) + (
-                    ["age_band"] if by_band else []
+                keys = (
+                    ["kommune_kode"]
+                    + (["sex"] if by_sex else [])
+                    + (["age_band"] if by_band else [])
                 )
-                counts = people.groupby(keys).agg(
-                    numerator=("attached", "sum"), denominator=("attached", "size")
-                ).reset_index()
+                counts = (
+                    people.groupby(keys)
+                    .agg(numerator=("attached", "sum"), denominator=("attached", "size"))
+                    .reset_index()
+                )
                 counts["sex"] = counts["sex"].astype(str) if by_sex else "TOT"
                 if not by_band:
                     counts["age_band"] = "TOT"

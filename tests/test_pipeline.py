@@ -16,6 +16,17 @@ INDICATOR_MARTS = ("mart_indicator_cluster_year", "mart_indicator_municipality_y
 CLUSTERS = {"fyn", "lillebaelt", "sydvestjylland", "soenderjylland"}
 TRUTH = SAMPLE_DIR / "synthetic_truth" / "sundhedsprofilen_true_prevalence.csv"
 REGISTER_TRUTH = SAMPLE_DIR / "synthetic_truth" / "register_true_counts.csv"
+# The sample's 2010 survey round is delivered only as the publisher's estimates, which name
+# these four indicators (the issue that added the door lists them): the others have no 2010.
+PUBLISHED_2010 = {"daily_smoking", "alcohol_over_10_units", "severe_obesity", "physically_active"}
+SURVEY = {
+    "daily_smoking",
+    "other_nicotine",
+    "alcohol_over_10_units",
+    "severe_obesity",
+    "physically_active",
+    "young_good_mental_health",
+}
 pytestmark = pytest.mark.slow
 
 
@@ -56,6 +67,7 @@ def test_all_eleven_indicators_are_published_for_every_cluster_and_year_with_ben
             (c, i, y)
             for (i, y) in conn.execute("select indicator_code, year from truth").fetchall()
             for c in CLUSTERS
+            if not (y == 2010 and i in SURVEY - PUBLISHED_2010)
         }
         rows = conn.execute(
             "select cluster_code, indicator_code, year from mart_indicator_cluster_year"
@@ -63,9 +75,14 @@ def test_all_eleven_indicators_are_published_for_every_cluster_and_year_with_ben
         assert len(rows) == len(set(rows)) and set(rows) == expected
         assert {i for _, i, _ in rows} == indicators
         for mart in ("mart_indicator_cluster_year", "mart_indicator_municipality_year"):
+            # A benchmark may be withheld itself (a count the publisher blanked), never lost.
             missing = conn.execute(
-                f"select count(*) from {mart} where not is_suppressed "
-                "and (region_value is null or denmark_value is null or compared_to_denmark is null)"
+                f"select count(*) from {mart} as m where not is_suppressed "
+                "and (region_value is null or denmark_value is null "
+                "or compared_to_denmark is null) "
+                "and not exists (select 1 from mart_indicator_region_year as r "
+                "where r.indicator_code = m.indicator_code and r.year = m.year "
+                "and r.geography_code in ('083', '000') and r.is_suppressed)"
             ).fetchone()[0]
             assert missing == 0, mart
             assert (

@@ -43,6 +43,15 @@ class Progress:
     status: str
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """The form an indicator's figures came in for some of its years (listed oldest first)."""
+
+    source_kind: str  # microdata, aggregated_counts or published_estimate
+    years: list[int]
+    is_synthetic: bool
+
+
 @dataclass
 class Indicator:
     code: str
@@ -54,6 +63,12 @@ class Indicator:
     break_years: list[int]
     series: list[Series]
     progress: list[Progress]
+    provenance: list[Provenance] = field(default_factory=list)
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True when a synthetic file fed any of the indicator's figures."""
+        return any(p.is_synthetic for p in self.provenance)
 
     @property
     def has_data(self) -> bool:
@@ -136,10 +151,6 @@ def load_report(
     ).fetchone()[0]
     geography_names = {c["cluster_code"]: c["cluster_name_da"] for c in clusters}
     geography_names[region_code] = region_name
-    is_synthetic = conn.execute(
-        "select bool_or(is_synthetic) from mart_indicator_cluster_year"
-    ).fetchone()[0]
-
     visions = [
         Vision(v["vision_code"], v["vision_name_da"])
         for v in _dicts(conn, "select * from dim_vision order by sort_order")
@@ -156,14 +167,16 @@ def load_report(
             ]
             objective.activities = _activities(conn, objective.code, year)
             vision.objectives.append(objective)
-    return StatusReport(
+    report = StatusReport(
         year=year,
         period_name=period[0]["period_name_da"] if period else "",
         run_id=publication["run_id"],
         published_at=str(publication["published_at"]),
-        is_synthetic=bool(is_synthetic),
+        is_synthetic=False,
         visions=visions,
     )
+    report.is_synthetic = any(i.is_synthetic for i in report.indicators)
+    return report
 
 
 def _estimate(row: dict) -> Estimate:
@@ -235,6 +248,18 @@ def _indicator(
             [code],
         )
     ]
+    rows = cluster_rows + benchmark_rows
+    provenance = [
+        Provenance(
+            source_kind=kind,
+            years=sorted({r["year"] for r in rows if r["source_kind"] == kind}),
+            is_synthetic=any(r["is_synthetic"] for r in rows if r["source_kind"] == kind),
+        )
+        for kind in sorted(
+            {r["source_kind"] for r in rows},
+            key=lambda k: min(r["year"] for r in rows if r["source_kind"] == k),
+        )
+    ]
     return Indicator(
         code=code,
         name=row["indicator_name_da"],
@@ -245,6 +270,7 @@ def _indicator(
         break_years=break_years,
         series=series,
         progress=progress,
+        provenance=provenance,
     )
 
 

@@ -9,8 +9,16 @@ PROGRESS_STATUS_DA = {
     "no significant change": "Ingen signifikant ændring",
     "no new data": "Ingen nye data",
     "not comparable": "Ikke sammenlignelig (databrud)",
+    "not tested": "Ikke testet (ingen standardfejl for offentliggjorte tal)",
+    "not yet delivered": "Ikke leveret endnu",
 }
 DIRECTION_DA = {"up": "Højere er bedre", "down": "Lavere er bedre"}
+# How a delivery reached the warehouse, as the report names it beside the register or survey.
+SOURCE_KIND_DA = {
+    "published_estimate": "danskernessundhed.dk, offentliggjorte kommunetal",
+    "aggregated_counts": "aggregerede registertal (tællinger pr. kommune)",
+}
+
 SOURCE_DA = {
     "sundhedsprofilen": "Sundhedsprofilen (spørgeskemaundersøgelse, vægtet)",
     "trivsel": "Den nationale trivselsmåling i folkeskolen",
@@ -40,3 +48,27 @@ def signed_points(value: float | None) -> str:
         return ""
     sign = "+" if value > 0 else "\u2212" if value < 0 else "\u00b1"
     return f"{sign}{number(abs(value))} point"
+
+
+def year_ranges(years: list[int]) -> str:
+    """2013, 2017, 2021 stay a list; consecutive years join with an en dash (2022–2025)."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def source_line(source: str, provenance: list) -> str:
+    """Where an indicator's figures come from, per form of delivery and its years."""
+    register = SOURCE_DA.get(source, source)
+    names = {
+        "microdata": register,
+        "aggregated_counts": f"{register}, {SOURCE_KIND_DA['aggregated_counts']}",
+        "published_estimate": SOURCE_KIND_DA["published_estimate"],
+    }
+    if len(provenance) <= 1:
+        return names[provenance[0].source_kind] if provenance else register
+    return "; ".join(f"{names[p.source_kind]} ({year_ranges(p.years)})" for p in provenance)

@@ -46,6 +46,7 @@ def render_html(report: StatusReport, min_cell_count: int, min_survey_respondent
         PROGRESS_STATUS_DA=formatting.PROGRESS_STATUS_DA,
         DIRECTION_DA=formatting.DIRECTION_DA,
         SOURCE_DA=formatting.SOURCE_DA,
+        source_line=formatting.source_line,
         percent=formatting.percent,
         number=formatting.number,
         interval=formatting.interval,

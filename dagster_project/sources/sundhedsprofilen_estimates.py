@@ -65,6 +65,9 @@ SEXES = {
 COLUMNS = {
     "publisher_name": "varchar",
     "indicator_code": "varchar",
+    # The indicator a row is about: its code, or the name as delivered when the seed does not
+    # know it. A code and a publisher's name of one indicator are the same figure.
+    "indicator_key": "varchar",
     "is_complement": "boolean",
     "year": "integer",
     "area_code": "varchar",
@@ -208,7 +211,7 @@ def load_estimates_file(
     conn.execute("update _landing set indikator = coalesce(code, _delivered_name)")
     check_unique(conn, "_landing", ("indikator", "aar", "_area_code", "_sex_code"), file.name)
     select_list = (
-        "_delivered_name, code, coalesce(complement, false), cast(aar as integer), "
+        "_delivered_name, code, indikator, coalesce(complement, false), cast(aar as integer), "
         "_area_code, _sex_code, cast(andel as double), cast(ki_nedre as double), "
         "cast(ki_oevre as double), cast(antal_svarpersoner as bigint)"
     )
@@ -236,6 +239,6 @@ SUNDHEDSPROFILEN_ESTIMATES = RawSource(
         "Sundhedsprofilen's published shares per indicator, area and year "
         "(danskernessundhed.dk), with their 95% intervals and respondent counts when given."
     ),
-    unique_key=("publisher_name", "year", "area_code", "sex_code"),
+    unique_key=("indicator_key", "year", "area_code", "sex_code"),
     skipped=unknown_indicator_names,
 )

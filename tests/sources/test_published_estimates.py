@@ -145,3 +145,19 @@ def test_unknown_names_are_a_warning_check_and_counted_in_the_assets_metadata(
     metadata = materialization.materialization.metadata
     assert metadata["rows_left_out"].value == {"Dårligt mentalt helbred": 2}
     assert metadata["dagster/row_count"].value == 6
+
+
+def test_one_figure_delivered_by_code_in_one_file_and_by_name_in_another_is_refused(
+    tmp_path: Path,
+) -> None:
+    """The code and the publisher's name of one indicator are one figure: counted once."""
+    _sync(tmp_path, {"a_2017.csv": "indikator;aar;kommune;andel\ndaily_smoking;2017;461;15.2\n"})
+    with pytest.raises(LandingFileError, match="would be counted twice"):
+        _sync(
+            tmp_path,
+            {
+                "b_2017.csv": "indikator;aar;kommune;andel\n"
+                "Andel der ryger dagligt;2017;Odense;15,2\n"
+            },
+        )
+    assert (tmp_path / "quarantine" / "sundhedsprofilen_estimates").exists()
