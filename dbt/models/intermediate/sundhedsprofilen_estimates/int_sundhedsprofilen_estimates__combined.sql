@@ -139,7 +139,14 @@ sums as (
         sum(weight * weight * standard_error * standard_error) as weighted_variance_sum,
         sum(case when proportion is not null then respondent_count end) as respondent_count,
         max(case when is_synthetic then 1 else 0 end) as synthetic_flag,
-        max(quarter_code) as quarter_code
+        -- One quarter per indicator × year (int_folk1a__indicator_population): name it if it
+        -- is not the year's first.
+        max(
+            case
+                when quarter_code <> {{ dbt.concat([dbt.cast("year", dbt.type_string()), "'K1'"]) }}
+                    then quarter_code
+            end
+        ) as other_quarter_code
     from member_values
     group by geography_level, geography_code, indicator_code, year, sex_code
 
@@ -159,7 +166,7 @@ combined as (
         sqrt(weighted_variance_sum) / nullif(total_weight, 0) as standard_error,
         case when n_with_respondents = n_members then respondent_count end as respondent_count,
         synthetic_flag = 1 as is_synthetic,
-        quarter_code,
+        other_quarter_code,
         case
             when n_delivered < n_members
                 then {{ dbt.concat([
@@ -200,12 +207,10 @@ computed as (
                 then 'no interval: not every member municipality has one'
         end as interval_note,
         case
-            when is_complete and quarter_code <> {{ dbt.concat([
-                dbt.cast("year", dbt.type_string()), "'K1'"
-            ]) }}
+            when is_complete and other_quarter_code is not null
                 then {{ dbt.concat([
                     "'weighted by the FOLK1A population of '",
-                    "quarter_code",
+                    "other_quarter_code",
                     "' (the first quarter of the year was not delivered)'",
                 ]) }}
         end as weight_note,
@@ -286,8 +291,13 @@ ranked as (
     select
         candidates.*,
         row_number() over (
-            partition by geography_level, geography_code, indicator_code, year, sex_code
-            order by case when derivation = 'delivered' then 0 else 1 end
+            partition by
+                candidates.geography_level,
+                candidates.geography_code,
+                candidates.indicator_code,
+                candidates.year,
+                candidates.sex_code
+            order by case when candidates.derivation = 'delivered' then 0 else 1 end
         ) as preference
     from candidates
 
