@@ -63,22 +63,10 @@ estimates as (
 geography_regions as (
 
     select
-        'municipality' as geography_level,
-        kommune_kode as geography_code,
+        geography_level,
+        geography_code,
         region_code
-    from {{ ref('municipalities') }}
-    union all
-    select
-        'cluster' as geography_level,
-        cluster_code as geography_code,
-        region_code
-    from {{ ref('clusters') }}
-    union all
-    select
-        'region' as geography_level,
-        region_code as geography_code,
-        region_code
-    from {{ ref('regions') }}
+    from {{ ref('int_geography__areas') }}
 
 ),
 

@@ -132,38 +132,17 @@ blanked_cells as (
 
 ),
 
+-- Both have the columns of counted_cell_measures in the same order.
 final as (
 
     select
-        indicator_code,
-        year,
-        kommune_kode,
-        sex_code,
-        age_band_code,
-        'all' as school_stage_code,
-        numerator,
-        denominator,
-        sum_squared_weights,
-        n_persons,
-        n_positive,
-        is_synthetic,
-        is_blanked
+        known_cells.*,
+        'all' as school_stage_code
     from known_cells
     union all
     select
-        indicator_code,
-        year,
-        kommune_kode,
-        sex_code,
-        age_band_code,
-        'all' as school_stage_code,
-        numerator,
-        denominator,
-        sum_squared_weights,
-        n_persons,
-        n_positive,
-        is_synthetic,
-        is_blanked
+        blanked_cells.*,
+        'all' as school_stage_code
     from blanked_cells
 
 )

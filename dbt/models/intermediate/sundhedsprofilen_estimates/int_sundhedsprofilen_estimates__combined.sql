@@ -222,23 +222,9 @@ computed as (
 geographies as (
 
     select
-        'municipality' as geography_level,
-        kommune_kode as geography_code
-    from municipalities
-    union all
-    select
-        'cluster' as geography_level,
-        cluster_code as geography_code
-    from {{ ref('clusters') }}
-    union all
-    select
-        'region' as geography_level,
-        region_code as geography_code
-    from {{ ref('regions') }}
-    union all
-    select
-        'country' as geography_level,
-        '{{ var("country_code") }}' as geography_code
+        geography_level,
+        geography_code
+    from {{ ref('int_geography__areas') }}
 
 ),
 
