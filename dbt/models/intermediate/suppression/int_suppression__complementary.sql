@@ -39,7 +39,7 @@ estimates as (
 
 ),
 
-pass_0_municipalities as (
+pass_0_municipalities as {{ materialized_cte() }}(
 
     select
         geography_code as kommune_kode,
@@ -53,7 +53,7 @@ pass_0_municipalities as (
 
 ),
 
-pass_0_totals as (
+pass_0_totals as {{ materialized_cte() }}(
 
     select
         geography_level as parent_level,
@@ -69,13 +69,13 @@ pass_0_totals as (
 ),
 
 {% for i in range(1, passes + 1) %}
-pass_{{ i }}_signatures as (
+pass_{{ i }}_signatures as {{ materialized_cte() }}(
 
     {{ published_signature('pass_' ~ (i - 1) ~ '_municipalities', 'pass_' ~ (i - 1) ~ '_totals') }}
 
 ),
 
-pass_{{ i }}_members as (
+pass_{{ i }}_members as {{ materialized_cte() }}(
 
     select
         previous.kommune_kode,
@@ -96,7 +96,7 @@ pass_{{ i }}_members as (
 
 ),
 
-pass_{{ i }}_twins as (
+pass_{{ i }}_twins as {{ materialized_cte() }}(
 
     select
         kommune_kode,
@@ -112,7 +112,7 @@ pass_{{ i }}_twins as (
 
 ),
 
-pass_{{ i }}_picked_municipalities as (
+pass_{{ i }}_picked_municipalities as {{ materialized_cte() }}(
 
     select
         kommune_kode,
@@ -124,7 +124,7 @@ pass_{{ i }}_picked_municipalities as (
 
 ),
 
-pass_{{ i }}_unpaired as (
+pass_{{ i }}_unpaired as {{ materialized_cte() }}(
 
     select
         lone.kommune_kode,
@@ -144,7 +144,7 @@ pass_{{ i }}_unpaired as (
 
 ),
 
-pass_{{ i }}_total_candidates as (
+pass_{{ i }}_total_candidates as {{ materialized_cte() }}(
 
     select
         totals.parent_level,
@@ -171,7 +171,7 @@ pass_{{ i }}_total_candidates as (
 
 ),
 
-pass_{{ i }}_picked_totals as (
+pass_{{ i }}_picked_totals as {{ materialized_cte() }}(
 
     select distinct
         parent_level,
@@ -185,7 +185,7 @@ pass_{{ i }}_picked_totals as (
 
 -- A suppressed total needs a suppressed member with a twin outside it, or subtracting the
 -- other published totals gives it back (Denmark minus four regions is the fifth region).
-pass_{{ i }}_hidden_total_members as (
+pass_{{ i }}_hidden_total_members as {{ materialized_cte() }}(
 
     select
         totals.parent_level,
@@ -207,7 +207,7 @@ pass_{{ i }}_hidden_total_members as (
 
 ),
 
-pass_{{ i }}_outside_members as (
+pass_{{ i }}_outside_members as {{ materialized_cte() }}(
 
     select
         inside.parent_level,
@@ -232,7 +232,7 @@ pass_{{ i }}_outside_members as (
 
 ),
 
-pass_{{ i }}_exposed_totals as (
+pass_{{ i }}_exposed_totals as {{ materialized_cte() }}(
 
     select
         inside.parent_level,
@@ -251,7 +251,7 @@ pass_{{ i }}_exposed_totals as (
 
 ),
 
-pass_{{ i }}_outside_twins as (
+pass_{{ i }}_outside_twins as {{ materialized_cte() }}(
 
     select
         outside.parent_level,
@@ -274,7 +274,7 @@ pass_{{ i }}_outside_twins as (
 
 ),
 
-pass_{{ i }}_sibling_candidates as (
+pass_{{ i }}_sibling_candidates as {{ materialized_cte() }}(
 
     select
         siblings.parent_level,
@@ -303,7 +303,7 @@ pass_{{ i }}_sibling_candidates as (
 
 ),
 
-pass_{{ i }}_picked as (
+pass_{{ i }}_picked as {{ materialized_cte() }}(
 
     select
         kommune_kode,
@@ -320,7 +320,7 @@ pass_{{ i }}_picked as (
 
 ),
 
-pass_{{ i }}_picked_all_totals as (
+pass_{{ i }}_picked_all_totals as {{ materialized_cte() }}(
 
     select
         parent_level,
@@ -339,7 +339,7 @@ pass_{{ i }}_picked_all_totals as (
 
 ),
 
-pass_{{ i }}_municipalities as (
+pass_{{ i }}_municipalities as {{ materialized_cte() }}(
 
     select
         previous.kommune_kode,
@@ -357,7 +357,7 @@ pass_{{ i }}_municipalities as (
 
 ),
 
-pass_{{ i }}_totals as (
+pass_{{ i }}_totals as {{ materialized_cte() }}(
 
     select
         previous.parent_level,

@@ -51,7 +51,7 @@ totals as (
 
 ),
 
-primary_reasons as (
+primary_reasons as {{ materialized_cte() }}(
 
     select
         cells.*,
@@ -70,7 +70,7 @@ primary_reasons as (
 
 ),
 
-exposed_totals as (
+exposed_totals as {{ materialized_cte() }}(
 
     select
         kommune_kode,
@@ -83,7 +83,7 @@ exposed_totals as (
 
 ),
 
-ranked as (
+ranked as {{ materialized_cte() }}(
 
     select
         primary_reasons.indicator_code,
