@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -122,4 +123,13 @@ def postgres_database(postgres_admin_url: str) -> Iterator[str]:
         yield make_conninfo(postgres_admin_url, dbname=name)
     finally:
         with psycopg.connect(postgres_admin_url, autocommit=True) as admin:
+            # A closed bi_reader session can outlive its client for a moment, and "with
+            # (force)" may not end another role's session: wait for it to go first.
+            for _ in range(100):
+                (sessions,) = admin.execute(
+                    "select count(*) from pg_stat_activity where datname = %s", [name]
+                ).fetchone()
+                if not sessions:
+                    break
+                time.sleep(0.1)
             admin.execute(f"drop database if exists {name} with (force)")
