@@ -139,6 +139,26 @@ HOSTILE = [
         "bad_flag.parquet",
         "file bad_flag.parquet, row 5 (line 6), column attached: must be 0 or 1: '2'",
     ),
+    # The labour register's key, municipality and person key are checked here, at ingestion,
+    # and nowhere again: dbt does not re-scan the largest table for them (README).
+    (
+        "labour",
+        "duplicate_person_year.parquet",
+        "file duplicate_person_year.parquet, row 6 (line 7), column person_key: duplicate of "
+        "row 2 in the key (person_key, year): {'person_key': '00004348fb1a', 'year': '2024'}",
+    ),
+    (
+        "labour",
+        "unknown_municipality.parquet",
+        "file unknown_municipality.parquet, row 4 (line 5), column kommune_kode: must be one of "
+        "the 98 municipality codes: '999'",
+    ),
+    (
+        "labour",
+        "missing_person_key.parquet",
+        "file missing_person_key.parquet, row 3 (line 4), column person_key: required value is "
+        "missing",
+    ),
     (
         "education",
         "unknown_municipality.csv",
