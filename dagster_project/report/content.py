@@ -112,12 +112,16 @@ class StatusReport:
     period_name: str
     run_id: str
     published_at: str
-    is_synthetic: bool
     visions: list[Vision]
 
     @property
     def indicators(self) -> list[Indicator]:
         return [i for v in self.visions for o in v.objectives for i in o.indicators]
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True when a synthetic file fed any indicator: the report's banner then says so."""
+        return any(i.is_synthetic for i in self.indicators)
 
 
 def _dicts(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -167,16 +171,13 @@ def load_report(
             ]
             objective.activities = _activities(conn, objective.code, year)
             vision.objectives.append(objective)
-    report = StatusReport(
+    return StatusReport(
         year=year,
         period_name=period[0]["period_name_da"] if period else "",
         run_id=publication["run_id"],
         published_at=str(publication["published_at"]),
-        is_synthetic=False,
         visions=visions,
     )
-    report.is_synthetic = any(i.is_synthetic for i in report.indicators)
-    return report
 
 
 def _estimate(row: dict) -> Estimate:

@@ -399,6 +399,11 @@ def contract_loader(table: str, contract: TableContract, delimiter: str = ",") -
     return load
 
 
+def columns_ddl(columns: dict[str, str]) -> str:
+    """The raw table's column list from {column: DuckDB type}, as RawSource.columns_ddl wants."""
+    return ", ".join(f"{c} {t}" for c, t in columns.items())
+
+
 def tabular_source(
     name: str,
     table: str,
@@ -412,7 +417,7 @@ def tabular_source(
         name=name,
         table=table,
         patterns=patterns,
-        columns_ddl=", ".join(f"{c} {t}" for c, t in contract.columns.items()),
+        columns_ddl=columns_ddl(contract.columns),
         load_file=contract_loader(table, contract),
         description=description,
         unique_key=contract.unique_key,

@@ -26,7 +26,12 @@ from dagster_project.sources.contracts import (
     required,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.raw_layer import RawSource, insert_from_landing, read_landing_file
+from dagster_project.sources.raw_layer import (
+    RawSource,
+    columns_ddl,
+    insert_from_landing,
+    read_landing_file,
+)
 from dagster_project.sources.structure import TextLayout
 
 TABLE = "register_counts_cells"
@@ -138,7 +143,7 @@ REGISTER_COUNTS = RawSource(
     name="register_counts",
     table=TABLE,
     patterns=("*.csv",),
-    columns_ddl=", ".join(f"{c} {t}" for c, t in COLUMNS.items()),
+    columns_ddl=columns_ddl(COLUMNS),
     load_file=load_counts_file,
     description=(
         "Aggregated register count tables (numerator and denominator per indicator, "

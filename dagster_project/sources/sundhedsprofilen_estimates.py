@@ -38,6 +38,7 @@ from dagster_project.sources.contracts import (
 from dagster_project.sources.landing import LandingFile, LandingFileError
 from dagster_project.sources.raw_layer import (
     RawSource,
+    columns_ddl,
     insert_from_landing,
     read_text_file,
 )
@@ -233,7 +234,7 @@ SUNDHEDSPROFILEN_ESTIMATES = RawSource(
     name="sundhedsprofilen_estimates",
     table=TABLE,
     patterns=("*.csv",),
-    columns_ddl=", ".join(f"{c} {t}" for c, t in COLUMNS.items()),
+    columns_ddl=columns_ddl(COLUMNS),
     load_file=load_estimates_file,
     description=(
         "Sundhedsprofilen's published shares per indicator, area and year "
