@@ -33,7 +33,9 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
 def pseudonymise_cpr(conn: duckdb.DuckDBPyConnection, table: str, column: str, file: str) -> int:
     """Replace CPR-like values in table.column by their keyed hash; return how many."""
     quoted = '"' + column.replace('"', '""') + '"'
-    is_cpr = f"coalesce(regexp_full_match(trim({quoted}), '{CPR_PATTERN}'), false)"
+    # The spaces trim() would take are in the pattern: the test then needs no copy of each
+    # value, which halves its cost on a register year.
+    is_cpr = f"coalesce(regexp_full_match({quoted}, ' *{CPR_PATTERN} *'), false)"
     found, first_row = conn.execute(
         f"select count(*), min(source_row) from {table} where {is_cpr}"
     ).fetchone()

@@ -204,28 +204,41 @@ def sync_source(
 def check_key_across_files(
     conn: duckdb.DuckDBPyConnection, source: RawSource, loaded: list[LandingFile]
 ) -> None:
-    """No row of a file loaded tonight has the key of a row in another file of the source."""
+    """No row of a file loaded tonight has the key of a row in another file of the source.
+
+    One join per loaded file, against the other files' rows within the file's own range of
+    each key column: a register year clashes only with rows of that year, and the range lets
+    DuckDB skip every other year's row groups instead of joining the whole table (at national
+    scale a self-join of 33 M rows took 7 s; this takes a fraction of a second per file).
+    """
     key = ", ".join(quoted(c) for c in source.unique_key)
-    clash = conn.execute(
-        f"""
-        select new._source_file, new._source_row, other._source_file, other._source_row
-        from raw.{source.table} as new
-        inner join raw.{source.table} as other using ({key})
-        where list_contains(?, new._source_file) and new._source_file <> other._source_file
-        order by new._source_file desc, new._source_row
-        limit 1
-        """,
-        [[f.name for f in loaded]],
-    ).fetchone()
-    if clash:
-        file, row, other_file, other_row = clash
-        raise LandingFileError(
-            file,
-            f"has the key ({', '.join(source.unique_key)}) of row {other_row} of {other_file}: "
-            "the rows would be counted twice (a re-delivery under another name? remove the file "
-            "it replaces)",
-            row=row,
-        )
+    bounds = ", ".join(f"min({quoted(c)}), max({quoted(c)})" for c in source.unique_key)
+    in_range = " and ".join(f"{quoted(c)} between ? and ?" for c in source.unique_key)
+    for file in sorted(loaded, key=lambda f: f.name, reverse=True):
+        ranges = conn.execute(
+            f"select {bounds} from raw.{source.table} where _source_file = ?", [file.name]
+        ).fetchone()
+        clash = conn.execute(
+            f"""
+            select new._source_row, other._source_file, other._source_row
+            from (select * from raw.{source.table} where _source_file = ?) as new
+            inner join (
+                select * from raw.{source.table} where _source_file <> ? and {in_range}
+            ) as other using ({key})
+            order by new._source_row, other._source_file
+            limit 1
+            """,
+            [file.name, file.name, *ranges],
+        ).fetchone()
+        if clash:
+            row, other_file, other_row = clash
+            raise LandingFileError(
+                file.name,
+                f"has the key ({', '.join(source.unique_key)}) of row {other_row} of "
+                f"{other_file}: the rows would be counted twice (a re-delivery under another "
+                "name? remove the file it replaces)",
+                row=row,
+            )
 
 
 def municipality_coverage(conn: duckdb.DuckDBPyConnection, source: RawSource) -> dict[int, int]:
@@ -330,35 +343,66 @@ def diagnose_text(file: LandingFile, delimiter: str) -> LandingFileError | None:
     return None
 
 
-def read_parquet_file(
-    conn: duckdb.DuckDBPyConnection, file: LandingFile, required: tuple[str, ...]
-) -> str:
-    """Read a Parquet file into temp table _landing, every column as text, like read_text_file.
+# Parquet types a contract column keeps as they are: every value of such a type prints as a value
+# the contract's text rules would judge the same way (they cast to bigint or double themselves),
+# so a typed file need not be printed and re-parsed. Any other type (a date, a decimal, an
+# integer delivered for a code) is read as text, as a CSV would be.
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
+_EXACT_TYPES = {
+    "integer": _INTEGERS,
+    "bigint": _INTEGERS,
+    "double": ("DOUBLE",),  # not FLOAT: 0.1 as float is not 0.1 as double, its text is
+    "varchar": ("VARCHAR",),
+}
 
-    The schema is checked for the required columns first. Text makes one set of contract rules
-    serve CSV and Parquet deliveries of the same source. Row numbers are the reader's own
-    (1-based like a CSV's data lines), not a window over it.
+
+def parquet_select(found: dict[str, str], types: dict[str, str] | None) -> str:
+    """The _landing select list: contract columns of a matching type typed, the rest as text."""
+    if types is None:
+        return "columns(* exclude (file_row_number))::varchar"
+    items = []
+    for column, parquet_type in found.items():
+        if column not in types:
+            continue
+        exact = parquet_type in _EXACT_TYPES.get(types[column].lower(), ())
+        items.append(quoted(column) if exact else f"{quoted(column)}::varchar as {quoted(column)}")
+    return ", ".join(items)
+
+
+def read_parquet_file(
+    conn: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    required: tuple[str, ...],
+    types: dict[str, str] | None = None,
+) -> str:
+    """Read a Parquet file into temp table _landing, like read_text_file.
+
+    The schema is checked for the required columns first. With ``types`` (a contract's column
+    types) only the contract's columns are kept, and each keeps its Parquet type where that type
+    holds nothing but values of the contract's type (parquet_select); the rest become text, so
+    one set of contract rules serves CSV and Parquet deliveries of the same source, and a typed
+    file is never printed and re-parsed. Without ``types`` every column is text. Row numbers are
+    the reader's own (1-based like a CSV's data lines), not a window over it.
     """
     conn.execute("drop table if exists _landing")
     try:
-        found = [
-            row[0]
-            for row in conn.execute(
-                "describe select * from read_parquet(?)", [str(file.path)]
+        found = dict(
+            conn.execute(
+                "select column_name, column_type from (describe select * from read_parquet(?))",
+                [str(file.path)],
             ).fetchall()
-        ]
+        )
     except duckdb.Error:
         raise LandingFileError(
             file.name, "cannot be read as Parquet (not a Parquet file, or cut short)"
         ) from None
     missing = [c for c in required if c not in found]
     if missing:
-        raise missing_columns_error(file.name, missing, required, found)
+        raise missing_columns_error(file.name, missing, required, list(found))
     try:
         conn.execute(
             "create temp table _landing as select file_row_number + 1 as source_row, "
-            "columns(* exclude (file_row_number))::varchar "
-            "from read_parquet(?, file_row_number = true)",
+            f"{parquet_select(found, types)} from read_parquet(?, file_row_number = true)",
             [str(file.path)],
         )
     except duckdb.Error:
@@ -369,10 +413,14 @@ def read_parquet_file(
 
 
 def read_landing_file(
-    conn: duckdb.DuckDBPyConnection, file: LandingFile, layout: TextLayout
+    conn: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    layout: TextLayout,
+    types: dict[str, str] | None = None,
 ) -> str:
+    """Read a CSV or Parquet landing file into _landing (types: see read_parquet_file)."""
     if file.path.suffix.lower() == ".parquet":
-        return read_parquet_file(conn, file, layout.required)
+        return read_parquet_file(conn, file, layout.required, types)
     return read_text_file(conn, file, layout)
 
 
@@ -389,7 +437,7 @@ def contract_loader(table: str, contract: TableContract, delimiter: str = ",") -
     )
 
     def load(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
-        read_landing_file(conn, file, layout)
+        read_landing_file(conn, file, layout, contract.columns)
         if contract.person_key:
             pseudonymise_cpr(conn, "_landing", contract.person_key, file.name)
         check_contract(conn, "_landing", contract, file.name)
