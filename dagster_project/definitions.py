@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from dagster import Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from dagster_project.operations.alerts import refresh_failure_alert
 from dagster_project.operations.nightly import (
@@ -22,17 +18,11 @@ from dagster_project.quality.disclosure_audit import disclosure_audit_check
 from dagster_project.quality.gate import GATE_CHECKS, MART_SCHEMA
 from dagster_project.quality.scorecard import scorecard_asset
 from dagster_project.report.assets import status_report
-from dagster_project.resources import PostgresTarget, RefreshLock
+from dagster_project.resources import DbtCli, PostgresTarget, RefreshLock, dbt_executable
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import INGESTION_ASSETS
 from dagster_project.transform.assets import sundhedsdata_dbt_models
 from dagster_project.transform.project import dbt_project
-
-
-def dbt_executable() -> str:
-    """The dbt installed beside this Python, so an unactivated .venv/bin/dagster finds it."""
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else "dbt"
 
 
 def build_definitions(settings: Settings) -> Definitions:
@@ -45,7 +35,7 @@ def build_definitions(settings: Settings) -> Definitions:
         status_report,
     ]
     resources = {
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": DbtCli(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "settings": settings,
         "refresh_lock": RefreshLock(settings=settings),
     }

@@ -2,19 +2,24 @@
 
 import hashlib
 
+import duckdb
 from dagster import (
     AssetSelection,
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
-    ScheduleDefinition,
+    ScheduleEvaluationContext,
     SensorEvaluationContext,
     SkipReason,
     define_asset_job,
+    schedule,
     sensor,
 )
 
 from dagster_project.settings import Settings
+from dagster_project.sources.assets import SOURCES
+from dagster_project.sources.landing import scan_source_folder
+from dagster_project.transform.plan import build_plan
 
 nightly_refresh = define_asset_job(
     name="nightly_refresh",
@@ -25,13 +30,53 @@ nightly_refresh = define_asset_job(
     ),
 )
 
-nightly_refresh_schedule = ScheduleDefinition(
+
+def pending_work(settings: Settings) -> str | None:
+    """Why tonight's refresh has work to do, or None when the publication is current.
+
+    Current means: every landing file has the checksum ingestion recorded for it, no file came
+    or went, and the publication was made from those files with this project, seeds, suites,
+    thresholds and code (transform/plan.py). A warehouse that cannot be read (none yet, or a run
+    holding it) is work: the run finds out.
+    """
+    delivered = {
+        (source.name, file.name, file.sha256)
+        for source in SOURCES
+        for file in scan_source_folder(settings.landing_dir / source.name, source.patterns)
+    }
+    try:
+        with settings.connect(read_only=True) as conn:
+            ingested = set(
+                conn.execute("select source, file_name, sha256 from raw._ingested_files").fetchall()
+            )
+    except duckdb.Error as error:
+        return f"the build database cannot be read ({str(error).splitlines()[0]})"
+    if delivered != ingested:
+        return "landing files are new, changed or removed since they were ingested"
+    plan = build_plan(settings)
+    return plan.reason if plan else None
+
+
+@schedule(
     name="nightly_refresh_schedule",
     job=nightly_refresh,
     cron_schedule="0 2 * * *",
     execution_timezone="Europe/Copenhagen",
     default_status=DefaultScheduleStatus.RUNNING,
+    description=(
+        "The refresh at 02:00, Danish time, when anything is new: a night with no new landing "
+        "file and no changed project is a skipped tick, not a run that finds nothing to do."
+    ),
 )
+def nightly_refresh_schedule(context: ScheduleEvaluationContext, settings: Settings):
+    reason = pending_work(settings)
+    if reason is None:
+        return SkipReason(
+            "nothing new: every landing file is ingested and the publication is current "
+            "(`dagster job execute -j nightly_refresh` runs it anyway)"
+        )
+    context.log.info(reason)
+    return RunRequest(tags={"trigger": "schedule"})
 
 
 def landing_fingerprint(settings: Settings) -> str:

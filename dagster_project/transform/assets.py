@@ -14,12 +14,20 @@ from dagster_project.transform.project import dbt_project
 
 
 def dbt_build_args(settings: Settings) -> list[str]:
-    """`dbt build` with the configured disclosure thresholds as vars.
+    """`dbt build` with the configured disclosure thresholds as vars, without the unit tests.
 
-    A pure function so the exact command is unit-tested; dagster-dbt adds the selection of the
-    assets being materialised.
+    A dbt unit test runs a model's SQL on fixed input rows: its answer changes with the code,
+    never with a night's data, so it runs where the code changes (`make test`, CI:
+    tests/transform/test_dbt_unit_tests.py), not every night. A pure function so the exact
+    command is unit-tested; dagster-dbt adds the selection of the assets being materialised.
     """
-    return ["build", "--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+    return [
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--vars",
+        json.dumps(settings.dbt_vars(), sort_keys=True),
+    ]
 
 
 class DbtBuildConfig(Config):

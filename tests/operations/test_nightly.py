@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dagster import RunRequest, SkipReason, build_sensor_context
+from dagster import RunRequest, SkipReason, build_schedule_context, build_sensor_context
 
 from dagster_project.operations.nightly import landing_folder_sensor, nightly_refresh_schedule
 from dagster_project.settings import Settings
 from dagster_project.transform.assets import dbt_build_args
-from tests.conftest import settings_in
+from tests.conftest import Refreshed, settings_in
 
 
 def test_the_refresh_runs_at_two_oclock_copenhagen_time() -> None:
@@ -29,8 +29,8 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         suppression_passes=6,
     )
     args = dbt_build_args(settings)
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {
+    assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--vars"]
+    assert json.loads(args[4]) == {
         "min_cell_count": 10,
         "min_survey_respondents": 50,
         "suppression_passes": 6,
@@ -55,3 +55,30 @@ def test_the_landing_sensor_starts_a_run_only_when_a_file_is_new_or_changed(tmp_
     changed, new_cursor = tick(cursor)
     assert isinstance(changed, RunRequest) and new_cursor != cursor
     assert changed.run_key != first.run_key
+
+
+def _scheduled_tick(settings: Settings):
+    context = build_schedule_context(resources={"settings": settings})
+    return nightly_refresh_schedule.evaluate_tick(context)
+
+
+def test_the_schedule_skips_a_night_with_nothing_new_and_runs_when_anything_changed(
+    fresh_copy: Refreshed,
+) -> None:
+    settings = fresh_copy.settings
+    quiet = _scheduled_tick(settings)
+    assert quiet.run_requests == [] and "nothing new" in quiet.skip_message
+
+    stricter = _scheduled_tick(settings.replace(min_cell_count=settings.min_cell_count + 1))
+    assert len(stricter.run_requests) == 1, "a changed threshold changes what is published"
+
+    survey = sorted((settings.landing_dir / "sundhedsprofilen").glob("*.csv"))[-1]
+    survey.write_bytes(survey.read_bytes() + survey.read_bytes().splitlines(keepends=True)[-1])
+    delivered = _scheduled_tick(settings)
+    assert len(delivered.run_requests) == 1, "a changed landing file is work"
+    survey.unlink()
+    assert len(_scheduled_tick(settings).run_requests) == 1, "so is a removed one"
+
+
+def test_the_schedule_runs_when_there_is_no_warehouse_yet(tmp_path: Path) -> None:
+    assert len(_scheduled_tick(settings_in(tmp_path)).run_requests) == 1

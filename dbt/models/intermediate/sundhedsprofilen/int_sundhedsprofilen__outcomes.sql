@@ -4,7 +4,12 @@
     indicator, by which rule and cut-off, is reference data (seeds/indicator_items.csv and
     survey_item_cutoffs.csv), read here and by the synthetic generator. The respondent key is
     dropped here: nothing downstream of staging carries a person identifier.
+    A view: its one row per respondent and indicator (4.5 M at national scale) is summed once,
+    by int_sundhedsprofilen__indicator_cells, and writing them to a table took longer than
+    computing them.
 -#}
+{{ config(materialized='view') }}
+
 with
 
 respondents as (
