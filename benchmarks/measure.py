@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP = re.compile(r'Finished execution of step "([^"]+)" in ([0-9.]+)(ms|s|m)')
+TICK = re.compile(r"schedule tick: .* in ([0-9.]+) s")  # benchmarks/tick.py
 
 
 @dataclass
@@ -46,9 +47,11 @@ def measure(
     wall = time.perf_counter() - started
     cpu = usage.ru_utime + usage.ru_stime
     stages: dict[str, float] = {}
-    for step, value, unit in STEP.findall(log.read_text(errors="replace")):
-        group = "gx_gates" if "_gx_" in step else step
-        stages[group] = round(stages.get(group, 0.0) + _seconds(value, unit), 2)
+    text = log.read_text(errors="replace")
+    for step, value, unit in STEP.findall(text):
+        stages[step] = round(stages.get(step, 0.0) + _seconds(value, unit), 2)
+    for value in TICK.findall(text):
+        stages["schedule_tick"] = round(float(value), 3)
     return Measurement(
         name=name,
         what=what,

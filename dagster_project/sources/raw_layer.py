@@ -209,7 +209,8 @@ def check_key_across_files(
     One join per loaded file, against the other files' rows within the file's own range of
     each key column: a register year clashes only with rows of that year, and the range lets
     DuckDB skip every other year's row groups instead of joining the whole table (at national
-    scale a self-join of 33 M rows took 7 s; this takes a fraction of a second per file).
+    scale a self-join of 33 M rows took 7 s), and a file with no other row in its range, the
+    usual case, needs no join at all (0.2 s a register year instead of 0.4 s).
     """
     key = ", ".join(quoted(c) for c in source.unique_key)
     bounds = ", ".join(f"min({quoted(c)}), max({quoted(c)})" for c in source.unique_key)
@@ -218,13 +219,14 @@ def check_key_across_files(
         ranges = conn.execute(
             f"select {bounds} from raw.{source.table} where _source_file = ?", [file.name]
         ).fetchone()
+        others = f"from raw.{source.table} where _source_file <> ? and {in_range}"
+        if not conn.execute(f"select count(*) {others}", [file.name, *ranges]).fetchone()[0]:
+            continue  # no other row in the file's key range (the usual case): nothing to join
         clash = conn.execute(
             f"""
             select new._source_row, other._source_file, other._source_row
             from (select * from raw.{source.table} where _source_file = ?) as new
-            inner join (
-                select * from raw.{source.table} where _source_file <> ? and {in_range}
-            ) as other using ({key})
+            inner join (select * {others}) as other using ({key})
             order by new._source_row, other._source_file
             limit 1
             """,

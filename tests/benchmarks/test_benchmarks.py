@@ -70,7 +70,7 @@ def test_the_agreement_check_catches_a_moved_value_and_a_lost_suppression(
 
 
 def test_the_report_gives_each_target_its_verdict_from_the_measurements(tmp_path: Path) -> None:
-    def run(name: str, wall: float, rss: float) -> dict:
+    def run(name: str, wall: float, rss: float, **stages: float) -> dict:
         return {
             "name": name,
             "what": name,
@@ -78,20 +78,22 @@ def test_the_report_gives_each_target_its_verdict_from_the_measurements(tmp_path
             "cpu_s": wall,
             "peak_rss_mb": rss,
             "succeeded": True,
-            "stages_s": {"stage": wall / 2},
+            "stages_s": {"stage": wall / 2, **stages},
         }
 
     agree = {"name": "(b)", "rows": 10, "reference_rows": 10, "agrees": True}
     measured = {
         "scale": 1.0,
         "runs": [
-            run("a_full_refresh", 100.0, 1000.0),
+            run("a_full_refresh", 100.0, 1600.0, raw__labour_person_years=4.0, gx_gate=1.5),
             run("b_duckdb_floor", 40.0, 500.0),
             run("c_pandas", 80.0, 3000.0),
+            run("a_no_change_tick", 6.0, 200.0, schedule_tick=0.8),
             run("a_no_change", 25.0, 200.0),
             run("a_new_year", 30.0, 900.0),
         ],
         "agreement": [agree, agree],
+        "labour_rows": 30_000_000,
     }
     source = tmp_path / "measured.json"
     source.write_text(json.dumps(measured))
@@ -100,14 +102,17 @@ def test_the_report_gives_each_target_its_verdict_from_the_measurements(tmp_path
 
     verdicts = {t["target"]: t["met"] for t in json.loads(verdict.read_text())["targets"]}
     assert verdicts == {
-        "(a) <= 3 x (b), wall": True,  # 2.5
-        "(a) faster than (c)": False,  # c/a = 0.8
-        "(a) peak RSS <= half of (c)'s": True,  # 3.0
-        "(a) peak RSS <= 4 GB": True,
-        "no changed file <= 20 s": False,
-        "new year well under a full refresh (<= 1/2)": True,
+        "full refresh <= 10 x the floor, wall": True,  # 100 / 40 = 2.5
+        "no-change night (the schedule's tick) <= 5 s": True,  # the tick, not the process
+        "new register year <= 25% of a full refresh": False,  # 30 of 100
+        "full refresh peak RSS <= 1.5 GB": False,  # 1600 MB > 1536 MB
+        "GX gate over the five marts <= 2 s": True,
+        "labour register ingested at >= 5 M rows/s": True,  # 30 M rows in 4 s = 7.5 M/s
+        "(a) faster than (c), wall (issue #6)": False,  # c/a = 0.8
+        "(a) peak RSS <= half of (c)'s (issue #6)": False,  # 3000 / 1600 = 1.9
     }
     report = markdown.read_text()
-    assert "| a/b | 2.5 | 2.5 | 2.0 |" in report
-    assert "| (a) faster than (c) | c/a = 0.8 | NO |" in report
+    assert "| a/b | 2.5 | 2.5 | 3.2 |" in report
+    assert "| (a) faster than (c), wall (issue #6) | c/a = 0.8 | NO |" in report
+    assert "30,000,000 rows at 7.50 M rows/s" in report
     assert "## Stages of a_new_year" in report
