@@ -9,7 +9,7 @@ from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from dagster_project.resources import RefreshLock
 from dagster_project.settings import Settings
-from dagster_project.transform.plan import build_plan, record_built_files
+from dagster_project.transform.plan import build_plan, record_built_files, reference_tests
 from dagster_project.transform.project import dbt_project
 
 
@@ -63,8 +63,9 @@ def sundhedsdata_dbt_models(
     # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
     # and per-run folders do not pile up in the repository.
     target = settings.warehouse_dir / "dbt_target"
+    manifest = json.loads(dbt_project.manifest_path.read_text())
     unchanged = plan.unaffected_models(dbt_project.manifest_path)
-    args = dbt_build_args(settings) + plan.dbt_args(unchanged)
+    args = dbt_build_args(settings) + plan.dbt_args(unchanged, reference_tests(manifest))
     events = dbt.cli(args, context=context, target_path=target).stream()
     yield from with_unchanged_models(context, events, unchanged, plan.reason)
     if not context.is_subset:

@@ -37,11 +37,11 @@ class BuildPlan:
             return []
         return unaffected_nodes(json.loads(manifest_path.read_text()), self.changed_tables)
 
-    def dbt_args(self, unaffected: list[str]) -> list[str]:
-        """The flags for `dbt build`, given unaffected_models()."""
-        if self.full_refresh:
-            return ["--full-refresh"]
-        return ["--exclude", " ".join(unaffected)] if unaffected else []
+    def dbt_args(self, unaffected: list[str], reference: list[str] | None = None) -> list[str]:
+        """The flags for `dbt build`, given unaffected_models() and reference_tests()."""
+        flags = ["--full-refresh"] if self.full_refresh else []
+        excluded = [*([] if self.full_refresh else unaffected), *(reference or [])]
+        return flags + (["--exclude", " ".join(excluded)] if excluded else [])
 
 
 def changed_raw_tables(settings: Settings) -> tuple[str, ...] | None:
@@ -80,24 +80,44 @@ def record_built_files(settings: Settings) -> None:
         conn.execute("commit")
 
 
+def _fed_by(manifest: dict, tables: tuple[str, ...] | None) -> set[str]:
+    """Every node downstream of the raw tables (all of them for None)."""
+    todo = [
+        uid
+        for uid, node in manifest["sources"].items()
+        if node["source_name"] == "raw" and (tables is None or node["name"] in tables)
+    ]
+    affected: set[str] = set()
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in affected:
+                affected.add(child)
+                todo.append(child)
+    return affected
+
+
+def reference_tests(manifest: dict) -> list[str]:
+    """dbt data tests that no raw table feeds: on the seeds and the models built from them alone.
+
+    Their answer changes with the repository (a seed, a model's SQL), never with a night's
+    data, so `make test` and CI run them (tests/transform/test_dbt_code_tests.py) and the
+    nightly build leaves them out, as it leaves out the unit tests.
+    """
+    fed = _fed_by(manifest, None)
+    return sorted(
+        node["name"]
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "test" and uid not in fed
+    )
+
+
 def unaffected_nodes(manifest: dict, changed_tables: tuple[str, ...]) -> list[str]:
     """Models that no changed raw table feeds: dbt excludes them and their tests.
 
     Seeds stay in (a second each): a test that compares an affected model with a seed, like a
     relationships test, is only selected when all its parents are.
     """
-    sources = [
-        uid
-        for uid, node in manifest["sources"].items()
-        if node["source_name"] == "raw" and node["name"] in changed_tables
-    ]
-    affected: set[str] = set()
-    todo = list(sources)
-    while todo:
-        for child in manifest["child_map"].get(todo.pop(), []):
-            if child not in affected:
-                affected.add(child)
-                todo.append(child)
+    affected = _fed_by(manifest, changed_tables)
     return sorted(
         node["name"]
         for uid, node in manifest["nodes"].items()
