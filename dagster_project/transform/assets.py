@@ -14,20 +14,13 @@ from dagster_project.transform.project import dbt_project
 
 
 def dbt_build_args(settings: Settings) -> list[str]:
-    """`dbt build` with the configured disclosure thresholds as vars, without the unit tests.
+    """`dbt build` with the configured disclosure thresholds as vars.
 
-    A dbt unit test runs a model's SQL on fixed input rows: its answer changes with the code,
-    never with a night's data, so it runs where the code changes (`make test`, CI:
-    tests/transform/test_dbt_unit_tests.py), not every night. A pure function so the exact
-    command is unit-tested; dagster-dbt adds the selection of the assets being materialised.
+    A pure function so the exact command is unit-tested; the build plan adds what tonight
+    leaves out (plan.BuildPlan.dbt_args) and dagster-dbt the selection of the assets being
+    materialised.
     """
-    return [
-        "build",
-        "--exclude-resource-type",
-        "unit_test",
-        "--vars",
-        json.dumps(settings.dbt_vars(), sort_keys=True),
-    ]
+    return ["build", "--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
 
 
 class DbtBuildConfig(Config):

@@ -38,9 +38,17 @@ class BuildPlan:
         return unaffected_nodes(json.loads(manifest_path.read_text()), self.changed_tables)
 
     def dbt_args(self, unaffected: list[str], reference: list[str] | None = None) -> list[str]:
-        """The flags for `dbt build`, given unaffected_models() and reference_tests()."""
-        flags = ["--full-refresh"] if self.full_refresh else []
-        excluded = [*([] if self.full_refresh else unaffected), *(reference or [])]
+        """The flags for `dbt build`, given unaffected_models() and reference_tests().
+
+        A full refresh - a changed project, its first night, a forced build - runs every test.
+        A night whose project is the one last published runs only the tests whose answer can
+        have changed: not the unit tests (fixed rows) nor the reference tests (seeds and the
+        models built from them alone), which passed with this very project before.
+        """
+        if self.full_refresh:
+            return ["--full-refresh"]
+        excluded = [*unaffected, *(reference or [])]
+        flags = ["--exclude-resource-type", "unit_test"]
         return flags + (["--exclude", " ".join(excluded)] if excluded else [])
 
 
@@ -100,8 +108,8 @@ def reference_tests(manifest: dict) -> list[str]:
     """dbt data tests that no raw table feeds: on the seeds and the models built from them alone.
 
     Their answer changes with the repository (a seed, a model's SQL), never with a night's
-    data, so `make test` and CI run them (tests/transform/test_dbt_code_tests.py) and the
-    nightly build leaves them out, as it leaves out the unit tests.
+    data: a full refresh, which every change of the project is, runs them; a night with new
+    data only leaves them out (BuildPlan.dbt_args), as it leaves out the unit tests.
     """
     fed = _fed_by(manifest, None)
     return sorted(

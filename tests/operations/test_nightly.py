@@ -29,8 +29,8 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         suppression_passes=6,
     )
     args = dbt_build_args(settings)
-    assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--vars"]
-    assert json.loads(args[4]) == {
+    assert args[:2] == ["build", "--vars"]
+    assert json.loads(args[2]) == {
         "min_cell_count": 10,
         "min_survey_respondents": 50,
         "suppression_passes": 6,

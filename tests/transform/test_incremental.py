@@ -15,7 +15,7 @@ import pytest
 
 from dagster_project.sources.labour import LABOUR
 from dagster_project.sources.raw_layer import sync_source
-from dagster_project.transform.plan import build_plan, unaffected_nodes
+from dagster_project.transform.plan import build_plan, reference_tests, unaffected_nodes
 from dagster_project.transform.project import dbt_project
 from tests.benchmark_commands import compare, export_platform_values, run_implementation
 from tests.conftest import Refreshed, run_nightly
@@ -133,9 +133,29 @@ def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
     plan = build_plan(settings)
     assert not plan.full_refresh
     assert plan.changed_tables == ("labour_person_years",)
-    flag, excluded = plan.dbt_args(plan.unaffected_models(dbt_project.manifest_path))
-    assert flag == "--exclude" and "int_sundhedsprofilen__indicator_cells" in excluded.split()
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    args = plan.dbt_args(
+        plan.unaffected_models(dbt_project.manifest_path), reference_tests(manifest)
+    )
+    assert args[:3] == ["--exclude-resource-type", "unit_test", "--exclude"]
+    excluded = args[3].split()
+    assert "int_sundhedsprofilen__indicator_cells" in excluded  # not fed by the labour register
+    assert "unique_indicators_indicator_code" in excluded  # a seed's test: passed with this project
+    assert not [name for name in excluded if "mart_indicator_cluster_year" in name]
+    assert build_plan(settings, force=True).dbt_args(excluded, excluded) == ["--full-refresh"]
 
     with duckdb.connect(str(settings.build_db)) as conn:
         conn.execute("drop table raw._dbt_built_files")
     assert build_plan(settings).full_refresh, "without a record of the last build, all of it"
+
+
+def test_the_reference_tests_are_those_no_raw_table_feeds() -> None:
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    reference = set(reference_tests(manifest))
+    # A literal sample of each kind: a seed's key, a dimension built from seeds alone, and tests
+    # on models that read the raw layer, which every night must run.
+    assert "unique_indicators_indicator_code" in reference
+    assert "unique_dim_municipality_kommune_kode" in reference
+    assert not [name for name in reference if "mart_indicator_cluster_year" in name]
+    assert not [name for name in reference if "stg_sundhedsprofilen__respondents" in name]
+    assert "assert_no_published_total_reveals_a_suppressed_part" not in reference
