@@ -63,7 +63,10 @@ person = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    derandomize=True,
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(rows=st.lists(person, min_size=1, max_size=6))
 def test_typed_parquet_and_csv_give_the_same_verdict_and_rows(
