@@ -22,29 +22,25 @@ versions as (
 -- The person-years counted by everything a cell and its indicators are told apart by, before any
 -- join: ten register years of 3.3 M rows become some hundred thousand counts, and the joins on
 -- age ranges below work on those instead of on every person.
+{%- set person_year_cell = [
+    'year',
+    'kommune_kode',
+    'sex_code',
+    'age_years',
+    'has_somatic_chronic_disease',
+    'has_psychiatric_diagnosis',
+    'is_attached_to_labour_market',
+    'is_synthetic',
+] %}
 person_years as (
 
     select
-        year,
-        kommune_kode,
-        sex_code,
-        age_years,
-        has_somatic_chronic_disease,
-        has_psychiatric_diagnosis,
-        is_attached_to_labour_market,
-        is_synthetic,
+        {{ person_year_cell | join(',\n        ') }},
         count(*) as persons
     from {{ ref('stg_labour__person_years') }}
     where {{ year_needs_build(ref('stg_labour__person_years')) }}
     group by
-        year,
-        kommune_kode,
-        sex_code,
-        age_years,
-        has_somatic_chronic_disease,
-        has_psychiatric_diagnosis,
-        is_attached_to_labour_market,
-        is_synthetic
+        {{ person_year_cell | join(',\n        ') }}
 
 ),
 
