@@ -1,5 +1,24 @@
 """Danish number formats and words for the report: decimal comma, en dash, status in Danish."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+MONTHS_DA = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
 SUPPRESSED = "diskretioneret"
 NO_DATA = "ingen data"
 
@@ -47,7 +66,20 @@ def signed_points(value: float | None) -> str:
     if value is None:
         return ""
     sign = "+" if value > 0 else "\u2212" if value < 0 else "\u00b1"
-    return f"{sign}{number(abs(value))} point"
+    return f"{sign}{number(abs(value))} procentpoint"
+
+
+def danish_time(timestamp: str) -> str:
+    """An ISO time with its offset, as a Danish report writes it: 1. december 2026, kl. 09.35.
+
+    In Danish time, summer time included; a time without an offset is taken as UTC, as
+    publication records it.
+    """
+    moment = datetime.fromisoformat(timestamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    local = moment.astimezone(DANISH_TIME)
+    return f"{local.day}. {MONTHS_DA[local.month - 1]} {local.year}, kl. {local:%H.%M}"
 
 
 def year_ranges(years: list[int]) -> str:

@@ -51,6 +51,7 @@ def render_html(report: StatusReport, min_cell_count: int, min_survey_respondent
         number=formatting.number,
         interval=formatting.interval,
         signed_points=formatting.signed_points,
+        danish_time=formatting.danish_time,
     )
 
 
