@@ -41,10 +41,12 @@ class RefreshLock(ConfigurableResource):
         self._stack.close()
 
 
+# The dbt installed beside this Python, so an unactivated .venv/bin/dagster finds it.
+DBT_BESIDE_PYTHON = Path(sys.executable).with_name("dbt")
+
+
 def dbt_executable() -> str:
-    """The dbt installed beside this Python, so an unactivated .venv/bin/dagster finds it."""
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else "dbt"
+    return str(DBT_BESIDE_PYTHON) if DBT_BESIDE_PYTHON.exists() else "dbt"
 
 
 class DbtCli(DbtCliResource):
@@ -59,6 +61,6 @@ class DbtCli(DbtCliResource):
 
     @cached_property
     def _cli_version(self) -> Version:
-        if Path(self.dbt_executable) == Path(sys.executable).with_name("dbt"):
+        if Path(self.dbt_executable) == DBT_BESIDE_PYTHON:
             return Version(installed_version("dbt-core"))
         return DbtCliResource._cli_version.func(self)

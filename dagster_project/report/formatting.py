@@ -1,6 +1,6 @@
 """Danish number formats and words for the report: decimal comma, en dash, status in Danish."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
@@ -77,7 +77,7 @@ def danish_time(timestamp: str) -> str:
     """
     moment = datetime.fromisoformat(timestamp)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+        moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(DANISH_TIME)
     return f"{local.day}. {MONTHS_DA[local.month - 1]} {local.year}, kl. {local:%H.%M}"
 

@@ -57,7 +57,7 @@ def sundhedsdata_dbt_models(
     # and per-run folders do not pile up in the repository.
     target = settings.warehouse_dir / "dbt_target"
     manifest = json.loads(dbt_project.manifest_path.read_text())
-    unchanged = plan.unaffected_models(dbt_project.manifest_path)
+    unchanged = plan.unaffected_models(manifest)
     args = dbt_build_args(settings) + plan.dbt_args(unchanged, reference_tests(manifest))
     events = dbt.cli(args, context=context, target_path=target).stream()
     yield from with_unchanged_models(context, events, unchanged, plan.reason)

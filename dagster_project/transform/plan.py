@@ -9,9 +9,7 @@ else - a changed project (dbt, seeds, suites, thresholds, code), a first build, 
 database without the record - is a full build.
 """
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import SOURCES
@@ -32,12 +30,12 @@ class BuildPlan:
     changed_tables: tuple[str, ...] | None  # None: build everything
     reason: str
 
-    def unaffected_models(self, manifest_path: Path) -> list[str]:
+    def unaffected_models(self, manifest: dict) -> list[str]:
         if self.changed_tables is None:
             return []
-        return unaffected_nodes(json.loads(manifest_path.read_text()), self.changed_tables)
+        return unaffected_nodes(manifest, self.changed_tables)
 
-    def dbt_args(self, unaffected: list[str], reference: list[str] | None = None) -> list[str]:
+    def dbt_args(self, unaffected: list[str], reference: list[str]) -> list[str]:
         """The flags for `dbt build`, given unaffected_models() and reference_tests().
 
         A full refresh - a changed project, its first night, a forced build - runs every test.
@@ -47,7 +45,7 @@ class BuildPlan:
         """
         if self.full_refresh:
             return ["--full-refresh"]
-        excluded = [*unaffected, *(reference or [])]
+        excluded = [*unaffected, *reference]
         flags = ["--exclude-resource-type", "unit_test"]
         return flags + (["--exclude", " ".join(excluded)] if excluded else [])
 

@@ -134,9 +134,7 @@ def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
     assert not plan.full_refresh
     assert plan.changed_tables == ("labour_person_years",)
     manifest = json.loads(dbt_project.manifest_path.read_text())
-    args = plan.dbt_args(
-        plan.unaffected_models(dbt_project.manifest_path), reference_tests(manifest)
-    )
+    args = plan.dbt_args(plan.unaffected_models(manifest), reference_tests(manifest))
     assert args[:3] == ["--exclude-resource-type", "unit_test", "--exclude"]
     excluded = args[3].split()
     assert "int_sundhedsprofilen__indicator_cells" in excluded  # not fed by the labour register
