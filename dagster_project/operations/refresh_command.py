@@ -166,12 +166,12 @@ def describe(name: str, stage: Stage) -> str:
         return "; ".join(parts) or "nothing published"
     if name == "report":
         files = [
-            Path(str(_value(m, fmt))).name
+            name
             for _, m in stage.materialized
-            for fmt in ("html", "pdf")
-            if _value(m, fmt)
+            for name in (_value(m, "reports") or [Path(str(_value(m, "html"))).name])
+            if name and name != "None"
         ]
-        return ", ".join(files) or "no report written"
+        return f"{', '.join(files)} (HTML and PDF)" if files else "no report written"
     return ""
 
 

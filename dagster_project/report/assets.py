@@ -19,23 +19,27 @@ class StatusReportConfig(Config):
     kinds={"html", "pdf"},
     deps=[AssetKey("published_warehouse")],
     description=(
-        "warehouse/reports/status_<year>.html and .pdf: the annual status report for "
-        "Sundhedssamarbejdsudvalget, in Danish, self-contained (opens offline), rendered from "
-        "the published marts."
+        "warehouse/reports/: the annual status report for Sundhedssamarbejdsudvalget "
+        "(status_<year>), one report per health cluster (status_<year>_<cluster>) and, in the "
+        "period's midway and final years, the status to Sundhedsstyrelsen "
+        "(status_periode_<period>_<year>); HTML and PDF, in Danish, self-contained (they open "
+        "offline), rendered from the published marts."
     ),
 )
 def status_report(
     context: AssetExecutionContext, config: StatusReportConfig, settings: Settings
 ) -> MaterializeResult:
     rendered = write_status_report(settings, config.year)
-    year = rendered.year
-    context.log.info(f"status report {year}: {rendered.html} and {rendered.pdf}")
+    for report in rendered.reports:
+        context.log.info(f"{report.kind} report {rendered.year}: {report.html} and {report.pdf}")
+    annual = rendered.annual
     return MaterializeResult(
         metadata={
-            "year": year,
-            "html": MetadataValue.path(str(rendered.html)),
-            "pdf": MetadataValue.path(str(rendered.pdf)),
+            "year": rendered.year,
+            "html": MetadataValue.path(str(annual.html)),
+            "pdf": MetadataValue.path(str(annual.pdf)),
+            "reports": MetadataValue.json([r.html.name for r in rendered.reports]),
             "indicators": rendered.indicators,
-            "pdf_bytes": rendered.pdf.stat().st_size,
+            "pdf_bytes": annual.pdf.stat().st_size,
         }
     )

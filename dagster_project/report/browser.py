@@ -61,7 +61,17 @@ def offline_page(blocked: list[str] | None = None) -> Iterator:
             browser.close()
 
 
-def print_pdf(html: Path, pdf: Path) -> None:
+def print_pdfs(pages: list[tuple[Path, Path]]) -> None:
+    """Print each (html, pdf) pair in one browser: the page sizes, the landscape overview and the
+    footer with page numbers come from the reports' own print CSS (``@page``)."""
     with offline_page() as page:
-        page.goto(html.resolve().as_uri(), wait_until="load")
-        page.pdf(path=str(pdf), format="A4", print_background=True, outline=True, tagged=True)
+        for html, pdf in pages:
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            page.pdf(
+                path=str(pdf),
+                format="A4",
+                prefer_css_page_size=True,
+                print_background=True,
+                outline=True,
+                tagged=True,
+            )

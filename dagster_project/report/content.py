@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from dagster_project.report.notes import NoteTranslator
+
 REGION_SERIES = "region"
 DENMARK_SERIES = "denmark"
+DENMARK_CODE = "000"
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,10 @@ class Estimate:
     ci_lower: float | None
     ci_upper: float | None
     is_suppressed: bool
+    # better, similar, worse or not compared: a cluster or municipality against the region,
+    # the region against Denmark; None for Denmark itself, the benchmark.
+    compared: str | None = None
+    note_da: str | None = None  # the value note in Danish, without "syntetiske data"
 
 
 @dataclass(frozen=True)
@@ -30,17 +37,27 @@ class Series:
     label: str
     kind: str  # cluster, region or country
     points: dict[int, Estimate]
+    code: str = ""  # the geography code: cluster code, region code or 000
+
+    def latest_before(self, year: int) -> tuple[int, Estimate] | None:
+        """The last year before ``year`` with a published value, for "since last year"."""
+        earlier = [(y, p) for y, p in self.points.items() if y < year and p.value is not None]
+        return max(earlier, key=lambda item: item[0]) if earlier else None
 
 
 @dataclass(frozen=True)
 class Progress:
     geography: str
+    geography_code: str
+    geography_level: str
     baseline_year: int | None
     baseline_value: float | None
     latest_year: int | None
     latest_value: float | None
     change_points: float | None
     status: str
+    target_period: str | None = None
+    target_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -79,9 +96,16 @@ class Indicator:
     def latest_year(self) -> int | None:
         return self.years[-1] if self.years else None
 
+    def series_for(self, key: str) -> Series:
+        return next(s for s in self.series if s.key == key)
+
+    def progress_for(self, geography_code: str) -> Progress | None:
+        return next((p for p in self.progress if p.geography_code == geography_code), None)
+
 
 @dataclass(frozen=True)
 class ClusterActivities:
+    cluster_code: str
     cluster: str
     n_planned: int
     n_in_progress: int
@@ -106,6 +130,24 @@ class Vision:
     objectives: list[Objective] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Period:
+    code: str
+    name: str
+    starts_year: int
+    ends_year: int
+    midway_status_year: int | None
+    final_status_year: int | None
+
+    def status_kind(self, year: int) -> str | None:
+        """midtvejs or slut when ``year`` is a year of a status to Sundhedsstyrelsen."""
+        if year == self.final_status_year:
+            return "slut"
+        if year == self.midway_status_year:
+            return "midtvejs"
+        return None
+
+
 @dataclass
 class StatusReport:
     year: int
@@ -113,6 +155,10 @@ class StatusReport:
     run_id: str
     published_at: str
     visions: list[Vision]
+    period: Period | None = None
+    clusters: dict[str, str] = field(default_factory=dict)  # code → Danish name, in order
+    region_code: str = "083"
+    region_name: str = ""
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -124,7 +170,9 @@ class StatusReport:
         return any(i.is_synthetic for i in self.indicators)
 
 
-def _dicts(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def fetch_dicts(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
+) -> list[dict]:
     cursor = conn.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -142,50 +190,60 @@ def load_report(
     conn: duckdb.DuckDBPyConnection, year: int, region_code: str = "083"
 ) -> StatusReport:
     """Everything the report shows, read from an open connection to the publication."""
-    publication = _dicts(conn, "select run_id, published_at from _publication")[0]
-    period = _dicts(
+    publication = fetch_dicts(conn, "select run_id, published_at from _publication")[0]
+    periods = fetch_dicts(
         conn,
-        "select period_name_da from dim_agreement_period where ? between "
-        "extract(year from starts_on) and extract(year from ends_on) order by starts_on desc",
+        "select period_code, period_name_da, extract(year from starts_on) as starts_year, "
+        "extract(year from ends_on) as ends_year, midway_status_year, final_status_year "
+        "from dim_agreement_period where ? between extract(year from starts_on) "
+        "and extract(year from ends_on) order by starts_on desc",
         [year],
     )
-    clusters = _dicts(conn, "select cluster_code, cluster_name_da from dim_cluster order by 1")
+    period = Period(*periods[0].values()) if periods else None
+    clusters = fetch_dicts(conn, "select cluster_code, cluster_name_da from dim_cluster order by 1")
     region_name = conn.execute(
         "select region_name_da from dim_region where region_code = ?", [region_code]
     ).fetchone()[0]
     geography_names = {c["cluster_code"]: c["cluster_name_da"] for c in clusters}
     geography_names[region_code] = region_name
+    notes = NoteTranslator.from_publication(conn)
     visions = [
         Vision(v["vision_code"], v["vision_name_da"])
-        for v in _dicts(conn, "select * from dim_vision order by sort_order")
+        for v in fetch_dicts(conn, "select * from dim_vision order by sort_order")
     ]
-    objectives = _dicts(conn, "select * from dim_objective order by sort_order")
-    indicators = _dicts(conn, "select * from dim_indicator order by sort_order")
+    objectives = fetch_dicts(conn, "select * from dim_objective order by sort_order")
+    indicators = fetch_dicts(conn, "select * from dim_indicator order by sort_order")
     for vision in visions:
         for o in (o for o in objectives if o["vision_code"] == vision.code):
             objective = Objective(o["objective_code"], o["objective_name_da"], o["follow_up"])
             objective.indicators = [
-                _indicator(conn, i, clusters, region_code, region_name, geography_names)
+                _indicator(conn, i, clusters, region_code, region_name, geography_names, notes)
                 for i in indicators
                 if i["objective_code"] == objective.code
             ]
-            objective.activities = _activities(conn, objective.code, year)
+            objective.activities = activities(conn, objective.code, year)
             vision.objectives.append(objective)
     return StatusReport(
         year=year,
-        period_name=period[0]["period_name_da"] if period else "",
+        period_name=period.name if period else "",
         run_id=publication["run_id"],
         published_at=str(publication["published_at"]),
         visions=visions,
+        period=period,
+        clusters={c["cluster_code"]: c["cluster_name_da"] for c in clusters},
+        region_code=region_code,
+        region_name=region_name,
     )
 
 
-def _estimate(row: dict) -> Estimate:
+def _estimate(row: dict, notes: NoteTranslator, compared_column: str | None) -> Estimate:
     return Estimate(
         value=row["value"],
         ci_lower=row["ci_lower"],
         ci_upper=row["ci_upper"],
         is_suppressed=bool(row["is_suppressed"]),
+        compared=row[compared_column] if compared_column else None,
+        note_da=notes.danish(row["value_note"], leave_out=("synthetic data",)),
     )
 
 
@@ -196,16 +254,17 @@ def _indicator(
     region_code: str,
     region_name: str,
     geography_names: dict[str, str],
+    notes: NoteTranslator,
 ) -> Indicator:
     code = row["indicator_code"]
-    cluster_rows = _dicts(
+    cluster_rows = fetch_dicts(
         conn, "select * from mart_indicator_cluster_year where indicator_code = ?", [code]
     )
-    benchmark_rows = _dicts(
+    benchmark_rows = fetch_dicts(
         conn,
         "select * from mart_indicator_region_year where indicator_code = ? "
-        "and geography_code in (?, '000')",
-        [code, region_code],
+        "and geography_code in (?, ?)",
+        [code, region_code, DENMARK_CODE],
     )
     series = [
         Series(
@@ -213,10 +272,11 @@ def _indicator(
             label=c["cluster_name_da"],
             kind="cluster",
             points={
-                r["year"]: _estimate(r)
+                r["year"]: _estimate(r, notes, "compared_to_region")
                 for r in cluster_rows
                 if r["cluster_code"] == c["cluster_code"]
             },
+            code=c["cluster_code"],
         )
         for c in clusters
     ]
@@ -225,7 +285,12 @@ def _indicator(
             REGION_SERIES,
             region_name,
             "region",
-            {r["year"]: _estimate(r) for r in benchmark_rows if r["geography_level"] == "region"},
+            {
+                r["year"]: _estimate(r, notes, "compared_to_denmark")
+                for r in benchmark_rows
+                if r["geography_level"] == "region"
+            },
+            code=region_code,
         )
     )
     series.append(
@@ -233,17 +298,25 @@ def _indicator(
             DENMARK_SERIES,
             "Hele landet",
             "country",
-            {r["year"]: _estimate(r) for r in benchmark_rows if r["geography_level"] == "country"},
+            {
+                r["year"]: _estimate(r, notes, None)
+                for r in benchmark_rows
+                if r["geography_level"] == "country"
+            },
+            code=DENMARK_CODE,
         )
     )
     years = sorted({r["year"] for r in cluster_rows} | {r["year"] for r in benchmark_rows})
     break_years = sorted({r["year"] for r in benchmark_rows if r["is_series_break"]})
     progress = [
-        Progress(**{**p, "geography": geography_names.get(p["geography"], p["geography"])})
-        for p in _dicts(
+        Progress(
+            **{**p, "geography": geography_names.get(p["geography_code"], p["geography_code"])}
+        )
+        for p in fetch_dicts(
             conn,
-            "select geography_code as geography, baseline_year, baseline_value, latest_year, "
-            "latest_value, change_points, progress_status as status "
+            "select geography_code, geography_level, baseline_year, baseline_value, "
+            "latest_year, latest_value, change_points, progress_status as status, "
+            "target_period_code as target_period, target_value "
             "from mart_objective_progress where indicator_code = ? "
             "order by geography_level, geography_code",
             [code],
@@ -266,7 +339,7 @@ def _indicator(
         name=row["indicator_name_da"],
         direction=row["direction"],
         source=row["source_code"],
-        caveats=row["caveats"],
+        caveats=row["caveats_da"] or None,
         years=years,
         break_years=break_years,
         series=series,
@@ -275,12 +348,13 @@ def _indicator(
     )
 
 
-def _activities(conn: duckdb.DuckDBPyConnection, objective: str, year: int) -> list:
-    rows = _dicts(
+def activities(conn: duckdb.DuckDBPyConnection, objective: str, year: int) -> list:
+    """Each cluster's reported activities under an objective in a year (the status survey)."""
+    rows = fetch_dicts(
         conn,
-        "select cluster_name_da as cluster, n_planned, n_in_progress, n_implemented, n_stopped, "
-        "activities from mart_cluster_activity_status where objective_code = ? and year = ? "
-        "order by cluster_code",
+        "select cluster_code, cluster_name_da as cluster, n_planned, n_in_progress, "
+        "n_implemented, n_stopped, activities from mart_cluster_activity_status "
+        "where objective_code = ? and year = ? order by cluster_code",
         [objective, year],
     )
     return [ClusterActivities(**row) for row in rows]

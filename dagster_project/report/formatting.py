@@ -32,6 +32,17 @@ PROGRESS_STATUS_DA = {
     "not yet delivered": "Ikke leveret endnu",
 }
 DIRECTION_DA = {"up": "Højere er bedre", "down": "Lavere er bedre"}
+# The mart's comparison with the benchmark (a cluster or municipality with the region, the region
+# with Denmark), as the overview's legend and colours name it.
+COMPARED_DA = {
+    "better": "Bedre",
+    "similar": "Ikke signifikant forskellig",
+    "worse": "Dårligere",
+    "higher": "Højere",
+    "lower": "Lavere",
+    "not compared": "Ikke sammenlignet",
+}
+SIGNIFICANT_CHANGE = ("improving", "worsening")
 # How a delivery reached the warehouse, as the report names it beside the register or survey.
 SOURCE_KIND_DA = {
     "published_estimate": "danskernessundhed.dk, offentliggjorte kommunetal",
@@ -67,6 +78,22 @@ def signed_points(value: float | None) -> str:
         return ""
     sign = "+" if value > 0 else "\u2212" if value < 0 else "\u00b1"
     return f"{sign}{number(abs(value))} procentpoint"
+
+
+def compared_class(compared: str | None) -> str:
+    """The CSS class of a value coloured by its comparison; "none" when it was not compared."""
+    return (compared or "none").replace(" ", "-")
+
+
+def progress_arrow(status: str | None, change_points: float | None) -> str:
+    """The progress status as an arrow: ↑ or ↓ for a significant change (its direction; the
+    colour says whether it is the desired one), → for no significant change, empty when the
+    change cannot be judged (no new data, a series break, not delivered)."""
+    if status in SIGNIFICANT_CHANGE and change_points is not None:
+        return "\u2191" if change_points > 0 else "\u2193"
+    if status == "no significant change":
+        return "\u2192"
+    return ""
 
 
 def danish_time(timestamp: str) -> str:

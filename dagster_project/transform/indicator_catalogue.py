@@ -43,7 +43,7 @@ def render_catalogue() -> str:
             f"statistic `{row['statistic']}`",
             f"- **Source:** `{row['source_code']}`: {row['source_note']}",
             f"- **Direction:** {DIRECTION[row['direction']]}",
-            f"- **Caveats:** {row['caveats'] or 'none recorded'}",
+            f"- **Caveats:** {row['caveats_en'] or 'none recorded'}",
         ]
     lines += ["", "{% enddocs %}", ""]
     return "\n".join(lines)

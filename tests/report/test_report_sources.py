@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 
 
 def _article(refreshed: Refreshed, code: str) -> str:
-    (html,) = refreshed.settings.reports_dir.glob("status_*.html")
+    (html,) = refreshed.settings.reports_dir.glob("status_[0-9][0-9][0-9][0-9].html")  # annual
     text = html.read_text(encoding="utf-8")
     return text.split(f'id="indicator-{code}"', 1)[1].split("</article>", 1)[0]
 

@@ -62,8 +62,13 @@ def test_a_warehouse_without_microdata_publishes_and_reports_from_aggregated_for
     for code in ("pupils_thriving", "children_overweight", "young_good_mental_health"):
         assert statuses[code] == ["not yet delivered"], code
 
-    (html,) = settings.reports_dir.glob("status_*.html")
+    (html,) = settings.reports_dir.glob("status_[0-9][0-9][0-9][0-9].html")  # the annual report
     assert (settings.reports_dir / html.name.replace(".html", ".pdf")).exists()
+    # The four clusters' reports render too, with nothing but FOLK1A and published figures.
+    clusters = {"fyn", "lillebaelt", "soenderjylland", "sydvestjylland"}
+    assert {p.stem.rsplit("_", 1)[1] for p in settings.reports_dir.glob(f"{html.stem}_*.pdf")} == (
+        clusters
+    )
     text = html.read_text(encoding="utf-8")
 
     def article(code: str) -> str:

@@ -7,7 +7,9 @@ periods as (
         period_name_da,
         starts_on,
         ends_on,
-        overall_vision_da
+        overall_vision_da,
+        midway_status_year,
+        final_status_year
     from {{ ref('agreement_periods') }}
 
 ),

@@ -18,7 +18,8 @@ indicators as (
         age_min,
         age_max,
         is_supplementary,
-        caveats
+        caveats_da,
+        caveats_en
     from {{ ref('indicators') }}
 
 ),
@@ -61,7 +62,8 @@ final as (
         indicators.age_min,
         indicators.age_max,
         indicators.is_supplementary,
-        indicators.caveats,
+        indicators.caveats_da,
+        indicators.caveats_en,
         series_breaks.first_series_break_year
     from indicators
     inner join objectives
