@@ -147,7 +147,7 @@ def test_suppressed_values_are_shown_as_suppressed_never_as_zero(
         assert report_page.locator(dot).count() == 0, (code, cluster, year)
     # The page explains the word: withheld is not nought.
     assert report_page.locator("td.suppressed").count() >= len(suppressed)
-    assert "aldrig det samme som nul" in report_page.locator("nav").inner_text()
+    assert "aldrig det samme som nul" in report_page.locator("#overview .reading-note").inner_text()
 
 
 def test_the_synthetic_banner_is_visible(report_page) -> None:
