@@ -22,3 +22,12 @@ def municipality_codes() -> list[str]:
 def calendar_years() -> list[int]:
     """The years of dim_year (seeds/calendar_years.csv)."""
     return [int(row["year"]) for row in read_seed("calendar_years")]
+
+
+def education_group_codes() -> list[str]:
+    """The codes a file's education_group column may hold (empty means unknown)."""
+    return [
+        row["education_group_code"]
+        for row in read_seed("education_groups")
+        if row["education_group_code"] != "ukendt"  # staging's word for an empty value
+    ]

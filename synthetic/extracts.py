@@ -14,6 +14,7 @@ Layout under ``out``::
     landing/cluster_status/<cluster>_<year>.xlsx  sheet "aktiviteter"
     landing/_synthetic_manifest.json              files + checksums: ingestion labels them synthetic
     synthetic_truth/sundhedsprofilen_true_prevalence.csv
+    synthetic_truth/sundhedsprofilen_true_prevalence_by_education.csv
     synthetic_truth/register_true_counts.csv
     synthetic_truth/parameters.json
 
@@ -32,6 +33,7 @@ import pandas as pd
 
 # The manifest is ingestion's contract for recognising synthetic files: use its own definitions.
 from dagster_project.sources.landing import SYNTHETIC_MANIFEST, sha256_of
+from synthetic import education_gradient
 from synthetic.aggregated import labour_count_table, published_estimates
 from synthetic.cluster_status import CLUSTERS, write_status_workbook
 from synthetic.geography import Geography, load_geography
@@ -66,6 +68,8 @@ FOLK1A_FORMATS = [
 ]
 TRUTH_FILE = "sundhedsprofilen_true_prevalence.csv"
 REGISTER_TRUTH_FILE = "register_true_counts.csv"
+EDUCATION_TRUTH_FILE = "sundhedsprofilen_true_prevalence_by_education.csv"
+EDUCATION_MIN_AGE = 25  # education is not finished before; the warehouse's default too
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,55 @@ def _truth_frame(
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _education_truth_frame(
+    geo: Geography, pop_bands: np.ndarray, prevalences: dict[str, np.ndarray], years: list[int]
+) -> pd.DataFrame:
+    """True prevalence per indicator × year × municipality × education group among residents
+    aged 25 and over, with the population it applies to (sexes and bands summed, weighted by
+    population × the band's group share): clusters, regions and Denmark are their weighted sums.
+    """
+    shares = education_gradient.share_matrix(geo.age_band_codes)  # [band, group]
+    adults = geo.age_band_min >= EDUCATION_MIN_AGE
+    frames = []
+    for code in SURVEY_INDICATORS:
+        bands = indicator_bands(geo, code) & adults
+        if not bands.any():
+            continue
+        p = prevalences[code][:, :, bands, :]  # [m, s, b, y]
+        band_shares = shares[bands][None, None, :, None, :]  # [1, 1, b, 1, g]
+        p_g = education_gradient.group_prevalences(
+            p,
+            np.broadcast_to(band_shares, (*p.shape, shares.shape[1])),
+            education_gradient.group_effects(code),
+        )
+        population = pop_bands[:, :, bands, :][..., None] * band_shares  # [m, s, b, y, g]
+        total = population.sum(axis=(1, 2))  # [m, y, g]
+        weighted = (population * np.nan_to_num(p_g)).sum(axis=(1, 2))
+        m, y, g = np.meshgrid(
+            np.arange(geo.n_municipalities),
+            np.arange(len(years)),
+            np.arange(shares.shape[1]),
+            indexing="ij",
+        )
+        groups = np.array([c or "ukendt" for c in education_gradient.GROUPS])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            prevalence = np.where(total > 0, weighted / total, np.nan)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "indicator_code": code,
+                    "year": np.array(years)[y.ravel()],
+                    "kommune_kode": np.array(geo.kommune_kode)[m.ravel()],
+                    "education_group": groups[g.ravel()],
+                    "population": np.round(total.ravel(), 2),
+                    "true_prevalence": np.round(prevalence.ravel(), 6),
+                }
+            )
+        )
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[frame["population"] > 0]
 
 
 def generate_extracts(
@@ -213,6 +266,9 @@ def generate_extracts(
     truth_dir.mkdir(parents=True, exist_ok=True)
     _truth_frame(geo, pop_bands, prevalences, survey_years).to_csv(
         truth_dir / TRUTH_FILE, index=False, lineterminator="\n"
+    )
+    _education_truth_frame(geo, pop_bands, prevalences, survey_years).to_csv(
+        truth_dir / EDUCATION_TRUTH_FILE, index=False, lineterminator="\n"
     )
     pd.DataFrame(
         register_truth,

@@ -15,6 +15,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from synthetic import education_gradient
 from synthetic.definitions import definitions_of
 from synthetic.geography import Geography
 
@@ -106,7 +107,18 @@ def labour_extract(
         somatic = rng.random(len(age)) < 0.08 + 0.005 * (age - 18)
         psychiatric = rng.random(len(age)) < 0.09
         base = np.where(psychiatric, _logit(0.50), np.where(somatic, _logit(0.74), _logit(0.86)))
-        logit = base + municipality_effect[m] + trend - 0.6 * (age >= 60) + 0.1 * (sex == 1)
+        # Education from its own stream; shorter education, less attachment.
+        group = education_gradient.draw_groups(
+            np.random.default_rng([seed, year, m, 7003]), geo.band_of_age(age), geo.age_band_codes
+        )
+        gradient = np.where(
+            psychiatric,
+            education_gradient.group_effects("psychiatric_labour_attached")[group],
+            education_gradient.group_effects("somatic_labour_attached")[group],
+        )
+        logit = (
+            base + gradient + municipality_effect[m] + trend - 0.6 * (age >= 60) + 0.1 * (sex == 1)
+        )
         attached = rng.random(len(age)) < _expit(logit)
         frames.append(
             pd.DataFrame(
@@ -119,6 +131,7 @@ def labour_extract(
                     "somatic_chronic": somatic.astype(int),
                     "psychiatric": psychiatric.astype(int),
                     "attached": attached.astype(int),
+                    "education_group": education_gradient.codes(group),
                 }
             )
         )

@@ -14,6 +14,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from synthetic import education_gradient
 from synthetic.definitions import definitions_of
 from synthetic.geography import Geography
 
@@ -54,6 +55,7 @@ COLUMNS = [
     "pa_moderate_min_week",
     "pa_vigorous_min_week",
     "mcs12",
+    "education_group",
 ]
 MIN_AGE = 16
 # Percent of respondents without the alcohol outcome drinking 0, 1, ..., cut-off units a week.
@@ -208,7 +210,17 @@ def generate_round(
         if len(age) == 0:
             continue
         rng = np.random.default_rng([seed, year, m, 2])
-        p = {code: prev[m, sex_index, band, y] for code, prev in prevalences.items()}
+        # Education from its own stream, so every other draw stays as it was.
+        group = education_gradient.draw_groups(
+            np.random.default_rng([seed, year, m, 3]), band, geo.age_band_codes
+        )
+        shares = education_gradient.share_matrix(geo.age_band_codes)[band]
+        p = {
+            code: education_gradient.group_prevalences(
+                prev[m, sex_index, band, y], shares, education_gradient.group_effects(code)
+            )[np.arange(len(group)), group]
+            for code, prev in prevalences.items()
+        }
         answers = _answers(rng, p, sex_index)
         for block, share in ITEM_MISSING.items():
             skipped = rng.random(len(age)) < share
@@ -224,6 +236,7 @@ def generate_round(
                     "age": age,
                     "weight": np.round(weights, 4),
                     **answers,
+                    "education_group": education_gradient.codes(group),
                 }
             )
         )

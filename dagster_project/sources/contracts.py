@@ -16,7 +16,7 @@ from datetime import date
 
 import duckdb
 
-from dagster_project.reference_data import calendar_years
+from dagster_project.reference_data import calendar_years, education_group_codes
 from dagster_project.sources.landing import LandingFileError
 from dagster_project.sources.structure import missing_columns_error
 
@@ -64,6 +64,13 @@ def one_of(column: str, allowed: list[str], words: str) -> ColumnRule:
             f"{{v}} is not null and not list_contains([{values}], {{v}}::varchar)",
         )
     return ColumnRule(column, f"must be {words}", f"{{v}} is not null and {{v}} not in ({values})")
+
+
+def education_group(column: str) -> ColumnRule:
+    """Highest completed education (register-based), a later addition to the person-level
+    files: empty means unknown."""
+    codes = education_group_codes()
+    return one_of(column, [*codes, ""], "one of " + ", ".join(codes) + " (empty when unknown)")
 
 
 def _bounds(expr: str, low, high, strict_low: bool = False) -> str:
@@ -153,6 +160,13 @@ class TableContract:
     rules: Callable[[], list[ColumnRule]]  # a callable: seeds are read when a file is checked
     unique_key: tuple[str, ...]
     person_key: str | None = None  # a column that may carry CPR numbers (pseudonymise.py)
+    # Columns of ``columns`` a file may lack (added to the contract later, so older files stay
+    # valid): read as empty when absent, and added to an existing raw table.
+    optional: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.optional)
 
 
 def check_unique(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dagster_project.reference_data import municipality_codes
 from dagster_project.sources.contracts import (
     TableContract,
+    education_group,
     integer,
     one_of,
     period_year,
@@ -27,6 +28,7 @@ CONTRACT = TableContract(
         "somatic_chronic": "integer",
         "psychiatric": "integer",
         "attached": "integer",
+        "education_group": "varchar",
     },
     rules=lambda: [
         *(required(c) for c in ("person_key", "year", "kommune_kode", "sex", "age", *FLAGS)),
@@ -35,9 +37,11 @@ CONTRACT = TableContract(
         one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
         integer("age", 0, 120),
         *(one_of(flag, ["0", "1"], "0 or 1") for flag in FLAGS),
+        education_group("education_group"),
     ],
     person_key="person_key",
     unique_key=("person_key", "year"),
+    optional=("education_group",),
 )
 
 LABOUR = tabular_source(

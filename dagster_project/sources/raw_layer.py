@@ -78,6 +78,9 @@ class RawSource:
     # Rows the raw table keeps but nothing downstream uses, counted by what they are (published
     # estimates of an indicator the seeds do not know): reported by a warning check.
     skipped: Callable[[duckdb.DuckDBPyConnection], dict[str, int]] | None = None
+    # Columns added to the source after its raw table may have been created ({name: type}):
+    # sync_source adds them to an existing table, where older rows hold null (not delivered).
+    added_columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -133,6 +136,10 @@ def sync_source(
         "_source_file varchar not null, _source_row bigint not null, "
         "_is_synthetic boolean not null, _loaded_at timestamp not null)"
     )
+    for column, column_type in source.added_columns.items():
+        conn.execute(
+            f"alter table raw.{source.table} add column if not exists {column} {column_type}"
+        )
     files = scan_source_folder(landing_dir / source.name, source.patterns)
     synthetic = synthetic_checksums(landing_dir)
     known = dict(
@@ -434,17 +441,23 @@ def contract_loader(table: str, contract: TableContract, delimiter: str = ",") -
     """
     layout = TextLayout(
         delimiter=delimiter,
-        required=tuple(contract.columns),
+        required=contract.required,
         person_level=contract.person_key is not None,
     )
 
     def load(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
         read_landing_file(conn, file, layout, contract.columns)
+        present = {row[0] for row in conn.execute("describe _landing").fetchall()}
+        for column in contract.optional:
+            if column not in present:  # an older file, without the column: empty throughout
+                conn.execute(f"alter table _landing add column {quoted(column)} varchar")
         if contract.person_key:
             pseudonymise_cpr(conn, "_landing", contract.person_key, file.name)
         check_contract(conn, "_landing", contract, file.name)
         select_list = ", ".join(f'cast("{c}" as {t})' for c, t in contract.columns.items())
-        return insert_from_landing(conn, table, select_list, file, is_synthetic)
+        return insert_from_landing(
+            conn, table, select_list, file, is_synthetic, columns=list(contract.columns)
+        )
 
     return load
 
@@ -472,6 +485,7 @@ def tabular_source(
         description=description,
         unique_key=contract.unique_key,
         coverage=(year_sql, "kommune_kode"),
+        added_columns={c: contract.columns[c] for c in contract.optional},
     )
 
 
@@ -481,11 +495,22 @@ def insert_from_landing(
     select_list: str,
     file: LandingFile,
     is_synthetic: bool,
+    columns: list[str] | None = None,
 ) -> int:
-    """Append the validated temp table to raw.<table>, stamped with the file it came from."""
+    """Append the validated temp table to raw.<table>, stamped with the file it came from.
+
+    With ``columns`` (the select list's names) the insert names its target columns, so a raw
+    table whose later columns were added at its end (RawSource.added_columns) is filled right.
+    """
+    target = (
+        f"({', '.join(quoted(c) for c in columns)}, _source_file, _source_row, _is_synthetic, "
+        "_loaded_at) "
+        if columns
+        else ""
+    )
     conn.execute(
-        f"insert into raw.{table} select {select_list}, ? as _source_file, source_row, ?, now() "
-        "from _landing",
+        f"insert into raw.{table} {target}select {select_list}, ? as _source_file, source_row, "
+        "?, now() from _landing",
         [file.name, is_synthetic],
     )
     return conn.execute("select count(*) from _landing").fetchone()[0]

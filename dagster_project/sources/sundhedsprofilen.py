@@ -10,6 +10,7 @@ from __future__ import annotations
 from dagster_project.reference_data import municipality_codes
 from dagster_project.sources.contracts import (
     TableContract,
+    education_group,
     integer,
     number,
     one_of,
@@ -40,6 +41,7 @@ def _rules() -> list:
         number("pa_moderate_min_week", 0, 10080),
         number("pa_vigorous_min_week", 0, 10080),
         number("mcs12", 0, 100),
+        education_group("education_group"),
     ]
 
 
@@ -59,10 +61,12 @@ CONTRACT = TableContract(
         "pa_moderate_min_week": "double",
         "pa_vigorous_min_week": "double",
         "mcs12": "double",
+        "education_group": "varchar",
     },
     rules=_rules,
     person_key="respondent_id",
     unique_key=("respondent_id", "survey_year"),
+    optional=("education_group",),
 )
 
 SUNDHEDSPROFILEN = tabular_source(

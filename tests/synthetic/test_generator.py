@@ -159,3 +159,54 @@ def test_person_keys_never_collide_and_follow_a_person_across_years() -> None:
     # The same persons in another year's extract, listed in the same order, get the same keys.
     assert person_keys(2024, "labour", 0, sex, birth_year) == keys[:188_000]
     assert person_keys(2025, "labour", 0, sex, birth_year) != keys[:188_000]  # another seed
+
+
+def test_the_education_truth_mixes_back_to_the_cell_truth_and_carries_the_gradient(
+    small_extracts,
+) -> None:
+    """Per municipality × year, the groups' truth weighted by their population is the truth of
+    the same residents aged 25+ in the cell file, and shorter education means more smoking and
+    severe obesity and less physical activity (the gradient the issue asks for)."""
+    truth = small_extracts.truth_dir
+    mixed = duckdb.execute(
+        f"""
+        with groups as (
+            select indicator_code, year, kommune_kode,
+                sum(population * true_prevalence) / sum(population) as p,
+                sum(population) as population
+            from read_csv('{truth / "sundhedsprofilen_true_prevalence_by_education.csv"}',
+                          types = {{'kommune_kode': 'varchar'}})
+            group by all
+        ),
+        cells as (
+            select indicator_code, year, kommune_kode,
+                sum(population * true_prevalence) / sum(population) as p,
+                sum(population) as population
+            from read_csv('{truth / "sundhedsprofilen_true_prevalence.csv"}',
+                          types = {{'kommune_kode': 'varchar'}})
+            where age_band_code not in ('00-15', '16-24')
+            group by all
+        )
+        select max(abs(groups.p - cells.p)), max(abs(groups.population - cells.population)),
+            count(*)
+        from groups inner join cells using (indicator_code, year, kommune_kode)
+        """
+    ).fetchone()
+    assert mixed[0] < 1e-5 and mixed[1] < 1.0 and mixed[2] > 98 * len(YEARS) * 4
+    by_group = {
+        (code, group): p
+        for code, group, p in duckdb.execute(
+            f"""
+            select indicator_code, education_group,
+                sum(population * true_prevalence) / sum(population)
+            from read_csv('{truth / "sundhedsprofilen_true_prevalence_by_education.csv"}')
+            where year = 2021 group by all
+            """
+        ).fetchall()
+    }
+    for code in ("daily_smoking", "severe_obesity"):
+        assert by_group[(code, "grundskole")] > by_group[(code, "lang_videregaaende")] + 0.03
+    assert (
+        by_group[("physically_active", "grundskole")]
+        < by_group[("physically_active", "lang_videregaaende")] - 0.1
+    )

@@ -17,6 +17,7 @@ source as (
         pa_moderate_min_week,
         pa_vigorous_min_week,
         mcs12,
+        education_group,
         _is_synthetic,
         _source_file
     from {{ source('raw', 'sundhedsprofilen_respondents') }}
@@ -42,6 +43,8 @@ renamed as (
         cast(pa_vigorous_min_week as {{ type_double() }})
             as vigorous_activity_min_per_week,
         cast(mcs12 as {{ type_double() }}) as mcs12_score,
+        -- Empty (or a file from before the column) means unknown: ukendt, shown, not ranked.
+        coalesce(nullif(education_group, ''), 'ukendt') as education_group_code,
         _is_synthetic as is_synthetic,
         _source_file as source_file
     from source
