@@ -45,6 +45,10 @@ _INDICATOR_YEARS = (
     "(select count(*) from intermediate.int_indicators__estimates "
     "where geography_level = 'country')"
 )
+_EDUCATION_INDICATOR_YEARS = (
+    "(select count(*) from (select distinct indicator_code, year "
+    "from intermediate.int_sundhedsprofilen__education_cells))"
+)
 # Each gated mart, and SQL for the rows it must have (its suite's $PARAMETER expected_rows):
 # every geography for every indicator-year Denmark has data for, and so on.
 GATED_MARTS: dict[str, str] = {
@@ -60,6 +64,15 @@ GATED_MARTS: dict[str, str] = {
     "mart_objective_progress": (
         "((select count(*) from reference.clusters) + 1)"
         " * (select count(*) from reference.indicators)"
+    ),
+    # The values by education and the inequality measures: every cluster, the region and
+    # Denmark for every survey indicator-year delivered as respondents (× the six groups).
+    "mart_indicator_education_year": (
+        f"((select count(*) from reference.clusters) + 2) * {_EDUCATION_INDICATOR_YEARS}"
+        " * (select count(*) from reference.education_groups)"
+    ),
+    "mart_inequality_year": (
+        f"((select count(*) from reference.clusters) + 2) * {_EDUCATION_INDICATOR_YEARS}"
     ),
     "mart_cluster_activity_status": (
         "(select count(*) from reference.clusters)"

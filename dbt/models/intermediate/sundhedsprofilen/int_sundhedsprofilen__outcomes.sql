@@ -28,6 +28,7 @@ respondents as (
         moderate_activity_min_per_week,
         vigorous_activity_min_per_week,
         mcs12_score,
+        education_group_code,
         is_synthetic
     from {{ ref('stg_sundhedsprofilen__respondents') }}
 
@@ -92,6 +93,7 @@ answers as (
         respondents.sex_code,
         respondents.age_years,
         respondents.survey_weight,
+        respondents.education_group_code,
         respondents.is_synthetic,
         indicator_rules.item_1,
         indicator_rules.comparison_1,
@@ -120,6 +122,7 @@ rule_results as (
         sex_code,
         age_years,
         survey_weight,
+        education_group_code,
         is_synthetic,
         {{ survey_item_meets_rule('item_1', 'answer_1', 'comparison_1', 'cutoff_1') }}
             as meets_rule_1,
@@ -140,6 +143,7 @@ outcomes as (
         sex_code,
         age_years,
         survey_weight,
+        education_group_code,
         is_synthetic,
         case
             when meets_rule_1 = 1 or meets_rule_2 = 1 then 1
@@ -168,6 +172,8 @@ final as (
         outcomes.kommune_kode,
         outcomes.sex_code,
         age_bands.age_band_code,
+        outcomes.age_years,
+        outcomes.education_group_code,
         outcomes.survey_weight,
         outcomes.outcome,
         outcomes.is_synthetic

@@ -1,0 +1,229 @@
+{#-
+    Survey indicators by education group for today's clusters, the region and Denmark: the
+    weighted share, its Wilson interval on Kish's effective n, primary and complementary
+    suppression. Every geography × indicator × year has a row for each of the six groups (zero
+    respondents is "no data").
+
+    Disclosure: the groups of a geography add up to its residents aged
+    var('education_min_age') and over, a total the published age-band cells give away. So a
+    lone suppressed group (with respondents) is protected by also suppressing the published
+    group with the fewest respondents: moving persons between the two changes no published
+    figure. The clusters overlap (Vejen) and no municipality is published by education, so no
+    other sum ties the groups of different geographies together.
+-#}
+with
+
+cells as (
+
+    select
+        indicator_code,
+        year,
+        kommune_kode,
+        education_group_code,
+        numerator,
+        denominator,
+        sum_squared_weights,
+        n_persons,
+        n_positive,
+        case when is_synthetic then 1 else 0 end as synthetic_flag
+    from {{ ref('int_sundhedsprofilen__education_cells') }}
+
+),
+
+municipalities as (
+
+    select
+        kommune_kode,
+        region_code
+    from {{ ref('municipalities') }}
+
+),
+
+memberships as (
+
+    select
+        cluster_code,
+        kommune_kode
+    from {{ ref('int_geography__cluster_membership_as_of') }}
+
+),
+
+by_geography as (
+
+    select
+        'cluster' as geography_level,
+        memberships.cluster_code as geography_code,
+        cells.*
+    from cells
+    inner join memberships
+        on cells.kommune_kode = memberships.kommune_kode
+
+    union all
+
+    select
+        'region' as geography_level,
+        municipalities.region_code as geography_code,
+        cells.*
+    from cells
+    inner join municipalities
+        on cells.kommune_kode = municipalities.kommune_kode
+    where municipalities.region_code = '{{ var("region_code") }}'
+
+    union all
+
+    select
+        'country' as geography_level,
+        '{{ var("country_code") }}' as geography_code,
+        cells.*
+    from cells
+
+),
+
+sums as (
+
+    select
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        education_group_code,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(sum_squared_weights) as sum_squared_weights,
+        sum(n_persons) as n_persons,
+        sum(n_positive) as n_positive,
+        max(synthetic_flag) as synthetic_flag
+    from by_geography
+    group by
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        education_group_code
+
+),
+
+geographies as (
+
+    select distinct
+        'cluster' as geography_level,
+        cluster_code as geography_code
+    from memberships
+
+    union all
+
+    select
+        'region' as geography_level,
+        '{{ var("region_code") }}' as geography_code
+
+    union all
+
+    select
+        'country' as geography_level,
+        '{{ var("country_code") }}' as geography_code
+
+),
+
+indicator_years as (
+
+    select distinct
+        indicator_code,
+        year
+    from cells
+
+),
+
+education_groups as (
+
+    select education_group_code
+    from {{ ref('education_groups') }}
+
+),
+
+filled as (
+
+    select
+        geographies.geography_level,
+        geographies.geography_code,
+        indicator_years.indicator_code,
+        indicator_years.year,
+        education_groups.education_group_code,
+        coalesce(sums.numerator, 0) as numerator,
+        coalesce(sums.denominator, 0) as denominator,
+        coalesce(sums.sum_squared_weights, 0) as sum_squared_weights,
+        cast(coalesce(sums.n_persons, 0) as {{ dbt.type_bigint() }}) as n_persons,
+        cast(coalesce(sums.n_positive, 0) as {{ dbt.type_bigint() }}) as n_positive,
+        coalesce(sums.synthetic_flag, 0) = 1 as is_synthetic
+    from geographies
+    cross join indicator_years
+    cross join education_groups
+    left join sums
+        on
+            geographies.geography_level = sums.geography_level
+            and geographies.geography_code = sums.geography_code
+            and indicator_years.indicator_code = sums.indicator_code
+            and indicator_years.year = sums.year
+            and education_groups.education_group_code = sums.education_group_code
+
+),
+
+estimated as (
+
+    select
+        *,
+        numerator / nullif(denominator, 0) as proportion,
+        {{ kish_effective_n('denominator', 'sum_squared_weights') }} as effective_n,
+        {{ suppression_reason('n_persons', 'n_positive', "'survey_share'") }}
+            as suppression_reason
+    from filled
+
+),
+
+-- The groups of one geography × indicator × year: how many are withheld with respondents, and
+-- which published group with respondents is the smallest (the complement of a lone one).
+ranked as (
+
+    select
+        *,
+        sum(case when suppression_reason is not null and n_persons > 0 then 1 else 0 end)
+            over (partition by geography_level, geography_code, indicator_code, year)
+            as n_hidden,
+        row_number() over (
+            partition by geography_level, geography_code, indicator_code, year
+            order by
+                case when suppression_reason is null and n_persons > 0 then 0 else 1 end,
+                n_persons,
+                education_group_code
+        ) as smallest_published
+    from estimated
+
+),
+
+final as (
+
+    select
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        education_group_code,
+        is_synthetic,
+        numerator,
+        denominator,
+        n_persons,
+        n_positive,
+        effective_n,
+        proportion,
+        {{ wilson_ci_lower('proportion', 'effective_n') }} as proportion_ci_lower,
+        {{ wilson_ci_upper('proportion', 'effective_n') }} as proportion_ci_upper,
+        sqrt(proportion * (1 - proportion) / nullif(effective_n, 0)) as standard_error,
+        suppression_reason,
+        suppression_reason is null and n_hidden = 1 and smallest_published = 1
+            as is_secondary,
+        suppression_reason is not null
+        or (n_hidden = 1 and smallest_published = 1) as is_suppressed
+    from ranked
+
+)
+
+select * from final

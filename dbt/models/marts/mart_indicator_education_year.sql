@@ -1,0 +1,141 @@
+{#-
+    The survey indicators by highest completed education, for respondents aged
+    var('education_min_age') and over: per indicator × geography (today's clusters, the region,
+    Denmark) × year × education group, the weighted share with its Wilson interval on Kish's
+    effective n, numerator, denominator, the value note and the flags of the indicator marts.
+    under_uddannelse and ukendt are shown but not ranked (is_ranked); the inequality measures in
+    mart_inequality_year use the four ranked groups. A suppressed row publishes no value, interval
+    or count, and neither does the group suppressed beside it to protect it.
+-#}
+with
+
+estimates as (
+
+    select * from {{ ref('int_inequality__education_estimates') }}
+
+),
+
+series as (
+
+    select distinct
+        indicator_code,
+        year,
+        series_number,
+        is_series_break
+    from {{ ref('int_indicators__estimates') }}
+    where geography_level = 'country'
+
+),
+
+indicators as (
+
+    select
+        indicator_code,
+        indicator_name_da,
+        objective_code,
+        vision_code,
+        statistic,
+        direction
+    from {{ ref('dim_indicator') }}
+
+),
+
+education_groups as (
+
+    select
+        education_group_code,
+        education_group_name_da,
+        ridit_order,
+        is_ranked
+    from {{ ref('dim_education_group') }}
+
+),
+
+clusters as (
+
+    select
+        cluster_code,
+        cluster_name_da
+    from {{ ref('dim_cluster') }}
+
+),
+
+regions as (
+
+    select
+        region_code,
+        region_name_da
+    from {{ ref('dim_region') }}
+
+),
+
+noted as (
+
+    select
+        estimates.*,
+        series.series_number,
+        series.is_series_break,
+        {{ join_notes([
+            "case when estimates.is_synthetic then 'synthetic data' end",
+            "estimates.suppression_reason",
+            "case when estimates.is_secondary"
+            ~ " then 'suppressed: protects a suppressed cell in the same total' end",
+            "case when series.is_series_break"
+            ~ " then 'new series: not comparable with earlier years' end",
+        ]) }} as value_note
+    from estimates
+    inner join series
+        on
+            estimates.indicator_code = series.indicator_code
+            and estimates.year = series.year
+
+),
+
+final as (
+
+    select
+        noted.indicator_code,
+        noted.geography_level,
+        noted.geography_code,
+        coalesce(clusters.cluster_name_da, regions.region_name_da, 'Hele landet')
+            as geography_name_da,
+        noted.year,
+        noted.education_group_code as education_group,
+        education_groups.education_group_name_da,
+        education_groups.ridit_order,
+        education_groups.is_ranked,
+        case when not noted.is_suppressed then {{ round_to('100 * noted.proportion', 1) }} end
+            as value,
+        case when not noted.is_suppressed
+            then {{ round_to('100 * noted.proportion_ci_lower', 1) }} end as ci_lower,
+        case when not noted.is_suppressed
+            then {{ round_to('100 * noted.proportion_ci_upper', 1) }} end as ci_upper,
+        case when not noted.is_suppressed then {{ round_to('noted.numerator', 0) }} end
+            as numerator,
+        case when not noted.is_suppressed then {{ round_to('noted.denominator', 0) }} end
+            as denominator,
+        case when not noted.is_suppressed then noted.n_persons end as n_unweighted,
+        noted.value_note,
+        indicators.indicator_name_da,
+        indicators.objective_code,
+        indicators.vision_code,
+        indicators.statistic,
+        indicators.direction,
+        noted.series_number,
+        noted.is_series_break,
+        noted.is_suppressed,
+        noted.is_synthetic,
+        'microdata' as source_kind
+    from noted
+    inner join indicators
+        on noted.indicator_code = indicators.indicator_code
+    inner join education_groups
+        on noted.education_group_code = education_groups.education_group_code
+    left join clusters
+        on noted.geography_level = 'cluster' and noted.geography_code = clusters.cluster_code
+    left join regions
+        on noted.geography_level = 'region' and noted.geography_code = regions.region_code
+
+)
+
+select * from final
