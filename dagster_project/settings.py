@@ -33,6 +33,7 @@ ENVIRONMENT = {
     "min_cell_count": "SUNDHEDSDATA_MIN_CELL_COUNT",
     "min_survey_respondents": "SUNDHEDSDATA_MIN_SURVEY_RESPONDENTS",
     "suppression_passes": "SUNDHEDSDATA_SUPPRESSION_PASSES",
+    "education_min_age": "SUNDHEDSDATA_EDUCATION_MIN_AGE",
     "postgres_url": "SUNDHEDSDATA_POSTGRES_URL",
     "duckdb_memory_limit": "SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT",
 }
@@ -56,6 +57,9 @@ class Settings(ConfigurableResource):
     # what the last one left alone; a blocking dbt test and the disclosure audit fail the
     # night if a suppressed value is still exposed after them.
     suppression_passes: int = 4
+    # Values by education are for persons of at least this age: education is not finished
+    # before (mart_indicator_education_year, mart_inequality_year, docs/inequality.md).
+    education_min_age: int = 25
     # libpq connection string or URI of a PostgreSQL publication target; None publishes only
     # the embedded DuckDB file and Parquet. Keep the password in PGPASSWORD or ~/.pgpass.
     postgres_url: str | None = None
@@ -145,11 +149,13 @@ class Settings(ConfigurableResource):
         return self.warehouse_dir / "logs"
 
     def dbt_vars(self) -> dict[str, int]:
-        """The thresholds as dbt vars, so SQL and the GX gate enforce the same numbers."""
+        """The thresholds (and the age values by education start at) as dbt vars, so SQL, the
+        GX gate and the report use the same numbers."""
         return {
             "min_cell_count": self.min_cell_count,
             "min_survey_respondents": self.min_survey_respondents,
             "suppression_passes": self.suppression_passes,
+            "education_min_age": self.education_min_age,
         }
 
     def connect(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from html import escape
 
 from dagster_project.report.content import REGION_SERIES, Indicator, Series
-from dagster_project.report.formatting import SUPPRESSED, interval, percent
+from dagster_project.report.formatting import SUPPRESSED, interval, number, percent
 
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 52, 230, 16, 34
@@ -31,21 +31,27 @@ MAX_TICKS = 6
 
 
 def axis_range(drawn: list[float]) -> tuple[float, float, float]:
-    """(low, high, step): round ticks around every drawn number, within 0-100 %.
+    """(low, high, step): round ticks around every drawn number, within 0-100 % for shares.
 
     The axis starts at zero when the data come within one step of it; otherwise it starts at the
-    tick below the smallest number, and the chart marks the break.
+    tick below the smallest number, and the chart marks the break. Differences (an inequality
+    index) may be negative: their axis then takes in zero, so the sign can be read.
     """
     low_value, high_value = (min(drawn), max(drawn)) if drawn else (0.0, 10.0)
+    signed = low_value < 0
+    if signed:
+        high_value = max(high_value, 0.0)
     for step in TICK_STEPS:
         low = math.floor(low_value / step) * step
         high = math.ceil(high_value / step) * step
         if high == low:
             high += step
-        if low <= step:
+        if 0 <= low <= step:
             low = 0.0
         if (high - low) / step <= MAX_TICKS:
             break
+    if signed:
+        return low, high, step
     return max(low, 0.0), min(high, 100.0), step
 
 
@@ -56,10 +62,16 @@ def _style(series: Series, index: int) -> dict:
 
 
 def trend_chart(
-    indicator: Indicator, series_keys: list[str] | None = None, selected: str | None = None
+    indicator: Indicator,
+    series_keys: list[str] | None = None,
+    selected: str | None = None,
+    unit: str = "percent",
 ) -> str:
     """The indicator's trend over its years: ``series_keys`` (all by default) as lines, the
-    region's interval as a band, the ``selected`` series' intervals as whiskers."""
+    region's interval as a band, the ``selected`` series' intervals as whiskers. ``unit`` is
+    percent (shares) or points (a difference in procentpoint, which may be negative)."""
+    fmt = percent if unit == "percent" else _points
+    tick = percent if unit == "percent" else _signed
     years = indicator.years
     shown = [s for s in indicator.series if series_keys is None or s.key in series_keys]
     with_interval = {s.key for s in shown if s.key in (REGION_SERIES, selected)}
@@ -71,6 +83,8 @@ def trend_chart(
         for number in ((p.value, p.ci_lower, p.ci_upper) if s.key in with_interval else (p.value,))
         if number is not None
     ]
+    if unit != "percent":
+        drawn.append(0.0)  # a difference is read against no difference
     low, high, step = axis_range(drawn)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     span = max(years[-1] - years[0], 1)
@@ -91,7 +105,8 @@ def trend_chart(
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(text_alternative(shown, years, low, high))}</desc>'
+        f'<desc id="{chart_id}-desc">{escape(text_alternative(shown, years, low, high, fmt))}'
+        "</desc>"
     ]
     ticks = round((high - low) / step)
     for i in range(ticks + 1):
@@ -100,12 +115,17 @@ def trend_chart(
             f'<line class="grid" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" '
             f'y2="{y(value):.1f}" stroke="#ddd"/>'
             f'<text class="tick" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
-            f'font-size="11">{percent(value, 0 if value == int(value) else 1)}</text>'
+            f'font-size="11">{tick(value, 0 if value == int(value) else 1)}</text>'
         )
     parts.append(
         f'<line class="y-axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" '
         'stroke="#666"/>'
     )
+    if low < 0 < high:
+        parts.append(
+            f'<line class="zero" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(0):.1f}" '
+            f'y2="{y(0):.1f}" stroke="#666"/>'
+        )
     if low > 0:
         # Two short slanted strokes across the axis, just above its foot: it does not start at 0.
         foot = TOP + plot_h - 6
@@ -137,7 +157,7 @@ def trend_chart(
         clusters += series.kind == "cluster"
         if series.key == selected:
             parts.append(_whiskers(series, years, x, y, style))
-        parts.append(_series_path(series, years, indicator.break_years, x, y, style))
+        parts.append(_series_path(series, years, indicator.break_years, x, y, style, fmt))
         legend_y = TOP + 14 + position * 18
         parts.append(
             f'<line x1="{WIDTH - RIGHT + 12}" x2="{WIDTH - RIGHT + 36}" y1="{legend_y - 4}" '
@@ -155,10 +175,20 @@ def trend_chart(
     return "".join(parts)
 
 
-def text_alternative(shown: list[Series], years: list[int], low: float, high: float) -> str:
+def _signed(value: float, decimals: int = 1) -> str:
+    return number(value, decimals).replace("-", "\u2212")
+
+
+def _points(value: float | None, decimals: int = 1) -> str:
+    return "" if value is None else f"{_signed(value, decimals)} procentpoint"
+
+
+def text_alternative(
+    shown: list[Series], years: list[int], low: float, high: float, fmt: Callable = percent
+) -> str:
     """Every drawn value in words: what a screen reader says instead of the picture."""
-    axis = f"Y-aksen går fra {percent(low, 0)} til {percent(high, 0)}"
-    axis += "." if low == 0 else ", og den starter ikke ved nul."
+    axis = f"Y-aksen går fra {fmt(low, 0)} til {fmt(high, 0)}"
+    axis += "." if low <= 0 else ", og den starter ikke ved nul."
     lines = [axis]
     for series in shown:
         values = []
@@ -170,7 +200,7 @@ def text_alternative(shown: list[Series], years: list[int], low: float, high: fl
                 values.append(f"{year} {SUPPRESSED}")
             elif point.value is not None:
                 ci = interval(point.ci_lower, point.ci_upper)
-                values.append(f"{year} {percent(point.value)}" + (f" (KI {ci})" if ci else ""))
+                values.append(f"{year} {fmt(point.value)}" + (f" (KI {ci})" if ci else ""))
         lines.append(f"{series.label}: {', '.join(values) if values else 'ingen tal'}.")
     return " ".join(lines)
 
@@ -224,7 +254,7 @@ def _whiskers(series: Series, years, x: Callable, y: Callable, style: dict) -> s
     )
 
 
-def _series_path(series: Series, years, break_years, x, y, style: dict) -> str:
+def _series_path(series: Series, years, break_years, x, y, style: dict, fmt=percent) -> str:
     """Segments join consecutive years with a value and never cross a series break."""
     commands, dots, pen_down = [], [], False
     for year in years:
@@ -237,7 +267,7 @@ def _series_path(series: Series, years, break_years, x, y, style: dict) -> str:
         dots.append(
             f'<circle data-year="{year}" data-value="{point.value:g}" cx="{x(year):.1f}" '
             f'cy="{y(point.value):.1f}" r="2.6" fill="{style["stroke"]}"><title>'
-            f"{escape(series.label)} {year}: {percent(point.value)}</title></circle>"
+            f"{escape(series.label)} {year}: {fmt(point.value)}</title></circle>"
         )
         pen_down = True
     path = (

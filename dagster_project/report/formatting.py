@@ -68,9 +68,18 @@ def percent(value: float | None, decimals: int = 1) -> str:
 
 
 def interval(lower: float | None, upper: float | None) -> str:
+    """12,3–15,8; with a negative bound the words "til" and a true minus: −14,1 til 11,8."""
     if lower is None or upper is None:
         return ""
+    if lower < 0 or upper < 0:
+        return f"{signed_number(lower).lstrip('+')} til {signed_number(upper).lstrip('+')}"
     return f"{number(lower)}\u2013{number(upper)}"
+
+
+def signed_number(value: float) -> str:
+    """A difference with its sign: +2,1, −13,3, ±0,0."""
+    sign = "+" if value > 0 else "\u2212" if value < 0 else "\u00b1"
+    return f"{sign}{number(abs(value))}"
 
 
 def signed_points(value: float | None) -> str:

@@ -28,6 +28,7 @@ from dagster_project.report.content import (
     load_report,
     report_year,
 )
+from dagster_project.report.inequality import IndicatorInequality, load_inequality, sii_indicator
 from dagster_project.report.period_status import PeriodStatus, load_period_status
 from dagster_project.settings import Settings
 
@@ -94,6 +95,7 @@ def _environment() -> Environment:
         number=formatting.number,
         interval=formatting.interval,
         signed_points=formatting.signed_points,
+        signed_number=formatting.signed_number,
         danish_time=formatting.danish_time,
         compared_class=formatting.compared_class,
         progress_arrow=formatting.progress_arrow,
@@ -101,8 +103,15 @@ def _environment() -> Environment:
     return environment
 
 
-def render_html(report: StatusReport, min_cell_count: int, min_survey_respondents: int) -> str:
-    """The annual report: every cluster, the region and Denmark."""
+def render_html(
+    report: StatusReport,
+    min_cell_count: int,
+    min_survey_respondents: int,
+    inequality: list[IndicatorInequality] | None = None,
+    education_min_age: int = 25,
+) -> str:
+    """The annual report: every cluster, the region and Denmark, inequality first."""
+    inequality = inequality or []
     return (
         _environment()
         .get_template("status_report.html.j2")
@@ -111,6 +120,12 @@ def render_html(report: StatusReport, min_cell_count: int, min_survey_respondent
             document_title=f"Statusrapport {report.year} – {report.period_name}",
             series_keys=[s.key for s in report.indicators[0].series],
             charts={i.code: trend_chart(i) for i in report.indicators if i.has_data},
+            inequality=inequality,
+            education_min_age=education_min_age,
+            sii_charts={
+                item.code: trend_chart(sii_indicator(item, report.region_code), unit="points")
+                for item in inequality
+            },
             min_cell_count=min_cell_count,
             min_survey_respondents=min_survey_respondents,
         )
@@ -172,6 +187,7 @@ def write_status_report(settings: Settings, year: int | None = None) -> Rendered
     with settings.connect(settings.published_db, read_only=True) as conn:
         year = year or report_year(conn)
         report = load_report(conn, year)
+        inequality = load_inequality(conn)
         clusters = [load_cluster_report(conn, report, code) for code in report.clusters]
         period = (
             load_period_status(conn, report)
@@ -179,7 +195,8 @@ def write_status_report(settings: Settings, year: int | None = None) -> Rendered
             else None
         )
     limits = (settings.min_cell_count, settings.min_survey_respondents)
-    texts: list[tuple[str, str, str]] = [("annual", f"status_{year}", render_html(report, *limits))]
+    annual = render_html(report, *limits, inequality, settings.education_min_age)
+    texts: list[tuple[str, str, str]] = [("annual", f"status_{year}", annual)]
     texts += [
         ("cluster", f"status_{year}_{c.cluster_code}", render_cluster_html(c, *limits))
         for c in clusters

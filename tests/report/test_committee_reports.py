@@ -173,6 +173,21 @@ def test_every_chart_axis_holds_all_its_values_and_intervals(
         "else 'denmark' end, value, ci_lower, ci_upper from mart_indicator_region_year "
         "where geography_code in ('083', '000')",
     )
+    # The inequality section's charts draw each geography's SII with the region's interval.
+    rows += [
+        (
+            f"sii-{code}",
+            {"083": "region", "000": "denmark"}.get(geography, geography),
+            sii,
+            lower,
+            upper,
+        )
+        for code, geography, sii, lower, upper in _published(
+            refreshed,
+            "select indicator_code, geography_code, sii, sii_ci_lower, sii_ci_upper "
+            "from mart_inequality_year",
+        )
+    ]
     for report, selected in (("annual", None), ("fyn", "fyn")):
         page = _open(browser_page, reports[report])
         for chart in page.locator("svg.trend-chart").all():
@@ -194,13 +209,21 @@ def test_every_chart_axis_holds_all_its_values_and_intervals(
             assert checked >= len(shown), (report, code)  # a value per line, at least
             if low > 0:
                 assert chart.locator("g.axis-break").count() == 1, (report, code)
+            if code.startswith("sii-"):  # a difference is read against zero
+                assert low <= 0 <= high, (report, code)
             assert chart.locator("desc").text_content().startswith("Y-aksen går fra")
     # A share that moves between 86 % and 90 % is not drawn from zero (pupils' well-being).
     page = _open(browser_page, reports["annual"])
     thriving = page.locator("svg.trend-chart[data-indicator='pupils_thriving']")
     assert float(thriving.get_attribute("data-axis-min")) > 50
     # The region's intervals as a band; the cluster report's own cluster with whiskers.
-    assert page.locator("g.interval-band[data-series='region']").count() == 11
+    assert (
+        page.locator(
+            "svg.trend-chart:not([data-indicator^='sii-']) g.interval-band[data-series='region']"
+        ).count()
+        == 11
+    )
+    assert page.locator("svg.trend-chart[data-indicator^='sii-']").count() == 5
     fyn = _open(browser_page, reports["fyn"])
     assert fyn.locator("g.whiskers[data-series='fyn'] g").count() > 0
     assert fyn.locator("g.series-group[data-series='lillebaelt']").count() == 0
@@ -309,3 +332,36 @@ def test_the_period_status_compares_baseline_and_latest_and_shows_the_old_target
     assert target.inner_text() == "13 % (Sundhedsaftalen 2019-2023)"
     rows = page.locator("table.period-progress tr[data-geography]").count()
     assert rows == _published(refreshed, "select count(*) from mart_objective_progress")[0][0]
+
+
+def test_the_inequality_section_gives_each_cluster_its_gradient_and_a_danish_sentence(
+    refreshed: Refreshed, reports: dict[str, Path], browser_page
+) -> None:
+    page = _open(browser_page, reports["annual"])
+    section = page.locator("#inequality")
+    # It opens the report's content: right after the overview, before the first vision.
+    order = page.locator("body > section").evaluate_all("ss => ss.map(s => s.id)")
+    assert order[:3] == ["overview", "inequality", "vision-V1"]
+    codes = _published(
+        refreshed, "select distinct indicator_code from mart_inequality_year order by 1"
+    )
+    assert len(codes) == 5  # the survey indicators with respondents aged 25 and over
+    for (code,) in codes:
+        article = section.locator(f"article[data-indicator='{code}']")
+        # The gradient: four clusters, the region and Denmark, six groups each.
+        assert article.locator("table.gradient tr[data-geography]").count() == 6, code
+        assert article.locator("table.gradient tr[data-geography] td[data-year]").count() == 36
+        sentences = article.locator("ul.inequality-sentences li").all_inner_texts()
+        assert len(sentences) == 6, code
+        for sentence in sentences:
+            assert "forskellen mellem korteste og længste uddannelse" in sentence, sentence
+    # Where the gap is published, the sentence gives it in procentpoint, as the mart has it.
+    gap = _published(
+        refreshed,
+        "select indicator_code, geography_code, abs_gap from mart_inequality_year "
+        "where geography_code = '000' and abs_gap is not null order by year desc limit 1",
+    )[0]
+    sentence = section.locator(
+        f"article[data-indicator='{gap[0]}'] li[data-geography='000']"
+    ).inner_text()
+    assert f"er {abs(gap[2]):.1f} procentpoint".replace(".", ",") in sentence

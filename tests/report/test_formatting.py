@@ -20,3 +20,11 @@ def test_the_publication_time_is_danish_time_written_the_danish_way() -> None:
         danish_time("2026-03-29T00:59:00") == "29. marts 2026, kl. 01.59"
     )  # UTC, before the switch
     assert danish_time("2026-03-29T01:00:00") == "29. marts 2026, kl. 03.00"  # after it
+
+
+def test_an_interval_with_a_negative_bound_reads_with_til_and_a_minus_sign() -> None:
+    from dagster_project.report.formatting import interval
+
+    assert interval(12.3, 15.8) == "12,3\u201315,8"
+    assert interval(-14.1, 11.8) == "\u221214,1 til 11,8"
+    assert interval(-16.6, -10.1) == "\u221216,6 til \u221210,1"
