@@ -106,10 +106,14 @@ final as (
         education_groups.is_ranked,
         case when not noted.is_suppressed then {{ round_to('100 * noted.proportion', 1) }} end
             as value,
-        case when not noted.is_suppressed
-            then {{ round_to('100 * noted.proportion_ci_lower', 1) }} end as ci_lower,
-        case when not noted.is_suppressed
-            then {{ round_to('100 * noted.proportion_ci_upper', 1) }} end as ci_upper,
+        case
+            when not noted.is_suppressed
+                then {{ round_to('100 * noted.proportion_ci_lower', 1) }}
+        end as ci_lower,
+        case
+            when not noted.is_suppressed
+                then {{ round_to('100 * noted.proportion_ci_upper', 1) }}
+        end as ci_upper,
         case when not noted.is_suppressed then {{ round_to('noted.numerator', 0) }} end
             as numerator,
         case when not noted.is_suppressed then {{ round_to('noted.denominator', 0) }} end

@@ -150,24 +150,34 @@ measured as (
         series.is_series_break,
         case when regression.n_suppressed = 0 then regression.sii end as shown_sii,
         case when regression.n_suppressed = 0 then sqrt(regression.sii_variance) end as sii_se,
-        case when regression.n_extremes_suppressed = 0
-            then regression.least_value - regression.most_value end as shown_gap,
-        case when regression.n_extremes_suppressed = 0
-            then sqrt(
-                regression.least_se * regression.least_se
-                + regression.most_se * regression.most_se
-            ) end as gap_se,
-        case when regression.n_extremes_suppressed = 0 and regression.most_value > 0
-            and regression.least_value > 0
-            then regression.least_value / regression.most_value end as shown_ratio,
-        case when regression.n_extremes_suppressed = 0 and regression.most_value > 0
-            and regression.least_value > 0
-            then sqrt(
-                regression.least_se * regression.least_se
-                / (regression.least_value * regression.least_value)
-                + regression.most_se * regression.most_se
-                / (regression.most_value * regression.most_value)
-            ) end as log_ratio_se
+        case
+            when regression.n_extremes_suppressed = 0
+                then regression.least_value - regression.most_value
+        end as shown_gap,
+        case
+            when regression.n_extremes_suppressed = 0
+                then sqrt(
+                    regression.least_se * regression.least_se
+                    + regression.most_se * regression.most_se
+                )
+        end as gap_se,
+        case
+            when
+                regression.n_extremes_suppressed = 0 and regression.most_value > 0
+                and regression.least_value > 0
+                then regression.least_value / regression.most_value
+        end as shown_ratio,
+        case
+            when
+                regression.n_extremes_suppressed = 0 and regression.most_value > 0
+                and regression.least_value > 0
+                then sqrt(
+                    regression.least_se * regression.least_se
+                    / (regression.least_value * regression.least_value)
+                    + regression.most_se * regression.most_se
+                    / (regression.most_value * regression.most_value)
+                )
+        end as log_ratio_se
     from regression
     inner join series
         on
@@ -297,7 +307,8 @@ final as (
                 or compared.year <= compared.baseline_year
                 then null
             when compared.series_number <> compared.baseline_series_number then 'not comparable'
-            when abs(compared.shown_sii - compared.baseline_sii)
+            when
+                abs(compared.shown_sii - compared.baseline_sii)
                 <= {{ var('ci_z') }} * sqrt(
                     compared.sii_se * compared.sii_se
                     + compared.baseline_sii_se * compared.baseline_sii_se
@@ -314,11 +325,14 @@ final as (
             as municipality_min,
         case when compared.geography_level = 'region' then municipal.municipality_max end
             as municipality_max,
-        case when compared.geography_level = 'region'
-            then municipal.municipality_max - municipal.municipality_min end
+        case
+            when compared.geography_level = 'region'
+                then municipal.municipality_max - municipal.municipality_min
+        end
             as municipality_range,
-        case when compared.geography_level = 'region' and municipal.municipality_min > 0
-            then {{ round_to('municipal.municipality_max / municipal.municipality_min', 2) }}
+        case
+            when compared.geography_level = 'region' and municipal.municipality_min > 0
+                then {{ round_to('municipal.municipality_max / municipal.municipality_min', 2) }}
         end as municipality_ratio,
         case when compared.geography_level = 'region' then municipal.municipalities_with_value end
             as municipalities_with_value,
