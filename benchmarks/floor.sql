@@ -84,7 +84,7 @@ with respondents as (
             'sex': 'integer', 'age': 'integer', 'weight': 'double', 'daily_smoker': 'integer',
             'other_nicotine': 'integer', 'alcohol_units_week': 'double', 'height_cm': 'double',
             'weight_kg': 'double', 'pa_moderate_min_week': 'double',
-            'pa_vigorous_min_week': 'double', 'mcs12': 'double'
+            'pa_vigorous_min_week': 'double', 'mcs12': 'double', 'education_group': 'varchar'
         }
     ) as r
     cross join cutoffs as c

@@ -47,7 +47,8 @@ _INDICATOR_YEARS = (
 )
 _EDUCATION_INDICATOR_YEARS = (
     "(select count(*) from (select distinct indicator_code, year "
-    "from intermediate.int_sundhedsprofilen__education_cells))"
+    "from intermediate.int_sundhedsprofilen__education_cells union "
+    "select distinct indicator_code, year from intermediate.int_labour__education_cells))"
 )
 # Each gated mart, and SQL for the rows it must have (its suite's $PARAMETER expected_rows):
 # every geography for every indicator-year Denmark has data for, and so on.
@@ -66,7 +67,7 @@ GATED_MARTS: dict[str, str] = {
         " * (select count(*) from reference.indicators)"
     ),
     # The values by education and the inequality measures: every cluster, the region and
-    # Denmark for every survey indicator-year delivered as respondents (× the six groups).
+    # Denmark for every indicator-year delivered as person-level data (× the six groups).
     "mart_indicator_education_year": (
         f"((select count(*) from reference.clusters) + 2) * {_EDUCATION_INDICATOR_YEARS}"
         " * (select count(*) from reference.education_groups)"

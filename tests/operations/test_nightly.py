@@ -27,6 +27,7 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         min_cell_count=10,
         min_survey_respondents=50,
         suppression_passes=6,
+        education_min_age=30,
     )
     args = dbt_build_args(settings)
     assert args[:2] == ["build", "--vars"]
@@ -34,6 +35,7 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         "min_cell_count": 10,
         "min_survey_respondents": 50,
         "suppression_passes": 6,
+        "education_min_age": 30,
     }
 
 

@@ -30,8 +30,8 @@ def test_the_summary_of_a_full_refresh_names_what_each_stage_did(refreshed: Refr
             "and not starts_with(table_name, '_')"
         ).fetchone()
     assert describe("publication", stages["publication"]).startswith(f"{tables} tables as")
-    # Five GX suites and the disclosure audit gate publication; none failed.
-    assert describe("quality", stages["quality"]) == "6 checks passed"
+    # Seven GX suites and the disclosure audit gate publication; none failed.
+    assert describe("quality", stages["quality"]) == "8 checks passed"
     assert "FAILED" not in describe("transform", stages["transform"])
     assert all(stages[name].seconds > 0 for name in ("ingestion", "transform", "quality"))
 

@@ -223,7 +223,8 @@ def test_every_chart_axis_holds_all_its_values_and_intervals(
         ).count()
         == 11
     )
-    assert page.locator("svg.trend-chart[data-indicator^='sii-']").count() == 5
+    # Five survey indicators with respondents aged 25 and over, and the two labour indicators.
+    assert page.locator("svg.trend-chart[data-indicator^='sii-']").count() == 7
     fyn = _open(browser_page, reports["fyn"])
     assert fyn.locator("g.whiskers[data-series='fyn'] g").count() > 0
     assert fyn.locator("g.series-group[data-series='lillebaelt']").count() == 0
@@ -345,7 +346,7 @@ def test_the_inequality_section_gives_each_cluster_its_gradient_and_a_danish_sen
     codes = _published(
         refreshed, "select distinct indicator_code from mart_inequality_year order by 1"
     )
-    assert len(codes) == 5  # the survey indicators with respondents aged 25 and over
+    assert len(codes) == 7  # five survey indicators (aged 25 and over) and two labour ones
     for (code,) in codes:
         article = section.locator(f"article[data-indicator='{code}']")
         # The gradient: four clusters, the region and Denmark, six groups each.

@@ -151,3 +151,44 @@ def test_a_measure_resting_on_a_suppressed_group_is_withheld(published) -> None:
             assert sii is None and overall is None and note, key
         else:
             assert sii is not None and overall is not None, key
+
+
+def test_the_labour_values_by_education_are_the_register_counts(published) -> None:
+    """Registers are complete counts: the published numerator and denominator of each group are
+    what the delivered files hold, counted here straight from them with the indicators'
+    definitions written out (persons aged 25-64 with a chronic somatic disease, or with a
+    psychiatric diagnosis; attached to the labour market)."""
+    labour = SAMPLE_DIR / "landing" / "labour" / "*.parquet"
+    counted = {
+        (code, year, group): (attached, persons)
+        for code, year, group, attached, persons in published.execute(
+            f"""
+            with persons as (
+                select year, coalesce(education_group, 'ukendt') as education_group,
+                    somatic_chronic, psychiatric, attached
+                from read_parquet('{labour}') as p
+                inner join dim_municipality as m using (kommune_kode)
+                where m.region_code = '083' and age between 25 and 64
+            )
+            select 'somatic_labour_attached', year, education_group, sum(attached), count(*)
+            from persons where somatic_chronic = 1 group by all
+            union all
+            select 'psychiatric_labour_attached', year, education_group, sum(attached), count(*)
+            from persons where psychiatric = 1 group by all
+            """
+        ).fetchall()
+    }
+    rows = published.execute(
+        "select indicator_code, year, education_group, numerator, denominator "
+        "from mart_indicator_education_year where geography_code = '083' "
+        "and indicator_code like '%labour%' and not is_suppressed"
+    ).fetchall()
+    assert len(rows) >= 16  # two indicators × two register years × at least four groups
+    for code, year, group, numerator, denominator in rows:
+        assert (numerator, denominator) == counted[(code, year, group)], (code, year, group)
+    # Shorter education, less attachment: the gradient the registers carry.
+    sii = published.execute(
+        "select min(sii) from mart_inequality_year where geography_code = '000' "
+        "and indicator_code like '%labour%'"
+    ).fetchone()[0]
+    assert sii > 0

@@ -1,6 +1,6 @@
 {#-
-    The survey indicators by highest completed education, for respondents aged
-    var('education_min_age') and over: per indicator × geography (today's clusters, the region,
+    The survey and labour-market indicators by highest completed education, for respondents
+    and persons aged var('education_min_age') and over: per indicator × geography (today's clusters, the region,
     Denmark) × year × education group, the weighted share with its Wilson interval on Kish's
     effective n, numerator, denominator, the value note and the flags of the indicator marts.
     under_uddannelse and ukendt are shown but not ranked (is_ranked); the inequality measures in

@@ -1,8 +1,9 @@
 {#-
-    Social and geographic inequality per survey indicator × geography × year (docs/inequality.md).
+    Social and geographic inequality per indicator with values by education (the survey's and the
+    labour register's) × geography × year (docs/inequality.md).
 
-    Social, from the four ranked education groups (least to most advantaged) of respondents aged
-    var('education_min_age') and over:
+    Social, from the four ranked education groups (least to most advantaged) of respondents and
+    persons aged var('education_min_age') and over:
     * abs_gap = least minus most advantaged group (procentpoint), ratio = least / most, each with
       a 95% interval by the delta method (the ratio's on the log scale);
     * sii, the slope index of inequality as WHO HEAT and PHEindicatormethods define it: the slope

@@ -1,7 +1,7 @@
 {#-
-    Survey indicators by education group for today's clusters, the region and Denmark: the
-    weighted share, its Wilson interval on Kish's effective n, primary and complementary
-    suppression. Every geography × indicator × year has a row for each of the six groups (zero
+    Survey and labour-register indicators by education group for today's clusters, the region
+    and Denmark: the share (weighted for the survey), its Wilson interval on Kish's effective n
+    (the raw count for registers), primary and complementary suppression. Every geography × indicator × year has a row for each of the six groups (zero
     respondents is "no data").
 
     Disclosure: the groups of a geography add up to its residents aged
@@ -15,6 +15,7 @@ with
 
 cells as (
 
+    {%- for cells in ['int_sundhedsprofilen__education_cells', 'int_labour__education_cells'] %}
     select
         indicator_code,
         year,
@@ -26,7 +27,20 @@ cells as (
         n_persons,
         n_positive,
         case when is_synthetic then 1 else 0 end as synthetic_flag
-    from {{ ref('int_sundhedsprofilen__education_cells') }}
+    from {{ ref(cells) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+indicators as (
+
+    select
+        indicator_code,
+        statistic
+    from {{ ref('indicators') }}
 
 ),
 
@@ -170,12 +184,17 @@ filled as (
 estimated as (
 
     select
-        *,
-        numerator / nullif(denominator, 0) as proportion,
-        {{ kish_effective_n('denominator', 'sum_squared_weights') }} as effective_n,
-        {{ suppression_reason('n_persons', 'n_positive', "'survey_share'") }}
+        filled.*,
+        filled.numerator / nullif(filled.denominator, 0) as proportion,
+        -- Kish's n_eff for the survey; a register's Σw² is its denominator, so the same
+        -- expression gives the raw count there.
+        {{ kish_effective_n('filled.denominator', 'filled.sum_squared_weights') }}
+            as effective_n,
+        {{ suppression_reason('filled.n_persons', 'filled.n_positive', 'indicators.statistic') }}
             as suppression_reason
     from filled
+    inner join indicators
+        on filled.indicator_code = indicators.indicator_code
 
 ),
 
