@@ -15,18 +15,6 @@ estimates as (
 
 ),
 
-series as (
-
-    select distinct
-        indicator_code,
-        year,
-        series_number,
-        is_series_break
-    from {{ ref('int_indicators__estimates') }}
-    where geography_level = 'country'
-
-),
-
 indicators as (
 
     select
@@ -73,21 +61,15 @@ noted as (
 
     select
         estimates.*,
-        series.series_number,
-        series.is_series_break,
         {{ join_notes([
             "case when estimates.is_synthetic then 'synthetic data' end",
             "estimates.suppression_reason",
             "case when estimates.is_secondary"
             ~ " then 'suppressed: protects a suppressed cell in the same total' end",
-            "case when series.is_series_break"
+            "case when estimates.is_series_break"
             ~ " then 'new series: not comparable with earlier years' end",
         ]) }} as value_note
     from estimates
-    inner join series
-        on
-            estimates.indicator_code = series.indicator_code
-            and estimates.year = series.year
 
 ),
 

@@ -38,7 +38,9 @@ groups as (
         100 * estimates.proportion as value,
         100 * estimates.standard_error as standard_error,
         estimates.is_suppressed,
-        estimates.is_synthetic
+        estimates.is_synthetic,
+        estimates.series_number,
+        estimates.is_series_break
     from {{ ref('int_inequality__education_estimates') }} as estimates
     inner join {{ ref('education_groups') }} as education_groups
         on estimates.education_group_code = education_groups.education_group_code
@@ -121,7 +123,9 @@ regression as (
         sum(case when is_suppressed then 1 else 0 end) as n_suppressed,
         sum(case when ridit_order in (1, 4) and is_suppressed then 1 else 0 end)
             as n_extremes_suppressed,
-        max(case when is_synthetic then 1 else 0 end) = 1 as is_synthetic
+        max(case when is_synthetic then 1 else 0 end) = 1 as is_synthetic,
+        max(series_number) as series_number,
+        max(case when is_series_break then 1 else 0 end) = 1 as is_series_break
     from centred
     group by
         geography_level,
@@ -131,24 +135,10 @@ regression as (
 
 ),
 
-series as (
-
-    select distinct
-        indicator_code,
-        year,
-        series_number,
-        is_series_break
-    from {{ ref('int_indicators__estimates') }}
-    where geography_level = 'country'
-
-),
-
 measured as (
 
     select
         regression.*,
-        series.series_number,
-        series.is_series_break,
         case when regression.n_suppressed = 0 then regression.sii end as shown_sii,
         case when regression.n_suppressed = 0 then sqrt(regression.sii_variance) end as sii_se,
         case
@@ -180,10 +170,6 @@ measured as (
                 )
         end as log_ratio_se
     from regression
-    inner join series
-        on
-            regression.indicator_code = series.indicator_code
-            and regression.year = series.year
 
 ),
 

@@ -154,6 +154,19 @@ education_groups as (
 
 ),
 
+-- The series of each indicator-year, as the indicator marts have it.
+series as (
+
+    select distinct
+        indicator_code,
+        year,
+        series_number,
+        is_series_break
+    from {{ ref('int_indicators__estimates') }}
+    where geography_level = 'country'
+
+),
+
 filled as (
 
     select
@@ -221,27 +234,36 @@ ranked as (
 final as (
 
     select
-        geography_level,
-        geography_code,
-        indicator_code,
-        year,
-        education_group_code,
-        is_synthetic,
-        numerator,
-        denominator,
-        n_persons,
-        n_positive,
-        effective_n,
-        proportion,
-        {{ wilson_ci_lower('proportion', 'effective_n') }} as proportion_ci_lower,
-        {{ wilson_ci_upper('proportion', 'effective_n') }} as proportion_ci_upper,
-        sqrt(proportion * (1 - proportion) / nullif(effective_n, 0)) as standard_error,
-        suppression_reason,
-        suppression_reason is null and n_hidden = 1 and smallest_published = 1
-            as is_secondary,
-        suppression_reason is not null
-        or (n_hidden = 1 and smallest_published = 1) as is_suppressed
+        ranked.geography_level,
+        ranked.geography_code,
+        ranked.indicator_code,
+        ranked.year,
+        ranked.education_group_code,
+        series.series_number,
+        series.is_series_break,
+        ranked.is_synthetic,
+        ranked.numerator,
+        ranked.denominator,
+        ranked.n_persons,
+        ranked.n_positive,
+        ranked.effective_n,
+        ranked.proportion,
+        {{ wilson_ci_lower('ranked.proportion', 'ranked.effective_n') }} as proportion_ci_lower,
+        {{ wilson_ci_upper('ranked.proportion', 'ranked.effective_n') }} as proportion_ci_upper,
+        sqrt(
+            ranked.proportion * (1 - ranked.proportion) / nullif(ranked.effective_n, 0)
+        ) as standard_error,
+        ranked.suppression_reason,
+        ranked.suppression_reason is null
+        and ranked.n_hidden = 1
+        and ranked.smallest_published = 1 as is_secondary,
+        ranked.suppression_reason is not null
+        or (ranked.n_hidden = 1 and ranked.smallest_published = 1) as is_suppressed
     from ranked
+    inner join series
+        on
+            ranked.indicator_code = series.indicator_code
+            and ranked.year = series.year
 
 )
 
