@@ -236,6 +236,106 @@ def audit_indicator_year(indicator: str, year: int, entry: _IndicatorYear) -> li
     return findings
 
 
+def _group_vector(
+    column: dict[tuple[str, str], int], kommuner: list[str], group: str
+) -> np.ndarray:
+    """A geography's cell of one group over the municipality × group unknowns."""
+    row = np.zeros(len(column))
+    for kommune in kommuner:
+        row[column[(kommune, group)]] = 1.0
+    return row
+
+
+def audit_education(conn: duckdb.DuckDBPyConnection, schema: str, result: AuditResult) -> None:
+    """The values by education (mart_indicator_education_year), with the attacker's system:
+
+    * the unknowns are every municipality × education group, none of which is published;
+    * every municipality's total over the groups is taken as known (the published age-band
+      cells give it away), and every published or known-zero geography × group cell is an
+      equation over its municipalities (today's cluster members, Vejen in two);
+    * a suppressed geography × group cell, and any single municipality × group, must not lie
+      in the row space of those equations.
+    """
+    published = conn.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = ? and table_name = 'mart_indicator_education_year'",
+        [schema],
+    ).fetchone()[0]
+    if not published:  # a publication without values by education has none to give away
+        return
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for kommune, region in conn.execute(
+        f"select kommune_kode, region_code from {schema}.dim_municipality order by 1"
+    ).fetchall():
+        members[("region", region)].append(kommune)
+        members[("country", "000")].append(kommune)
+    for cluster, kommune in conn.execute(
+        f"select cluster_code, kommune_kode from {schema}.dim_cluster_membership "
+        "where is_current order by 1, 2"
+    ).fetchall():
+        members[("cluster", cluster)].append(kommune)
+    municipalities = sorted({k for ks in members.values() for k in ks})
+    rows = conn.execute(
+        f"select indicator_code, year, geography_level, geography_code, education_group, "
+        f"is_suppressed, value_note from {schema}.mart_indicator_education_year "
+        "order by 1, 2, 3, 4, 5"
+    ).fetchall()
+    by_year: dict[tuple[str, int], list[tuple]] = defaultdict(list)
+    for indicator, year, *rest in rows:
+        by_year[(indicator, year)].append(tuple(rest))
+    for (indicator, year), cells in sorted(by_year.items()):
+        groups = sorted({cell[2] for cell in cells})
+        column = {
+            (k, g): i for i, (k, g) in enumerate((k, g) for k in municipalities for g in groups)
+        }
+
+        known: list[np.ndarray] = []
+        names: list[str] = []
+        for kommune in municipalities:  # each municipality's total over the groups
+            row = np.zeros(len(column))
+            for g in groups:
+                row[column[(kommune, g)]] = 1.0
+            known.append(row)
+            names.append(f"municipality {kommune} (all groups)")
+        secrets = []
+        for level, code, group, suppressed, note in cells:
+            if not suppressed or _is_known_zero(note):
+                known.append(_group_vector(column, members[(level, code)], group))
+                names.append(f"{level} {code} {group}")
+            else:
+                secrets.append(
+                    (
+                        f"the {level} {code} cell of {group}",
+                        _group_vector(column, members[(level, code)], group),
+                    )
+                )
+        for kommune in municipalities:
+            for g in groups:
+                target = np.zeros(len(column))
+                target[column[(kommune, g)]] = 1.0
+                secrets.append((f"municipality {kommune}'s value for {g}", target))
+        equations = np.array(known)
+        basis = _row_space_basis(equations)
+        result.indicator_years += 1
+        result.suppressed_quantities += len(secrets)
+        # All targets at once: a target is determined when its projection on the row space
+        # leaves no residual (_lies_in, for a matrix of targets).
+        targets = np.array([target for _, target in secrets])
+        residual = targets - (targets @ basis.T) @ basis
+        norms = np.linalg.norm(residual, axis=1)
+        scale = np.maximum(np.linalg.norm(targets, axis=1), 1.0)
+        for (label, target), norm, size in zip(secrets, norms, scale, strict=True):
+            if norm <= 1e-7 * size:
+                result.findings.append(
+                    Finding(
+                        f"{indicator} by education",
+                        year,
+                        label,
+                        _explain(equations, names, target),
+                    )
+                )
+
+
 def audit_connection(conn: duckdb.DuckDBPyConnection, schema: str = "marts") -> AuditResult:
     structure = read_published_structure(conn, schema)
     result = AuditResult(indicator_years=len(structure))
@@ -244,6 +344,7 @@ def audit_connection(conn: duckdb.DuckDBPyConnection, schema: str = "marts") -> 
             1 for t in entry.totals if not (t.is_published or t.is_known_zero)
         )
         result.findings.extend(audit_indicator_year(indicator, year, entry))
+    audit_education(conn, schema, result)
     return result
 
 
@@ -254,6 +355,7 @@ AUDIT_READS = [
         "mart_indicator_municipality_year",
         "mart_indicator_cluster_year",
         "mart_indicator_region_year",
+        "mart_indicator_education_year",
         "dim_municipality",
         "dim_cluster_membership",
     )

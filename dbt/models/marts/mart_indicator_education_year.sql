@@ -66,6 +66,8 @@ noted as (
             "estimates.suppression_reason",
             "case when estimates.is_secondary"
             ~ " then 'suppressed: protects a suppressed cell in the same total' end",
+            "case when estimates.is_shared_guard"
+            ~ " then 'suppressed: protects a municipality shared by two clusters' end",
             "case when estimates.is_series_break"
             ~ " then 'new series: not comparable with earlier years' end",
         ]) }} as value_note

@@ -4,12 +4,14 @@
     (the raw count for registers), primary and complementary suppression. Every geography × indicator × year has a row for each of the six groups (zero
     respondents is "no data").
 
-    Disclosure: the groups of a geography add up to its residents aged
+    Disclosure (docs/inequality.md): the groups of a geography add up to its residents aged
     var('education_min_age') and over, a total the published age-band cells give away. So a
-    lone suppressed group (with respondents) is protected by also suppressing the published
-    group with the fewest respondents: moving persons between the two changes no published
-    figure. The clusters overlap (Vejen) and no municipality is published by education, so no
-    other sum ties the groups of different geographies together.
+    lone suppressed group (with persons) is protected by also suppressing the published group
+    with the fewest persons: moving persons between the two changes no published figure.
+    Across geographies one sum remains: the four clusters minus the region is Vejen (in two
+    clusters), which is published nowhere by education: a cluster holding Vejen withholds the
+    group first (is_shared_guard), and the rule for lone groups then runs on the result. The
+    linear disclosure audit checks the outcome (quality/disclosure_audit.py).
 -#}
 with
 
@@ -211,23 +213,101 @@ estimated as (
 
 ),
 
+-- Vejen is in two clusters, so the four clusters' cells of a group minus the region's give
+-- Vejen's own cell of that group, which is published nowhere (no municipality is published by
+-- education, not even by difference). So unless a cell of that sum is withheld already, the
+-- cluster holding Vejen with the fewer persons withholds the group.
+shared_municipalities as (
+
+    select kommune_kode
+    from memberships
+    group by kommune_kode
+    having count(*) > 1
+
+),
+
+clusters_sharing as (
+
+    select distinct memberships.cluster_code
+    from memberships
+    inner join shared_municipalities
+        on memberships.kommune_kode = shared_municipalities.kommune_kode
+
+),
+
+guarded as (
+
+    select
+        estimated.*,
+        sum(
+            case
+                when
+                    estimated.geography_level in ('cluster', 'region')
+                    and estimated.suppression_reason is not null
+                    and estimated.n_persons > 0
+                    then 1
+                else 0
+            end
+        ) over (
+            partition by estimated.indicator_code, estimated.year, estimated.education_group_code
+        ) as n_hidden_in_sum,
+        row_number() over (
+            partition by estimated.indicator_code, estimated.year, estimated.education_group_code
+            order by
+                case
+                    when
+                        clusters_sharing.cluster_code is not null
+                        and estimated.suppression_reason is null
+                        then 0
+                    else 1
+                end,
+                estimated.n_persons,
+                estimated.geography_code
+        ) as smallest_sharing
+    from estimated
+    left join clusters_sharing
+        on
+            estimated.geography_level = 'cluster'
+            and estimated.geography_code = clusters_sharing.cluster_code
+
+),
+
+protected as (
+
+    select
+        *,
+        n_hidden_in_sum = 0
+        and smallest_sharing = 1
+        and geography_level = 'cluster'
+        and suppression_reason is null as is_shared_guard
+    from guarded
+
+),
+
 -- The groups of one geography × indicator × year: how many are withheld with respondents, and
 -- which published group with respondents is the smallest (the complement of a lone one).
 ranked as (
 
     select
         *,
-        sum(case when suppression_reason is not null and n_persons > 0 then 1 else 0 end)
-            over (partition by geography_level, geography_code, indicator_code, year)
-            as n_hidden,
+        sum(
+            case
+                when (suppression_reason is not null and n_persons > 0) or is_shared_guard then 1
+                else 0
+            end
+        ) over (partition by geography_level, geography_code, indicator_code, year) as n_hidden,
         row_number() over (
             partition by geography_level, geography_code, indicator_code, year
             order by
-                case when suppression_reason is null and n_persons > 0 then 0 else 1 end,
+                case
+                    when suppression_reason is null and n_persons > 0 and not is_shared_guard
+                        then 0
+                    else 1
+                end,
                 n_persons,
                 education_group_code
         ) as smallest_published
-    from estimated
+    from protected
 
 ),
 
@@ -254,10 +334,13 @@ final as (
             ranked.proportion * (1 - ranked.proportion) / nullif(ranked.effective_n, 0)
         ) as standard_error,
         ranked.suppression_reason,
+        ranked.is_shared_guard,
         ranked.suppression_reason is null
+        and not ranked.is_shared_guard
         and ranked.n_hidden = 1
         and ranked.smallest_published = 1 as is_secondary,
         ranked.suppression_reason is not null
+        or ranked.is_shared_guard
         or (ranked.n_hidden = 1 and ranked.smallest_published = 1) as is_suppressed
     from ranked
     inner join series
