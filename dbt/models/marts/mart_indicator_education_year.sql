@@ -57,10 +57,32 @@ regions as (
 
 ),
 
+-- The region's and Denmark's value of the same group, where published: the benchmarks a
+-- cluster (and the region) is compared with, as in the indicator marts.
+benchmarks as (
+
+    select
+        geography_level,
+        indicator_code,
+        year,
+        education_group_code,
+        case when not is_suppressed then proportion end as shown_proportion
+    from estimates
+    where geography_level in ('region', 'country')
+
+),
+
 noted as (
 
     select
         estimates.*,
+        case when not estimates.is_suppressed then estimates.proportion end as shown_proportion,
+        case when not estimates.is_suppressed then estimates.proportion_ci_lower end
+            as shown_ci_lower,
+        case when not estimates.is_suppressed then estimates.proportion_ci_upper end
+            as shown_ci_upper,
+        region.shown_proportion as region_proportion,
+        country.shown_proportion as country_proportion,
         {{ join_notes([
             "case when estimates.is_synthetic then 'synthetic data' end",
             "estimates.suppression_reason",
@@ -72,6 +94,18 @@ noted as (
             ~ " then 'new series: not comparable with earlier years' end",
         ]) }} as value_note
     from estimates
+    left join benchmarks as region
+        on
+            region.geography_level = 'region'
+            and estimates.indicator_code = region.indicator_code
+            and estimates.year = region.year
+            and estimates.education_group_code = region.education_group_code
+    left join benchmarks as country
+        on
+            country.geography_level = 'country'
+            and estimates.indicator_code = country.indicator_code
+            and estimates.year = country.year
+            and estimates.education_group_code = country.education_group_code
 
 ),
 
@@ -104,6 +138,22 @@ final as (
             as denominator,
         case when not noted.is_suppressed then noted.n_persons end as n_unweighted,
         noted.value_note,
+        case
+            when noted.geography_level = 'cluster'
+                then {{ round_to('100 * noted.region_proportion', 1) }}
+        end as region_value,
+        case
+            when noted.geography_level <> 'country'
+                then {{ round_to('100 * noted.country_proportion', 1) }}
+        end as denmark_value,
+        case when noted.geography_level = 'cluster' then {{ compare_to_benchmark(
+            'noted.shown_ci_lower', 'noted.shown_ci_upper', 'noted.shown_proportion',
+            'noted.region_proportion', 'indicators.direction'
+        ) }} end as compared_to_region,
+        case when noted.geography_level <> 'country' then {{ compare_to_benchmark(
+            'noted.shown_ci_lower', 'noted.shown_ci_upper', 'noted.shown_proportion',
+            'noted.country_proportion', 'indicators.direction'
+        ) }} end as compared_to_denmark,
         indicators.indicator_name_da,
         indicators.objective_code,
         indicators.vision_code,
