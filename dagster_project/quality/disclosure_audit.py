@@ -96,19 +96,27 @@ def _is_known_zero(note: str | None) -> bool:
     return note is not None and NO_DATA_NOTE in note.split("; ")
 
 
+def geography_members(conn: duckdb.DuckDBPyConnection, schema: str) -> dict:
+    """{(level, code): [kommune_kode, ...]} for every published geography, in code order:
+    municipalities, today's clusters (Vejen in two), regions and Denmark."""
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for kommune, region in conn.execute(
+        f"select kommune_kode, region_code from {schema}.dim_municipality order by 1"
+    ).fetchall():
+        members[("region", region)].append(kommune)
+        members[("country", "000")].append(kommune)
+        members[("municipality", kommune)].append(kommune)
+    for cluster, kommune in conn.execute(
+        f"select cluster_code, kommune_kode from {schema}.dim_cluster_membership "
+        "where is_current order by 1, 2"
+    ).fetchall():
+        members[("cluster", cluster)].append(kommune)
+    return members
+
+
 def read_published_structure(conn: duckdb.DuckDBPyConnection, schema: str) -> dict:
     """{(indicator, year): _IndicatorYear} from the marts exactly as they will be published."""
-    members: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for kommune, region in conn.execute(
-        f"select kommune_kode, region_code from {schema}.dim_municipality"
-    ).fetchall():
-        members[("region", region)].add(kommune)
-        members[("country", "000")].add(kommune)
-        members[("municipality", kommune)].add(kommune)
-    for cluster, kommune in conn.execute(
-        f"select cluster_code, kommune_kode from {schema}.dim_cluster_membership where is_current"
-    ).fetchall():
-        members[("cluster", cluster)].add(kommune)
+    members = geography_members(conn, schema)
 
     structure: dict[tuple[str, int], _IndicatorYear] = defaultdict(_IndicatorYear)
     cells = conn.execute(
@@ -263,18 +271,8 @@ def audit_education(conn: duckdb.DuckDBPyConnection, schema: str, result: AuditR
     ).fetchone()[0]
     if not published:  # a publication without values by education has none to give away
         return
-    members: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for kommune, region in conn.execute(
-        f"select kommune_kode, region_code from {schema}.dim_municipality order by 1"
-    ).fetchall():
-        members[("region", region)].append(kommune)
-        members[("country", "000")].append(kommune)
-    for cluster, kommune in conn.execute(
-        f"select cluster_code, kommune_kode from {schema}.dim_cluster_membership "
-        "where is_current order by 1, 2"
-    ).fetchall():
-        members[("cluster", cluster)].append(kommune)
-    municipalities = sorted({k for ks in members.values() for k in ks})
+    members = geography_members(conn, schema)
+    municipalities = members[("country", "000")]
     rows = conn.execute(
         f"select indicator_code, year, geography_level, geography_code, education_group, "
         f"is_suppressed, value_note from {schema}.mart_indicator_education_year "
