@@ -2,8 +2,9 @@
 
 The agreement makes each health cluster follow up on its own work at least once a year. Its
 report is for the cluster's political level: the cluster against the region and Denmark, the
-values of its member municipalities (those that belong to it in the report's year), its own
-activities this year and last, and what changed since the year before.
+values of its member municipalities, its own activities this year and last, and what changed
+since the year before. The municipalities are today's members: the marts compute every year's
+cluster values for them (constant geography).
 """
 
 from dataclasses import dataclass, field
@@ -52,12 +53,11 @@ def load_cluster_report(
         Municipality(r["kommune_kode"], r["kommune_name_da"])
         for r in fetch_dicts(
             conn,
+            # Today's members, as the marts compute every year's cluster values for them.
             "select m.kommune_kode, d.kommune_name_da from dim_cluster_membership as m "
             "inner join dim_municipality as d on m.kommune_kode = d.kommune_kode "
-            "where m.cluster_code = ? and extract(year from m.valid_from) <= ? "
-            "and (m.valid_to is null or extract(year from m.valid_to) >= ?) "
-            "order by d.kommune_name_da",
-            [cluster_code, year, year],
+            "where m.cluster_code = ? and m.is_current order by d.kommune_name_da",
+            [cluster_code],
         )
     ]
     notes = NoteTranslator.from_publication(conn)
