@@ -163,10 +163,17 @@ def _row_space_basis(equations: np.ndarray) -> np.ndarray:
     return vt[:rank]
 
 
+def _rows_lie_in(basis: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """For each row of targets, whether it is in the space spanned by the orthonormal rows of
+    basis (its projection leaves no residual)."""
+    residual = targets - (targets @ basis.T) @ basis
+    scale = np.maximum(np.linalg.norm(targets, axis=1), 1.0)
+    return np.linalg.norm(residual, axis=1) <= 1e-7 * scale
+
+
 def _lies_in(basis: np.ndarray, target: np.ndarray) -> bool:
     """Whether target is in the space spanned by the orthonormal rows of basis."""
-    residual = target - basis.T @ (basis @ target)
-    return bool(np.linalg.norm(residual) <= 1e-7 * max(np.linalg.norm(target), 1.0))
+    return bool(_rows_lie_in(basis, target[None, :])[0])
 
 
 def _in_span(equations: np.ndarray, target: np.ndarray) -> bool:
@@ -316,14 +323,9 @@ def audit_education(conn: duckdb.DuckDBPyConnection, schema: str, result: AuditR
         basis = _row_space_basis(equations)
         result.indicator_years += 1
         result.suppressed_quantities += len(secrets)
-        # All targets at once: a target is determined when its projection on the row space
-        # leaves no residual (_lies_in, for a matrix of targets).
         targets = np.array([target for _, target in secrets])
-        residual = targets - (targets @ basis.T) @ basis
-        norms = np.linalg.norm(residual, axis=1)
-        scale = np.maximum(np.linalg.norm(targets, axis=1), 1.0)
-        for (label, target), norm, size in zip(secrets, norms, scale, strict=True):
-            if norm <= 1e-7 * size:
+        for (label, target), determined in zip(secrets, _rows_lie_in(basis, targets), strict=True):
+            if determined:
                 result.findings.append(
                     Finding(
                         f"{indicator} by education",

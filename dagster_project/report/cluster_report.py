@@ -16,6 +16,7 @@ from dagster_project.report.content import (
     Estimate,
     StatusReport,
     activities,
+    estimate_of,
     fetch_dicts,
 )
 from dagster_project.report.notes import NoteTranslator
@@ -73,15 +74,7 @@ def load_cluster_report(
             [indicator.code, indicator.latest_year, codes],
         )
         cluster.municipality_values[indicator.code] = {
-            r["kommune_kode"]: Estimate(
-                value=r["value"],
-                ci_lower=r["ci_lower"],
-                ci_upper=r["ci_upper"],
-                is_suppressed=bool(r["is_suppressed"]),
-                compared=r["compared_to_region"],
-                note_da=notes.danish(r["value_note"], leave_out=("synthetic data",)),
-            )
-            for r in rows
+            r["kommune_kode"]: estimate_of(r, notes, "compared_to_region") for r in rows
         }
     for objective in (o for v in report.visions for o in v.objectives):
         this_year = {a.cluster_code: a for a in objective.activities}.get(cluster_code)

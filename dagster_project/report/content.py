@@ -236,7 +236,9 @@ def load_report(
     )
 
 
-def _estimate(row: dict, notes: NoteTranslator, compared_column: str | None) -> Estimate:
+def estimate_of(row: dict, notes: NoteTranslator, compared_column: str | None) -> Estimate:
+    """A mart row's value, interval, suppression, comparison (from ``compared_column``, if
+    any) and Danish value note."""
     return Estimate(
         value=row["value"],
         ci_lower=row["ci_lower"],
@@ -272,7 +274,7 @@ def _indicator(
             label=c["cluster_name_da"],
             kind="cluster",
             points={
-                r["year"]: _estimate(r, notes, "compared_to_region")
+                r["year"]: estimate_of(r, notes, "compared_to_region")
                 for r in cluster_rows
                 if r["cluster_code"] == c["cluster_code"]
             },
@@ -286,7 +288,7 @@ def _indicator(
             region_name,
             "region",
             {
-                r["year"]: _estimate(r, notes, "compared_to_denmark")
+                r["year"]: estimate_of(r, notes, "compared_to_denmark")
                 for r in benchmark_rows
                 if r["geography_level"] == "region"
             },
@@ -299,7 +301,7 @@ def _indicator(
             "Hele landet",
             "country",
             {
-                r["year"]: _estimate(r, notes, None)
+                r["year"]: estimate_of(r, notes, None)
                 for r in benchmark_rows
                 if r["geography_level"] == "country"
             },

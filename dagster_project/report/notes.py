@@ -23,6 +23,7 @@ class UntranslatedNote(ValueError):
 
 @dataclass(frozen=True)
 class _Pattern:
+    note_en: str  # as in the seed, placeholders included
     english: re.Pattern
     danish: str
 
@@ -41,26 +42,23 @@ class NoteTranslator:
     def __init__(self, notes: dict[str, str]) -> None:
         # Longest first: "person-level data used; the aggregated ..." before any shorter note.
         self._patterns = [
-            _Pattern(_pattern(en), da)
+            _Pattern(en, _pattern(en), da)
             for en, da in sorted(notes.items(), key=lambda item: -len(item[0]))
         ]
-        self._english = set(notes)
 
     @classmethod
     def from_publication(cls, conn: duckdb.DuckDBPyConnection) -> "NoteTranslator":
         return cls(dict(conn.execute("select note_en, note_da from dim_value_note").fetchall()))
 
     def split(self, value_note: str) -> list[tuple[str, str]]:
-        """The notes in ``value_note`` as (English pattern, Danish text), in their order."""
+        """The notes in ``value_note`` as (the seed's English note, Danish text), in order."""
         found, position = [], 0
         while position < len(value_note):
             for pattern in self._patterns:
                 match = pattern.english.match(value_note, position)
                 end = match.end() if match else -1
                 if match and (end == len(value_note) or value_note.startswith(SEPARATOR, end)):
-                    found.append(
-                        (pattern.english.pattern, pattern.danish.format(**match.groupdict()))
-                    )
+                    found.append((pattern.note_en, pattern.danish.format(**match.groupdict())))
                     position = end + len(SEPARATOR) if end < len(value_note) else end
                     break
             else:
@@ -75,6 +73,5 @@ class NoteTranslator:
         dropped, e.g. "synthetic data", which the reports say in their own banner."""
         if not value_note:
             return None
-        dropped = {_pattern(note).pattern for note in leave_out}
-        texts = [da for en, da in self.split(value_note) if en not in dropped]
+        texts = [da for en, da in self.split(value_note) if en not in leave_out]
         return SEPARATOR.join(texts) or None

@@ -23,7 +23,6 @@ from dagster_project.report.content import Objective, Period, StatusReport, fetc
 @dataclass(frozen=True)
 class ObjectiveStatus:
     objective: Objective
-    vision_code: str
     indicator_status: str | None  # None when the objective is followed by the survey only
     activity_status: str | None  # None when followed by indicators only
     implemented: int = 0
@@ -94,7 +93,6 @@ def load_period_status(conn: duckdb.DuckDBPyConnection, report: StatusReport) ->
             status.objectives.append(
                 ObjectiveStatus(
                     objective=objective,
-                    vision_code=vision.code,
                     indicator_status=indicator_status(region) if follows_indicators else None,
                     activity_status=activity_status(objective) if follows_survey else None,
                     implemented=sum(a.n_implemented for a in objective.activities),

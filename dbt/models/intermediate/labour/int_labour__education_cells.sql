@@ -1,7 +1,7 @@
 {#-
     The labour-market indicators by highest completed education: municipality × year ×
     education group, over persons aged var('education_min_age') and over in the indicator's
-    population (its ages and its register variable, as in int_labour__indicator_cells). Register
+    population (its ages and its register variable, macros/labour_populations.sql). Register
     counts: every person weighs 1, so Σw² equals the denominator. No person key leaves staging.
 -#}
 with
@@ -24,17 +24,7 @@ person_years as (
 
 indicators as (
 
-    select
-        indicators.indicator_code,
-        indicators.age_min,
-        indicators.age_max,
-        indicator_items.item as population_item
-    from {{ ref('indicators') }} as indicators
-    inner join {{ ref('indicator_items') }} as indicator_items
-        on indicators.indicator_code = indicator_items.indicator_code
-    where
-        indicators.source_code = 'labour'
-        and indicator_items.role = 'population'
+    {{ labour_indicator_populations() }}
 
 ),
 
@@ -50,12 +40,7 @@ final as (
         ) }}
     from person_years
     inner join indicators
-        on
-            person_years.age_years between indicators.age_min and indicators.age_max
-            and case indicators.population_item
-                when 'somatic_chronic' then person_years.has_somatic_chronic_disease
-                when 'psychiatric' then person_years.has_psychiatric_diagnosis
-            end
+        on {{ in_labour_population('person_years', 'indicators') }}
     group by
         indicators.indicator_code,
         person_years.year,

@@ -44,21 +44,10 @@ person_years as (
 
 ),
 
--- Each labour indicator's population: the register variable that puts a person in its
--- denominator (seeds/indicator_items.csv).
+-- Each labour indicator's population (macros/labour_populations.sql).
 indicators as (
 
-    select
-        indicators.indicator_code,
-        indicators.age_min,
-        indicators.age_max,
-        indicator_items.item as population_item
-    from {{ ref('indicators') }} as indicators
-    inner join {{ ref('indicator_items') }} as indicator_items
-        on indicators.indicator_code = indicator_items.indicator_code
-    where
-        indicators.source_code = 'labour'
-        and indicator_items.role = 'population'
+    {{ labour_indicator_populations() }}
 
 ),
 
@@ -72,7 +61,6 @@ age_bands as (
 
 ),
 
--- A person with both a somatic disease and a psychiatric diagnosis counts in both indicators.
 denominators as (
 
     select
@@ -86,12 +74,7 @@ denominators as (
         person_years.persons
     from person_years
     inner join indicators
-        on
-            person_years.age_years between indicators.age_min and indicators.age_max
-            and case indicators.population_item
-                when 'somatic_chronic' then person_years.has_somatic_chronic_disease
-                when 'psychiatric' then person_years.has_psychiatric_diagnosis
-            end
+        on {{ in_labour_population('person_years', 'indicators') }}
 
 ),
 

@@ -29,12 +29,7 @@ final as (
         year,
         kommune_kode,
         education_group_code,
-        sum(survey_weight * outcome) as numerator,
-        sum(survey_weight) as denominator,
-        sum(survey_weight * survey_weight) as sum_squared_weights,
-        cast(count(*) as {{ dbt.type_bigint() }}) as n_persons,
-        cast(sum(outcome) as {{ dbt.type_bigint() }}) as n_positive,
-        max(case when is_synthetic then 1 else 0 end) = 1 as is_synthetic
+        {{ survey_cell_measures('survey_weight', 'outcome', 'is_synthetic') }}
     from valid_answers
     group by
         indicator_code,

@@ -13,6 +13,19 @@
     max(case when {{ is_synthetic }} then 1 else 0 end) = 1 as is_synthetic
 {%- endmacro %}
 
+{#-
+    The measures of a survey cell from respondent rows with a valid answer: Σw·y, Σw, Σw² and
+    the unweighted counts, all additive over disjoint groups of respondents.
+-#}
+{% macro survey_cell_measures(weight, outcome, is_synthetic) -%}
+    sum({{ weight }} * {{ outcome }}) as numerator,
+    sum({{ weight }}) as denominator,
+    sum({{ weight }} * {{ weight }}) as sum_squared_weights,
+    cast(count(*) as {{ dbt.type_bigint() }}) as n_persons,
+    cast(sum({{ outcome }}) as {{ dbt.type_bigint() }}) as n_positive,
+    max(case when {{ is_synthetic }} then 1 else 0 end) = 1 as is_synthetic
+{%- endmacro %}
+
 {#- The same measures from rows that already hold counts (aggregated deliveries). -#}
 {% macro counted_cell_measures(numerator, denominator, is_synthetic) -%}
     cast(sum({{ numerator }}) as {{ type_double() }}) as numerator,
