@@ -54,10 +54,11 @@ docs: $(MANIFEST)
 dbt-vars: $(STAMP)
 	@$(BIN)/python -m dagster_project.settings
 
-# Outside the test suite: generate synthetic extracts at SCALE and measure the nightly refresh.
+# Outside the test suite: generate synthetic extracts at SCALE and measure the nightly refresh;
+# with SPARK=1 also the full refresh with dbt on Spark (local mode), beside DuckDB's.
 SCALE ?= 0.1
 bench: $(MANIFEST) chromium
-	$(BIN)/python -m benchmarks.run --scale $(SCALE)
+	$(BIN)/python -m benchmarks.run --scale $(SCALE) $(if $(SPARK),--spark)
 
 lint: $(MANIFEST)
 	$(BIN)/ruff check .

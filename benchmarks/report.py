@@ -86,6 +86,17 @@ def targets(result: "BenchmarkResult", r: dict[str, float]) -> list[tuple[str, s
     ]
 
 
+def spark_ratio(runs: dict[str, Measurement]) -> list[str]:
+    """d/a: the full refresh with dbt on Spark against the one on DuckDB (make bench SPARK=1)."""
+    if "d_spark_full_refresh" not in runs:
+        return []
+    a, d = runs["a_full_refresh"], runs["d_spark_full_refresh"]
+    return [
+        f"| d/a (Spark/DuckDB) | {d.wall_s / a.wall_s:.2f} | {d.cpu_s / a.cpu_s:.2f} "
+        f"| {d.peak_rss_mb / a.peak_rss_mb:.2f} |"
+    ]
+
+
 def markdown(result: BenchmarkResult) -> str:
     scale, runs, agreements = result.scale, result.runs, result.agreements
     incremental_agreement = result.incremental_agreement
@@ -106,6 +117,7 @@ def markdown(result: BenchmarkResult) -> str:
         "|---|---:|---:|---:|",
         f"| a/b | {r['a_over_b_wall']} | {r['a_over_b_cpu']} | {r['a_over_b_peak_rss']} |",
         f"| c/a | {r['c_over_a_wall']} | {r['c_over_a_cpu']} | {r['c_over_a_peak_rss']} |",
+        *spark_ratio(runs),
         "",
         "## Targets",
         "",

@@ -78,6 +78,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sundhedsdata-bench"))
     parser.add_argument("--results", type=Path, default=HERE / "results")
+    parser.add_argument(
+        "--spark",
+        action="store_true",
+        help="also run the full refresh with dbt on Spark (local mode) and compare its values",
+    )
     args = parser.parse_args()
     results = args.results
     results.mkdir(parents=True, exist_ok=True)
@@ -119,7 +124,8 @@ def main() -> int:
     python = sys.executable
     published = warehouse / "published.duckdb"
     values = {
-        name: results / f"{name}_values.parquet" for name in ("a", "b", "c", "a_next", "b_next")
+        name: results / f"{name}_values.parquet"
+        for name in ("a", "b", "c", "a_next", "b_next", "d")
     }
 
     def run(name: str, what: str, command: list[str]):
@@ -138,6 +144,27 @@ def main() -> int:
         compare("(b) DuckDB floor", values["a"], values["b"]),
         compare("(c) pandas", values["a"], values["c"]),
     ]
+    if args.spark:
+        # The same night with dbt on Spark, in a warehouse of its own: the same landing files,
+        # ingestion on DuckDB, the models on Spark, the marts read back, gated and published.
+        spark_warehouse = args.work / f"warehouse_{args.scale}_spark"
+        shutil.rmtree(spark_warehouse, ignore_errors=True)
+        on_spark = {
+            **env,
+            "SUNDHEDSDATA_WAREHOUSE_DIR": str(spark_warehouse),
+            "SUNDHEDSDATA_DBT_TARGET": "spark",
+        }
+        print("benchmark: d_spark_full_refresh: platform with dbt on Spark", flush=True)
+        runs["d_spark_full_refresh"] = measure(
+            "d_spark_full_refresh",
+            "platform, empty warehouse, dbt on Spark (local mode)",
+            nightly,
+            on_spark,
+            results / "d_spark_full_refresh.log",
+        )
+        print(f"benchmark: d_spark_full_refresh: {runs['d_spark_full_refresh']}", flush=True)
+        export_platform_values(spark_warehouse / "published.duckdb", values["d"])
+        agreements.append(compare("(d) dbt on Spark", values["a"], values["d"]))
     with duckdb.connect(str(warehouse / "build.duckdb"), read_only=True) as conn:
         labour_rows = conn.execute(
             "select sum(row_count) from raw._ingested_files where source = 'labour'"

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 from dagster import ConfigurableResource
+from pydantic import field_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
@@ -36,7 +37,11 @@ ENVIRONMENT = {
     "education_min_age": "SUNDHEDSDATA_EDUCATION_MIN_AGE",
     "postgres_url": "SUNDHEDSDATA_POSTGRES_URL",
     "duckdb_memory_limit": "SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT",
+    "dbt_target": "SUNDHEDSDATA_DBT_TARGET",
 }
+# The engines the nightly job can build the dbt models with (dbt/profiles.yml's outputs).
+# PostgreSQL is a publication target and a tested dbt target, but not one the night builds on.
+DBT_TARGETS = ("duckdb", "spark")
 
 
 class Settings(ConfigurableResource):
@@ -66,6 +71,19 @@ class Settings(ConfigurableResource):
     # DuckDB's memory cap for every connection and for dbt (a DuckDB size like "1GB"). Past it
     # DuckDB spills to disk; without it, it takes up to 80% of the machine for one hash table.
     duckdb_memory_limit: str = "1GB"
+    # The engine dbt builds the models with: "duckdb" (the embedded build database) or "spark"
+    # (dbt-spark; the raw layer handed over as Parquet and the built tables read back,
+    # transform/spark.py and docs/spark.md).
+    dbt_target: str = "duckdb"
+
+    @field_validator("dbt_target")
+    @classmethod
+    def _known_target(cls, value: str) -> str:
+        if value not in DBT_TARGETS:
+            raise ValueError(
+                f"SUNDHEDSDATA_DBT_TARGET must be one of {', '.join(DBT_TARGETS)}, got {value!r}"
+            )
+        return value
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -142,6 +160,20 @@ class Settings(ConfigurableResource):
     def gx_project_dir(self) -> Path:
         """GX file context: keeps validation results so Data Docs show every suite."""
         return self.warehouse_dir / "gx"
+
+    @property
+    def raw_parquet_dir(self) -> Path:
+        """The raw layer as Parquet, one folder per table: what dbt on Spark reads."""
+        return self.warehouse_dir / "raw_parquet"
+
+    @property
+    def spark_dir(self) -> Path:
+        """Spark's own files when dbt builds on Spark: its tables and its catalog."""
+        return self.warehouse_dir / "spark"
+
+    @property
+    def spark_tables_dir(self) -> Path:
+        return self.spark_dir / "tables"
 
     @property
     def logs_dir(self) -> Path:

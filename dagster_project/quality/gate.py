@@ -78,7 +78,9 @@ GATED_MARTS: dict[str, str] = {
     "mart_cluster_activity_status": (
         "(select count(*) from reference.clusters)"
         " * (select count(*) from reference.objectives where follow_up like '%status_survey')"
-        " * (select count(distinct year) from staging.stg_cluster_status__activities)"
+        # raw, not staging: the years are the same (staging renames), and raw is in the build
+        # database whichever engine built the models (transform/spark.py).
+        " * (select count(distinct year) from raw.cluster_status_activities)"
     ),
 }
 

@@ -140,5 +140,6 @@ CLUSTER_STATUS = RawSource(
     ),
     load_file=load_status_workbook,
     unique_key=("cluster_code", "year", "objective_code", "title"),
+    year_column="year",
     description="The clusters' annual status survey: activities per objective with their status.",
 )

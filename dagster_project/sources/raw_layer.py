@@ -81,6 +81,9 @@ class RawSource:
     # Columns added to the source after its raw table may have been created ({name: type}):
     # sync_source adds them to an existing table, where older rows hold null (not delivered).
     added_columns: dict[str, str] = field(default_factory=dict)
+    # The integer column holding the year a row reports on, where the raw table has one: the
+    # Parquet handover to Spark partitions the table by it (transform/spark.py).
+    year_column: str | None = None
 
 
 @dataclass
@@ -486,6 +489,7 @@ def tabular_source(
         unique_key=contract.unique_key,
         coverage=(year_sql, "kommune_kode"),
         added_columns={c: contract.columns[c] for c in contract.optional},
+        year_column=year_sql if year_sql.isidentifier() else None,
     )
 
 

@@ -151,4 +151,5 @@ REGISTER_COUNTS = RawSource(
     ),
     unique_key=("indicator_code", "year", "kommune_kode", "sex_code", "age_band_code"),
     coverage=("year", "kommune_kode"),
+    year_column="year",
 )

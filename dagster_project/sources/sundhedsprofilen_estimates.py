@@ -241,5 +241,6 @@ SUNDHEDSPROFILEN_ESTIMATES = RawSource(
         "(danskernessundhed.dk), with their 95% intervals and respondent counts when given."
     ),
     unique_key=("indicator_key", "year", "area_code", "sex_code"),
+    year_column="year",
     skipped=unknown_indicator_names,
 )

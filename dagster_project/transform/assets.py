@@ -11,16 +11,28 @@ from dagster_project.resources import RefreshLock
 from dagster_project.settings import Settings
 from dagster_project.transform.plan import build_plan, record_built_files, reference_tests
 from dagster_project.transform.project import dbt_project
+from dagster_project.transform.spark import (
+    NOT_ON_TARGET,
+    export_raw_layer,
+    read_back_tables,
+    tables_outside_staging,
+)
 
 
 def dbt_build_args(settings: Settings) -> list[str]:
-    """`dbt build` with the configured disclosure thresholds as vars.
+    """`dbt build` on the configured engine with the configured disclosure thresholds as vars.
 
     A pure function so the exact command is unit-tested; the build plan adds what tonight
     leaves out (plan.BuildPlan.dbt_args) and dagster-dbt the selection of the assets being
     materialised.
     """
-    return ["build", "--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+    return [
+        "build",
+        "--target",
+        settings.dbt_target,
+        "--vars",
+        json.dumps(settings.dbt_vars(), sort_keys=True),
+    ]
 
 
 class DbtBuildConfig(Config):
@@ -53,14 +65,29 @@ def sundhedsdata_dbt_models(
     # variables; set them from the resource so a launchpad override reaches dbt too.
     os.environ["SUNDHEDSDATA_WAREHOUSE_DIR"] = str(settings.warehouse_dir)
     os.environ["SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
+    on_spark = settings.dbt_target == "spark"
+    if on_spark:
+        handed_over = export_raw_layer(settings)
+        os.environ["SUNDHEDSDATA_RAW_PARQUET_DIR"] = str(settings.raw_parquet_dir)
+        context.log.info(
+            f"raw layer handed over to Spark as Parquet in {settings.raw_parquet_dir}: "
+            + ", ".join(f"{h.table} ({h.rows} rows)" for h in handed_over)
+        )
     # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
     # and per-run folders do not pile up in the repository.
     target = settings.warehouse_dir / "dbt_target"
     manifest = json.loads(dbt_project.manifest_path.read_text())
     unchanged = plan.unaffected_models(manifest)
-    args = dbt_build_args(settings) + plan.dbt_args(unchanged, reference_tests(manifest))
+    args = dbt_build_args(settings) + plan.dbt_args(
+        unchanged, reference_tests(manifest), NOT_ON_TARGET.get(settings.dbt_target, ())
+    )
     events = dbt.cli(args, context=context, target_path=target).stream()
     yield from with_unchanged_models(context, events, unchanged, plan.reason)
+    if on_spark:
+        # Before the step ends, so the gate, the audit and publication (later steps) read
+        # what Spark built, from the build database as after a DuckDB build.
+        count = read_back_tables(settings, tables_outside_staging(manifest))
+        context.log.info(f"read back {count} tables Spark built into {settings.build_db}")
     if not context.is_subset:
         # Only a build of the whole project may say "built from these files": after a partial
         # materialisation from the UI, the next night must still build what it left out.

@@ -74,7 +74,9 @@ def inputs_fingerprint(settings: Settings) -> Fingerprint:
         landing = conn.execute(
             "select source, file_name, sha256 from raw._ingested_files order by all"
         ).fetchall()
-    project = hashlib.sha256(json.dumps(settings.dbt_vars(), sort_keys=True).encode())
+    # The engine is part of the project: a night on another engine than the last builds all.
+    built_with = {**settings.dbt_vars(), "dbt_target": settings.dbt_target}
+    project = hashlib.sha256(json.dumps(built_with, sort_keys=True).encode())
     for name, path in _project_files():
         project.update(name.encode())
         project.update(hashlib.sha256(path.read_bytes()).digest())

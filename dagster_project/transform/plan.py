@@ -35,8 +35,12 @@ class BuildPlan:
             return []
         return unaffected_nodes(manifest, self.changed_tables)
 
-    def dbt_args(self, unaffected: list[str], reference: list[str]) -> list[str]:
-        """The flags for `dbt build`, given unaffected_models() and reference_tests().
+    def dbt_args(
+        self, unaffected: list[str], reference: list[str], not_on_target: tuple[str, ...] = ()
+    ) -> list[str]:
+        """The flags for `dbt build`, given unaffected_models() and reference_tests(), and the
+        selectors the target cannot run (not_on_target: the Spark target's unit tests of
+        cte_chain models, transform/spark.py).
 
         A full refresh - a changed project, its first night, a forced build - runs every test.
         A night whose project is the one last published runs only the tests whose answer can
@@ -44,8 +48,10 @@ class BuildPlan:
         models built from them alone), which passed with this very project before.
         """
         if self.full_refresh:
-            return ["--full-refresh"]
-        excluded = [*unaffected, *reference]
+            return ["--full-refresh"] + (
+                ["--exclude", " ".join(not_on_target)] if not_on_target else []
+            )
+        excluded = [*unaffected, *reference, *not_on_target]
         flags = ["--exclude-resource-type", "unit_test"]
         return flags + (["--exclude", " ".join(excluded)] if excluded else [])
 

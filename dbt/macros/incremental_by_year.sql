@@ -6,10 +6,26 @@
     output row carries the version of the year it was built from (source_rows,
     source_loaded_at). A year is rebuilt when its version differs from the one built - a new
     year, a re-delivered file, a removed file - and a year that vanished from staging is deleted
-    by delete_vanished_years() (a post-hook). With delete+insert on unique_key year, dbt replaces
-    exactly the rebuilt years. A change of the dbt project itself is a --full-refresh, which
-    Dagster passes (transform.py).
+    by delete_vanished_years() (a post-hook). dbt replaces exactly the rebuilt years: with
+    delete+insert on unique_key year, or on Spark, whose Parquet tables have no delete, by
+    overwriting the rebuilt years' partitions (the model is partitioned by year there; the other
+    engines ignore partition_by). A change of the dbt project itself is a --full-refresh, which
+    Dagster passes (transform/plan.py).
+    Configure as: incremental_strategy=replace_years_strategy(), unique_key='year',
+    partition_by=['year'], post_hook="{{ delete_vanished_years(ref('<staging model>')) }}".
 -#}
+
+{% macro replace_years_strategy() -%}
+    {{ return(adapter.dispatch('replace_years_strategy', 'sundhedsdata')()) }}
+{%- endmacro %}
+
+{% macro default__replace_years_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro spark__replace_years_strategy() -%}
+    {{ return('insert_overwrite') }}
+{%- endmacro %}
 
 {% macro year_versions(relation) -%}
     select
@@ -45,6 +61,23 @@
 {%- endmacro %}
 
 {% macro delete_vanished_years(relation) -%}
+    {{ return(adapter.dispatch('delete_vanished_years', 'sundhedsdata')(relation)) }}
+{%- endmacro %}
+
+{% macro default__delete_vanished_years(relation) -%}
     delete from {{ this }}
     where year not in (select distinct year from {{ relation }})
+{%- endmacro %}
+
+{#- Spark: a vanished year is a partition to drop; one statement per partition, run here. -#}
+{% macro spark__delete_vanished_years(relation) -%}
+    {%- if execute -%}
+        {%- set vanished = run_query(
+            'select distinct year from ' ~ this
+            ~ ' where year not in (select distinct year from ' ~ relation ~ ')'
+        ) -%}
+        {%- for row in vanished.rows -%}
+            {%- do run_query('alter table ' ~ this ~ ' drop if exists partition (year = ' ~ row[0] ~ ')') -%}
+        {%- endfor -%}
+    {%- endif -%}
 {%- endmacro %}

@@ -25,10 +25,8 @@
             memberships.kommune_kode,
             totals.indicator_code,
             totals.year,
-            {{ dbt.listagg(
-                measure=dbt.concat(["totals.parent_level", "':'", "totals.parent_code"]),
-                delimiter_text="'|'",
-                order_by_clause="order by totals.parent_level, totals.parent_code"
+            {{ sorted_listagg(
+                dbt.concat(["totals.parent_level", "':'", "totals.parent_code"]), "'|'"
             ) }} as signature
         from {{ ref('int_geography__memberships') }} as memberships
         inner join {{ totals }} as totals

@@ -80,10 +80,9 @@ counted as (
         sum(case when activities.status_code = 'in_progress' then 1 else 0 end) as n_in_progress,
         sum(case when activities.status_code = 'implemented' then 1 else 0 end) as n_implemented,
         sum(case when activities.status_code = 'stopped' then 1 else 0 end) as n_stopped,
-        {{ dbt.listagg(
+        {{ sorted_listagg(
             dbt.concat(["activities.activity_title", "' ('", "statuses.status_name_da", "')'"]),
-            "'; '",
-            "order by activities.activity_title"
+            "'; '"
         ) }} as activities,
         max(case when activities.is_synthetic then 1 else 0 end) = 1 as is_synthetic
     from activities

@@ -6,8 +6,9 @@
 -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=replace_years_strategy(),
     unique_key='year',
+    partition_by=['year'],
     post_hook="{{ delete_vanished_years(ref('stg_labour__person_years')) }}",
 ) }}
 

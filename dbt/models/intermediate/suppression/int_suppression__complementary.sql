@@ -22,10 +22,11 @@
     model names what the passes read. -#}
 -- depends_on: {{ ref('int_geography__memberships') }}
 {%- set passes = var('suppression_passes') | int if execute else 0 %}
+{#- The steps as a chain whose checkpoints, each pass's municipalities and totals, every engine
+    computes once (macros/cte_chain.sql). -#}
+{%- set chain = [] %}
 
-with
-
-estimates as (
+{%- call cte(chain, 'estimates') %}
 
     select
         geography_level,
@@ -37,9 +38,9 @@ estimates as (
         is_suppressed and n_persons > 0 as is_hidden
     from {{ ref('int_indicators__cell_estimates') }}
 
-),
+{%- endcall %}
 
-pass_0_municipalities as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_0_municipalities', checkpoint=true) %}
 
     select
         geography_code as kommune_kode,
@@ -51,9 +52,9 @@ pass_0_municipalities as {{ materialized_cte() }}(
     from estimates
     where geography_level = 'municipality'
 
-),
+{%- endcall %}
 
-pass_0_totals as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_0_totals', checkpoint=true) %}
 
     select
         geography_level as parent_level,
@@ -66,16 +67,16 @@ pass_0_totals as {{ materialized_cte() }}(
     from estimates
     where geography_level in ('cluster', 'region', 'country')
 
-),
+{%- endcall %}
 
 {% for i in range(1, passes + 1) %}
-pass_{{ i }}_signatures as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_signatures') %}
 
-    {{ published_signature('pass_' ~ (i - 1) ~ '_municipalities', 'pass_' ~ (i - 1) ~ '_totals') }}
+{{ published_signature('pass_' ~ (i - 1) ~ '_municipalities', 'pass_' ~ (i - 1) ~ '_totals') }}
 
-),
+{%- endcall %}
 
-pass_{{ i }}_members as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_members') %}
 
     select
         previous.kommune_kode,
@@ -94,9 +95,9 @@ pass_{{ i }}_members as {{ materialized_cte() }}(
             and previous.indicator_code = signatures.indicator_code
             and previous.year = signatures.year
 
-),
+{%- endcall %}
 
-pass_{{ i }}_twins as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_twins') %}
 
     select
         kommune_kode,
@@ -110,9 +111,9 @@ pass_{{ i }}_twins as {{ materialized_cte() }}(
     from pass_{{ i }}_members
     where hidden_in_group = 1 and signature <> '' and not is_hidden and n_persons > 0
 
-),
+{%- endcall %}
 
-pass_{{ i }}_picked_municipalities as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_picked_municipalities') %}
 
     select
         kommune_kode,
@@ -122,9 +123,9 @@ pass_{{ i }}_picked_municipalities as {{ materialized_cte() }}(
     from pass_{{ i }}_twins
     where rank_in_group = 1
 
-),
+{%- endcall %}
 
-pass_{{ i }}_unpaired as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_unpaired') %}
 
     select
         lone.kommune_kode,
@@ -142,9 +143,9 @@ pass_{{ i }}_unpaired as {{ materialized_cte() }}(
         and lone.signature <> ''
         and picked.kommune_kode is null
 
-),
+{%- endcall %}
 
-pass_{{ i }}_total_candidates as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_total_candidates') %}
 
     select
         totals.parent_level,
@@ -169,9 +170,9 @@ pass_{{ i }}_total_candidates as {{ materialized_cte() }}(
             and unpaired.year = totals.year
     where totals.is_published
 
-),
+{%- endcall %}
 
-pass_{{ i }}_picked_totals as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_picked_totals') %}
 
     select distinct
         parent_level,
@@ -181,11 +182,11 @@ pass_{{ i }}_picked_totals as {{ materialized_cte() }}(
     from pass_{{ i }}_total_candidates
     where rank_for_member = 1
 
-),
+{%- endcall %}
 
 -- A suppressed total needs a suppressed member with a twin outside it, or subtracting the
 -- other published totals gives it back (Denmark minus four regions is the fifth region).
-pass_{{ i }}_hidden_total_members as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_hidden_total_members') %}
 
     select
         totals.parent_level,
@@ -205,9 +206,9 @@ pass_{{ i }}_hidden_total_members as {{ materialized_cte() }}(
             and totals.year = members.year
     where not totals.is_published and totals.n_persons > 0 and members.is_hidden
 
-),
+{%- endcall %}
 
-pass_{{ i }}_outside_members as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_outside_members') %}
 
     select
         inside.parent_level,
@@ -230,9 +231,9 @@ pass_{{ i }}_outside_members as {{ materialized_cte() }}(
             and outside.kommune_kode = same_total.kommune_kode
     where same_total.kommune_kode is null and outside.n_persons > 0
 
-),
+{%- endcall %}
 
-pass_{{ i }}_exposed_totals as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_exposed_totals') %}
 
     select
         inside.parent_level,
@@ -249,9 +250,9 @@ pass_{{ i }}_exposed_totals as {{ materialized_cte() }}(
     group by inside.parent_level, inside.parent_code, inside.indicator_code, inside.year
     having sum(case when outside.is_hidden then 1 else 0 end) = 0
 
-),
+{%- endcall %}
 
-pass_{{ i }}_outside_twins as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_outside_twins') %}
 
     select
         outside.parent_level,
@@ -272,9 +273,9 @@ pass_{{ i }}_outside_twins as {{ materialized_cte() }}(
             and outside.indicator_code = exposed.indicator_code
             and outside.year = exposed.year
 
-),
+{%- endcall %}
 
-pass_{{ i }}_sibling_candidates as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_sibling_candidates') %}
 
     select
         siblings.parent_level,
@@ -301,9 +302,9 @@ pass_{{ i }}_sibling_candidates as {{ materialized_cte() }}(
             and exposed.year = twins.year
     where siblings.is_published and siblings.n_persons > 0 and twins.kommune_kode is null
 
-),
+{%- endcall %}
 
-pass_{{ i }}_picked as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_picked') %}
 
     select
         kommune_kode,
@@ -318,9 +319,9 @@ pass_{{ i }}_picked as {{ materialized_cte() }}(
     from pass_{{ i }}_outside_twins
     where rank_for_total = 1
 
-),
+{%- endcall %}
 
-pass_{{ i }}_picked_all_totals as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_picked_all_totals') %}
 
     select
         parent_level,
@@ -337,9 +338,9 @@ pass_{{ i }}_picked_all_totals as {{ materialized_cte() }}(
     from pass_{{ i }}_sibling_candidates
     where rank_for_total = 1
 
-),
+{%- endcall %}
 
-pass_{{ i }}_municipalities as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_municipalities', checkpoint=true) %}
 
     select
         previous.kommune_kode,
@@ -355,9 +356,9 @@ pass_{{ i }}_municipalities as {{ materialized_cte() }}(
             and previous.indicator_code = picked.indicator_code
             and previous.year = picked.year
 
-),
+{%- endcall %}
 
-pass_{{ i }}_totals as {{ materialized_cte() }}(
+{%- call cte(chain, 'pass_' ~ i ~ '_totals', checkpoint=true) %}
 
     select
         previous.parent_level,
@@ -375,9 +376,13 @@ pass_{{ i }}_totals as {{ materialized_cte() }}(
             and previous.indicator_code = picked.indicator_code
             and previous.year = picked.year
 
-),
+{%- endcall %}
 
 {% endfor %}
+with
+
+{{ cte_chain(chain) }}
+
 final as (
 
     select
