@@ -30,8 +30,10 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         education_min_age=30,
     )
     args = dbt_build_args(settings)
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {
+    assert args[:4] == ["build", "--target", "duckdb", "--vars"]
+    on_spark = dbt_build_args(settings.replace(dbt_target="spark"))
+    assert on_spark[:3] == ["build", "--target", "spark"]
+    assert json.loads(args[4]) == {
         "min_cell_count": 10,
         "min_survey_respondents": 50,
         "suppression_passes": 6,
