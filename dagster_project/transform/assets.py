@@ -128,3 +128,18 @@ def with_unchanged_models(
             done.add(assets_def.keys_by_output_name[event.output_name])
         yield event
     yield from ready()
+    # dbt succeeded, so every selected model and seed has a result: one Dagster did not see
+    # is an event lost on the way (a line of dbt's JSON log broken by other output), and
+    # without this its downstream steps would be skipped while the run reports success.
+    lost = selected - done
+    if lost:
+        names = sorted(key.to_user_string() for key in lost)
+        raise DbtEventsLostError(
+            f"dbt finished, but Dagster saw no result for {len(names)} of the selected models "
+            f"and seeds ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}); nothing "
+            "was published. See the dbt log in the warehouse's dbt_target folder."
+        )
+
+
+class DbtEventsLostError(RuntimeError):
+    """dbt's build succeeded but some of its results never reached Dagster."""
