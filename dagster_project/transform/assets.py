@@ -86,7 +86,7 @@ def sundhedsdata_dbt_models(
     if on_spark:
         # Before the step ends, so the gate, the audit and publication (later steps) read
         # what Spark built, from the build database as after a DuckDB build.
-        count = read_back_tables(settings, tables_outside_staging(manifest))
+        count = read_back_tables(settings, tables_outside_staging(manifest, unchanged))
         context.log.info(f"read back {count} tables Spark built into {settings.build_db}")
     if not context.is_subset:
         # Only a build of the whole project may say "built from these files": after a partial

@@ -70,18 +70,23 @@ def export_raw_layer(settings: Settings) -> list[HandedOver]:
     return exported
 
 
-def tables_outside_staging(manifest: dict) -> list[tuple[str, str]]:
-    """(schema, table) of every seed and table-materialised model: what downstream of dbt reads.
+def tables_outside_staging(manifest: dict, left_out: list[str]) -> list[tuple[str, str]]:
+    """(schema, table) of every seed and table-materialised model the night builds.
 
-    Staging is views over raw, person keys included, and stays on Spark.
+    That is what downstream of dbt reads. Staging is views over raw, person keys included, and
+    stays on Spark; a model the night left out (left_out: plan.unaffected_models) keeps the
+    copy read back on the night it was built.
     """
     return sorted(
         (node["schema"], node["alias"])
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "seed"
-        or (
-            node["resource_type"] == "model"
-            and node["config"]["materialized"] in ("table", "incremental")
+        if node["name"] not in left_out
+        and (
+            node["resource_type"] == "seed"
+            or (
+                node["resource_type"] == "model"
+                and node["config"]["materialized"] in ("table", "incremental")
+            )
         )
     )
 
@@ -94,15 +99,18 @@ def spark_table_folder(settings: Settings, schema: str, table: str) -> Path:
 def read_back_tables(settings: Settings, tables: list[tuple[str, str]]) -> int:
     """Replace each (schema, table) in the build database by the Parquet files Spark wrote.
 
-    Returns the number of tables read back. A table Spark did not write (a model this night's
-    build left out) keeps the build database's copy from the night it was last built.
+    Every table asked for was built tonight: one Spark has no folder for would leave an old
+    copy to be published, so it stops the night instead. Returns the number read back.
     """
     read = 0
     with settings.connect() as conn:
         for schema, table in tables:
             folder = spark_table_folder(settings, schema, table)
             if not folder.is_dir():
-                continue
+                raise FileNotFoundError(
+                    f"dbt on Spark built {schema}.{table}, but {folder} holds no table: "
+                    "nothing is read back or published"
+                )
             conn.execute(f"create schema if not exists {schema}")
             conn.execute(
                 f"create or replace table {schema}.{table} as select * from read_parquet("
