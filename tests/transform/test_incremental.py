@@ -22,6 +22,15 @@ from tests.conftest import Refreshed, run_nightly
 
 pytestmark = pytest.mark.slow
 
+EDUCATION_GROUPS = (
+    "grundskole",
+    "gymnasial_erhvervsfaglig",
+    "kort_mellemlang_videregaaende",
+    "lang_videregaaende",
+    "under_uddannelse",
+    "ukendt",
+)
+
 
 def _summed_at(refreshed: Refreshed) -> dict[int, object]:
     with duckdb.connect(str(refreshed.settings.build_db), read_only=True) as conn:
@@ -49,16 +58,37 @@ def _rebuilt(result, asset: str) -> bool:
     return "rebuilt" not in events[asset]
 
 
+def _withheld_by_education(refreshed: Refreshed, year: int) -> dict[tuple[str, str], set]:
+    """Per cluster × indicator of the year: the groups published, and whether any is said to
+    be empty ("no data")."""
+    with duckdb.connect(str(refreshed.settings.published_db), read_only=True) as conn:
+        rows = conn.execute(
+            "select geography_code, indicator_code, education_group, is_suppressed, value_note "
+            "from mart_indicator_education_year where year = ? and geography_level = 'cluster'",
+            [year],
+        ).fetchall()
+    shown: dict[tuple[str, str], set] = {}
+    for cluster, indicator, group, suppressed, note in rows:
+        cells = shown.setdefault((cluster, indicator), set())
+        if not suppressed:
+            cells.add(group)
+        elif "no data" in (note or ""):
+            cells.add(f"{group}: no data")
+    return shown
+
+
 def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_removes_it(
     fresh_copy: Refreshed, tmp_path: Path
 ) -> None:
+    """The new year arrives in the register's older form, without education_group: everyone is
+    of unknown education, so a withheld unknown group can have no complement with persons."""
     labour = fresh_copy.settings.landing_dir / "labour"
     newest = max(labour.glob("labour_*.parquet"))
     year = int(newest.stem.split("_")[1]) + 1
     added = labour / f"labour_{year}.parquet"
     duckdb.execute(
-        f"copy (select * replace ({year} as year) from read_parquet('{newest}')) "
-        f"to '{added}' (format parquet)"
+        f"copy (select * exclude (education_group) replace ({year} as year) "
+        f"from read_parquet('{newest}')) to '{added}' (format parquet)"
     )
     before = _summed_at(fresh_copy)
 
@@ -76,6 +106,13 @@ def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_rem
         e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
     }
     _agrees_with_floor(fresh_copy, tmp_path)
+    # The night passed the disclosure audit. Each cluster either shows its one group with
+    # persons, the unknown one, beside five known-empty groups, or (the cluster guarding Vejen)
+    # withholds all six without saying which are empty: withholding the unknown group alone
+    # would leave it equal to the cluster's total.
+    empty = {f"{g}: no data" for g in EDUCATION_GROUPS if g != "ukendt"}
+    shown = _withheld_by_education(fresh_copy, year)
+    assert set(map(frozenset, shown.values())) == {frozenset({"ukendt"} | empty), frozenset()}
 
     # One night later: a corrected re-delivery of an existing year re-sums that year only, and
     # the new year's file is withdrawn, which removes its year.

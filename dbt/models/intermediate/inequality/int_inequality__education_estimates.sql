@@ -10,8 +10,13 @@
     with the fewest persons: moving persons between the two changes no published figure.
     Across geographies one sum remains: the four clusters minus the region is Vejen (in two
     clusters), which is published nowhere by education: a cluster holding Vejen withholds the
-    group first (is_shared_guard), and the rule for lone groups then runs on the result. The
-    linear disclosure audit checks the outcome (quality/disclosure_audit.py).
+    group first (is_shared_guard), and the rule for lone groups then runs on the result.
+
+    A complement must hold persons: an empty group is published as "no data", a known zero that
+    protects nothing. Where a geography has no published group with persons beside its lone
+    withheld one (files without the education column put everyone in one group), every group
+    of that geography is withheld, and the empty ones are not said to be empty. The linear
+    disclosure audit checks the outcome (quality/disclosure_audit.py).
 -#}
 with
 
@@ -296,6 +301,14 @@ ranked as (
                 else 0
             end
         ) over (partition by geography_level, geography_code, indicator_code, year) as n_hidden,
+        sum(
+            case
+                when suppression_reason is null and n_persons > 0 and not is_shared_guard then 1
+                else 0
+            end
+        ) over (
+            partition by geography_level, geography_code, indicator_code, year
+        ) as n_published_with_persons,
         row_number() over (
             partition by geography_level, geography_code, indicator_code, year
             order by
@@ -311,42 +324,60 @@ ranked as (
 
 ),
 
+-- A lone withheld group is protected by the smallest published group with persons; where there
+-- is none, by withholding all of the geography's groups.
+withheld as (
+
+    select
+        *,
+        n_hidden = 1 and n_published_with_persons = 0 as is_withheld_whole,
+        suppression_reason is null
+        and not is_shared_guard
+        and n_hidden = 1
+        and smallest_published = 1 as is_smallest_complement
+    from ranked
+
+),
+
 final as (
 
     select
-        ranked.geography_level,
-        ranked.geography_code,
-        ranked.indicator_code,
-        ranked.year,
-        ranked.education_group_code,
+        withheld.geography_level,
+        withheld.geography_code,
+        withheld.indicator_code,
+        withheld.year,
+        withheld.education_group_code,
         series.series_number,
         series.is_series_break,
-        ranked.is_synthetic,
-        ranked.numerator,
-        ranked.denominator,
-        ranked.n_persons,
-        ranked.n_positive,
-        ranked.effective_n,
-        ranked.proportion,
-        {{ wilson_ci_lower('ranked.proportion', 'ranked.effective_n') }} as proportion_ci_lower,
-        {{ wilson_ci_upper('ranked.proportion', 'ranked.effective_n') }} as proportion_ci_upper,
+        withheld.is_synthetic,
+        withheld.numerator,
+        withheld.denominator,
+        withheld.n_persons,
+        withheld.n_positive,
+        withheld.effective_n,
+        withheld.proportion,
+        {{ wilson_ci_lower('withheld.proportion', 'withheld.effective_n') }} as proportion_ci_lower,
+        {{ wilson_ci_upper('withheld.proportion', 'withheld.effective_n') }} as proportion_ci_upper,
         sqrt(
-            ranked.proportion * (1 - ranked.proportion) / nullif(ranked.effective_n, 0)
+            withheld.proportion * (1 - withheld.proportion) / nullif(withheld.effective_n, 0)
         ) as standard_error,
-        ranked.suppression_reason,
-        ranked.is_shared_guard,
-        ranked.suppression_reason is null
-        and not ranked.is_shared_guard
-        and ranked.n_hidden = 1
-        and ranked.smallest_published = 1 as is_secondary,
-        ranked.suppression_reason is not null
-        or ranked.is_shared_guard
-        or (ranked.n_hidden = 1 and ranked.smallest_published = 1) as is_suppressed
-    from ranked
+        -- An empty group of a geography withheld whole is not said to be empty.
+        case
+            when not (withheld.is_withheld_whole and withheld.n_persons = 0)
+                then withheld.suppression_reason
+        end as suppression_reason,
+        withheld.is_shared_guard,
+        withheld.is_smallest_complement
+        or (withheld.is_withheld_whole and withheld.n_persons = 0) as is_secondary,
+        withheld.suppression_reason is not null
+        or withheld.is_shared_guard
+        or withheld.is_smallest_complement
+        or withheld.is_withheld_whole as is_suppressed
+    from withheld
     inner join series
         on
-            ranked.indicator_code = series.indicator_code
-            and ranked.year = series.year
+            withheld.indicator_code = series.indicator_code
+            and withheld.year = series.year
 
 )
 
