@@ -21,6 +21,7 @@
 {#- dbt parses the project without the settings' --vars: a parse renders no passes, so the
     model names what the passes read. -#}
 -- depends_on: {{ ref('int_geography__memberships') }}
+{{ config(pre_hook="{{ prefer_hash_joins() }}") }}
 {%- set passes = var('suppression_passes') | int if execute else 0 %}
 {#- The steps as a chain whose checkpoints, each pass's municipalities and totals, every engine
     computes once (macros/cte_chain.sql). -#}
