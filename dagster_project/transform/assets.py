@@ -67,11 +67,13 @@ def sundhedsdata_dbt_models(
     os.environ["SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
     on_spark = settings.dbt_target == "spark"
     if on_spark:
-        handed_over = export_raw_layer(settings)
+        handed_over = export_raw_layer(settings, plan.changed_tables)
         os.environ["SUNDHEDSDATA_RAW_PARQUET_DIR"] = str(settings.raw_parquet_dir)
         context.log.info(
             f"raw layer handed over to Spark as Parquet in {settings.raw_parquet_dir}: "
-            + ", ".join(f"{h.table} ({h.rows} rows)" for h in handed_over)
+            + ", ".join(
+                f"{h.table} ({h.rows} rows{', unchanged' if h.kept else ''})" for h in handed_over
+            )
         )
     # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
     # and per-run folders do not pile up in the repository.

@@ -10,12 +10,15 @@ under the same names, so the GX gate, the disclosure audit, publication and the 
 exactly what they read after a DuckDB build.
 
 The handover is written beside the live folder and switched in by renaming, so a failed export
-never leaves Spark a half-written raw layer. On a real cluster the same folders are what a
-job uploads to the cluster's storage (docs/spark.md).
+never leaves Spark a half-written raw layer. A night that knows which raw tables changed
+(``BuildPlan.changed_tables``) exports only those; every other table's files are hard-linked
+from the live folder into the new one, which costs nothing and keeps the switch whole. On a
+real cluster the same folders are what a job uploads to the cluster's storage (docs/spark.md).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +37,17 @@ class HandedOver:
     table: str
     rows: int
     partitioned_by: str | None
+    kept: bool = False  # unchanged since the last handover: its files were linked, not written
 
 
-def export_raw_layer(settings: Settings) -> list[HandedOver]:
-    """Every source's raw table as Parquet under settings.raw_parquet_dir, switched in whole."""
+def export_raw_layer(
+    settings: Settings, changed: tuple[str, ...] | None = None
+) -> list[HandedOver]:
+    """Every source's raw table as Parquet under settings.raw_parquet_dir, switched in whole.
+
+    With ``changed`` (raw table names) only those are exported again; a table outside it keeps
+    its live files, linked into the new folder. A table the live folder lacks is exported.
+    """
     live = settings.raw_parquet_dir
     incoming = live.with_name(live.name + ".incoming")
     shutil.rmtree(incoming, ignore_errors=True)
@@ -48,6 +58,14 @@ def export_raw_layer(settings: Settings) -> list[HandedOver]:
             folder = incoming / source.table
             rows = conn.execute(f"select count(*) from raw.{source.table}").fetchone()[0]
             partition = source.year_column if rows else None
+            if (
+                changed is not None
+                and source.table not in changed
+                and (live / source.table).is_dir()
+            ):
+                shutil.copytree(live / source.table, folder, copy_function=os.link)
+                exported.append(HandedOver(source.table, rows, partition, kept=True))
+                continue
             if partition:
                 # Hive layout (year=2024/...): Spark reads the year from the folder names.
                 conn.execute(

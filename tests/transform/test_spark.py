@@ -142,6 +142,33 @@ def test_a_failed_export_leaves_the_live_handover_whole(
     assert after == before
 
 
+def test_a_night_with_one_changed_table_exports_only_that_table(on_spark: Refreshed) -> None:
+    """The other tables keep their files: the same inodes, linked into the new folder."""
+    folder = on_spark.settings.raw_parquet_dir
+
+    def files() -> dict[str, int]:
+        return {
+            p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.parquet")
+        }
+
+    before = files()
+    handed = export_raw_layer(on_spark.settings, ("labour_person_years",))
+    after = files()
+
+    assert [h.table for h in handed if not h.kept] == ["labour_person_years"]
+    assert set(after) == set(before)
+    rewritten = {name for name in after if after[name] != before[name]}
+    assert rewritten and all(name.startswith("labour_person_years/") for name in rewritten)
+    assert all(after[n] == before[n] for n in after if not n.startswith("labour_person_years/"))
+    with duckdb.connect() as conn:
+        handed_rows = conn.execute(
+            f"select count(*) from read_parquet('{folder}/labour_person_years/**/*.parquet')"
+        ).fetchone()[0]
+    with duckdb.connect(str(on_spark.settings.build_db), read_only=True) as conn:
+        raw_rows = conn.execute("select count(*) from raw.labour_person_years").fetchone()[0]
+    assert handed_rows == raw_rows
+
+
 def test_the_spark_night_builds_with_the_spark_target_and_the_next_night_builds_nothing(
     on_spark: Refreshed,
 ) -> None:
