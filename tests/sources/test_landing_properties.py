@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 
 from dagster_project.reference_data import municipality_codes
 from dagster_project.sources.assets import SOURCES
+from dagster_project.sources.contracts import check_unique
 from dagster_project.sources.landing import LandingFileError
 from dagster_project.sources.raw_layer import sync_source
 from tests.conftest import SAMPLE_DIR
@@ -306,3 +307,37 @@ def test_a_corrupted_status_workbook_is_rejected_by_name(clean_rows: dict) -> No
         )
 
     check()
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c", "ø", None]), st.integers(2023, 2025)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_the_key_check_finds_exactly_the_duplicates(keys) -> None:
+    """The fast path (distinct hashes) and the exact search together: a file is rejected when
+    and only when two rows share their key, naming the first pair."""
+    with duckdb.connect() as conn:
+        conn.execute("create table t (source_row bigint, person_key varchar, year integer)")
+        conn.executemany(
+            "insert into t values (?, ?, ?)", [(i + 1, k, y) for i, (k, y) in enumerate(keys)]
+        )
+        first_seen: dict = {}
+        pairs = []
+        for row, key in enumerate(keys, start=1):
+            if key in first_seen:
+                pairs.append((first_seen[key], row))
+            first_seen.setdefault(key, row)
+        if not pairs:
+            check_unique(conn, "t", ("person_key", "year"), "f.csv")
+            return
+        with pytest.raises(LandingFileError) as raised:
+            check_unique(conn, "t", ("person_key", "year"), "f.csv")
+    # The duplicate group whose first row comes first, reported at its last row.
+    first = min(first_seen[keys[r - 1]] for _, r in pairs)
+    last = max(r for f, r in pairs if f == first)
+    assert f"duplicate of row {first} in the key (person_key, year)" in str(raised.value)
+    assert f"row {last}" in str(raised.value)
