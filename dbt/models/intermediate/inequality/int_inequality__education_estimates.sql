@@ -289,38 +289,39 @@ protected as (
 
 ),
 
+-- What the rule for lone groups reads of each cell: withheld with persons behind it, or
+-- published with persons (a possible complement). Empty groups are neither.
+flagged as (
+
+    select
+        *,
+        (suppression_reason is not null and n_persons > 0) or is_shared_guard as is_hidden,
+        suppression_reason is null and n_persons > 0 and not is_shared_guard
+            as is_published_with_persons
+    from protected
+
+),
+
 -- The groups of one geography × indicator × year: how many are withheld with respondents, and
 -- which published group with respondents is the smallest (the complement of a lone one).
 ranked as (
 
     select
         *,
-        sum(
-            case
-                when (suppression_reason is not null and n_persons > 0) or is_shared_guard then 1
-                else 0
-            end
-        ) over (partition by geography_level, geography_code, indicator_code, year) as n_hidden,
-        sum(
-            case
-                when suppression_reason is null and n_persons > 0 and not is_shared_guard then 1
-                else 0
-            end
-        ) over (
+        sum(case when is_hidden then 1 else 0 end) over (
+            partition by geography_level, geography_code, indicator_code, year
+        ) as n_hidden,
+        sum(case when is_published_with_persons then 1 else 0 end) over (
             partition by geography_level, geography_code, indicator_code, year
         ) as n_published_with_persons,
         row_number() over (
             partition by geography_level, geography_code, indicator_code, year
             order by
-                case
-                    when suppression_reason is null and n_persons > 0 and not is_shared_guard
-                        then 0
-                    else 1
-                end,
+                case when is_published_with_persons then 0 else 1 end,
                 n_persons,
                 education_group_code
         ) as smallest_published
-    from protected
+    from flagged
 
 ),
 
@@ -331,8 +332,7 @@ withheld as (
     select
         *,
         n_hidden = 1 and n_published_with_persons = 0 as is_withheld_whole,
-        suppression_reason is null
-        and not is_shared_guard
+        is_published_with_persons
         and n_hidden = 1
         and smallest_published = 1 as is_smallest_complement
     from ranked
