@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 
@@ -211,6 +212,29 @@ def test_the_gate_keeps_a_bounded_history_of_validation_results(fresh_copy: Refr
     assert newest.name in runs
     pages = settings.data_docs_dir / "validations" / suite / "__none__"
     assert {p.name for p in pages.iterdir()} <= set(runs)
+
+
+def test_a_suite_is_registered_once_and_again_whenever_it_changes(fresh_copy: Refreshed) -> None:
+    """GX's store keeps the suite between nights; an edited suite is the one validated."""
+    settings = fresh_copy.settings
+    mart = "mart_objective_progress"
+    suite = load_suite(mart)
+    stored = settings.gx_project_dir / "gx" / "expectations" / f"{suite['name']}.json"
+    assert validate_mart(settings, mart).passed
+    registered = stored.stat().st_mtime_ns
+
+    assert validate_mart(settings, mart).passed
+    assert stored.stat().st_mtime_ns == registered, "the unchanged suite was registered again"
+
+    edited = copy.deepcopy(suite)
+    edited["expectations"].append(
+        {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 0}}
+    )
+    outcome = validate_mart(settings, mart, edited)
+    assert [f["expectation"] for f in outcome.failed_critical] == [
+        "expect_table_row_count_to_equal"
+    ]
+    assert validate_mart(settings, mart).passed, "the suite in expectations/ is back"
 
 
 def test_a_failing_disclosure_test_is_a_blocking_check_and_nothing_is_published(
