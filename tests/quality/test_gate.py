@@ -58,6 +58,14 @@ def test_a_broken_mart_fails_the_gate_and_keeps_the_published_file(fresh_copy: R
     assert "expect_column_pair_values_a_to_be_greater_than_b(ci_upper)" in description
     assert not result.get_asset_materialization_events()
     assert file_digest(published) == before
+    # What the data engineer is shown: how many rows broke the rule and which values, in the
+    # check's metadata and on the night's Data Docs page.
+    found = failed[0].metadata["failed_critical"].data
+    between = next(f for f in found if f["expectation"] == "expect_column_values_to_be_between")
+    assert (between["unexpected_count"], between["sample_values"]) == (1, ["150.0"])
+    pages = fresh_copy.settings.data_docs_dir / "validations" / "mart_indicator_cluster_year"
+    page = max(pages.rglob("*.html"), key=lambda p: p.stat().st_mtime).read_text()
+    assert "150.0" in page
 
 
 def test_a_delivery_missing_a_cluster_fails_the_nightly_run_and_keeps_the_publication(
