@@ -34,6 +34,7 @@ ENVIRONMENT = {
     "min_cell_count": "SUNDHEDSDATA_MIN_CELL_COUNT",
     "min_survey_respondents": "SUNDHEDSDATA_MIN_SURVEY_RESPONDENTS",
     "suppression_passes": "SUNDHEDSDATA_SUPPRESSION_PASSES",
+    "protection_level": "SUNDHEDSDATA_PROTECTION_LEVEL",
     "education_min_age": "SUNDHEDSDATA_EDUCATION_MIN_AGE",
     "postgres_url": "SUNDHEDSDATA_POSTGRES_URL",
     "duckdb_memory_limit": "SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT",
@@ -62,6 +63,9 @@ class Settings(ConfigurableResource):
     # what the last one left alone; a blocking dbt test and the disclosure audit fail the
     # night if a suppressed value is still exposed after them.
     suppression_passes: int = 4
+    # How far an attacker's interval for a suppressed small count must reach on either side of
+    # the true count, in persons (sdcTable's and GaussSuppression's default 1; docs/disclosure.md).
+    protection_level: int = 1
     # Values by education are for persons of at least this age: education is not finished
     # before (mart_indicator_education_year, mart_inequality_year, docs/inequality.md).
     education_min_age: int = 25
@@ -187,6 +191,7 @@ class Settings(ConfigurableResource):
             "min_cell_count": self.min_cell_count,
             "min_survey_respondents": self.min_survey_respondents,
             "suppression_passes": self.suppression_passes,
+            "protection_level": self.protection_level,
             "education_min_age": self.education_min_age,
         }
 

@@ -1,32 +1,35 @@
-"""The linear disclosure audit: can any suppressed figure be computed from what is published?
+"""The disclosure audit: how far can an attacker narrow each small count from what is published?
 
-Suppression rules (dbt/macros/published_signature.sql, int_suppression__complementary,
-int_suppression__observation) are designed to protect every suppressed value; this audit does
-not trust them. It reads the marts about to be published exactly as a data user would see them
-and, for each indicator × year, sets up the attacker's linear system:
+Suppression (dbt/macros/disclosure.sql and the suppression models) is designed to protect every
+small count; this audit does not trust it. It runs the audit statistical offices run on the
+tables they protect (τ-ARGUS, sdcTable, GaussSuppression): for each indicator × year it writes
+down, as one linear system, everything the published release tells an attacker -
 
-* the unknowns are the suppressed cells of fct_indicator_observation (municipality × sex × age
-  band × school stage); a cell marked "no data" is known to be zero, a published cell is known;
-* every published total - a municipality, a cluster (today's members, Vejen in two), a region,
-  Denmark - is one equation: the sum of its suppressed cells equals its published value minus
-  its published cells.
+* every published cell (municipality × sex × age band × school stage) and every published
+  municipality, cluster, region and Denmark total, each an equation over the hidden cells;
+* every published value by education (cluster, region, Denmark × education group), an
+  equation over the unknown municipality × group counts, and the link between the tables: a
+  municipality's groups add up to its cells aged 25 and over;
+* non-negativity, and what the published suppression codes say: "no data" is zero, a cell
+  withheld for disclosure control holds at least one person;
 
-A suppressed quantity (a cell, or a municipality, cluster, region or Denmark total) is
-*determined* when its vector over the unknowns lies in the row space of those equations: some
-linear combination of published figures then equals it exactly, whatever the suppressed values
-are. Every determined quantity is reported with the published totals that give it away. All
-measures of a row (numerator, denominator, persons) are suppressed together and add up the same
-way, so one structural audit covers them all.
+and solves, for each sensitive count (a hidden count under the threshold), the minimum and the
+maximum the system allows (feasibility.py). A sensitive count a is protected when its interval
+[L, U], rounded to whole persons, covers [a − p, a + p] with p the protection level, clipped
+below at what the rule itself reveals (0, or 1 person in a withheld cell). Every unprotected
+count is reported with its interval and the published figures that bound it.
 
-The check is numerical (an SVD of a 0/1 matrix of at most a few hundred rows), which is exact
-enough here: a 0/1 incidence matrix of this size has no singular values near the tolerance.
+The audit reads the release from the build database before it is published: the marts as a
+reader will see them, and the true counts of the hidden cells from the intermediate models, which
+it needs to say whether an interval covers the truth.
 """
 
+
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import duckdb
-import numpy as np
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckKey,
@@ -37,47 +40,76 @@ from dagster import (
     asset_check,
 )
 
+from dagster_project.quality.feasibility import (
+    FeasiblePoint,
+    Interval,
+    LinearSystem,
+    feasibility_intervals,
+)
 from dagster_project.settings import Settings
 
-# The value note of an estimate or cell without any persons: known to be zero, so not secret.
-NO_DATA_NOTE = "no data"
-_TOLERANCE = 1e-9
+# The published suppression codes (dbt/macros/disclosure.sql renders notes from them).
+NO_DATA = "no_data"
+PUBLISHER_BLANKED = "publisher_blanked"
+DISCLOSURE_CONTROL = "disclosure_control"
+PUBLISHED_CODES = {NO_DATA, PUBLISHER_BLANKED, DISCLOSURE_CONTROL}
+
+# Education is reported for persons aged 25 and over: these age bands add up to its groups.
+ADULT_AGE_BANDS = ("25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 
 
 @dataclass(frozen=True)
-class Total:
-    """A published or suppressed total: its level, code and the municipalities it adds up."""
+class ProtectionRule:
+    """Which counts are sensitive, and how wide their feasibility interval must be."""
 
-    level: str  # municipality, cluster, region or country
-    code: str
-    members: frozenset[str]
-    is_published: bool
-    is_known_zero: bool
+    min_cell_count: int = 5
+    protection_level: int = 1
 
-    def describe(self) -> str:
-        return f"{self.level} {self.code}"
+    def is_sensitive(self, count: int, persons: int) -> bool:
+        """A count under the threshold, in a cell or total that holds persons: a group with
+        nobody in it has no one to protect (its zero is what "no data" publishes)."""
+        return persons > 0 and count < self.min_cell_count
+
+    def required(self, count: int, floor: int) -> tuple[int, int]:
+        """The protection interval [a − p, a + p], clipped at the bound the rule itself gives."""
+        return max(count - self.protection_level, floor), count + self.protection_level
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A suppressed quantity that published figures determine, and which figures do it."""
+    """A sensitive count the published figures narrow too far."""
 
     indicator_code: str
     year: int
     quantity: str
-    determined_by: tuple[str, ...]
+    count: int
+    interval: Interval
+    required: tuple[int, int]
+
+    @property
+    def bound_by(self) -> tuple[str, ...]:
+        lower_short = self.interval.lower > self.required[0]
+        names = (self.interval.bound_below_by if lower_short else ()) + (
+            self.interval.bound_above_by if self.interval.upper < self.required[1] else ()
+        )
+        return tuple(dict.fromkeys(names)) or ("the bounds the notes give",)
 
     def describe(self) -> str:
-        by = ", ".join(self.determined_by[:8])
-        more = len(self.determined_by) - 8
+        by = ", ".join(self.bound_by[:6])
+        more = len(self.bound_by) - 6
         by += f" and {more} more" if more > 0 else ""
-        return f"{self.indicator_code} {self.year}: {self.quantity} is determined by {by}"
+        return (
+            f"{self.indicator_code} {self.year}: {self.quantity} = {self.count} lies in "
+            f"{self.interval.describe()}, which does not cover "
+            f"[{self.required[0]}, {self.required[1]}]; bound by {by}"
+        )
 
 
 @dataclass
 class AuditResult:
     indicator_years: int = 0
-    suppressed_quantities: int = 0
+    sensitive_counts: int = 0
+    linear_programs: int = 0
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -85,20 +117,416 @@ class AuditResult:
         return not self.findings
 
 
+# --- the tables as the attacker sees them -------------------------------------------------
+
+
 @dataclass
-class _IndicatorYear:
-    cells: list[tuple[str, str]] = field(default_factory=list)  # (kommune_kode, cell label)
-    hidden: list[bool] = field(default_factory=list)
+class Cell:
+    """A cell of a published table: what is published of it, and its true counts."""
+
+    label: str
+    kommune_kode: str
+    persons: int  # true unweighted persons
+    positive: int | None  # true persons counted in the numerator (count statistics only)
+    code: str | None  # published suppression code; None when published
+    published_persons: float | None = None
+    published_positive: float | None = None
+    is_adult: bool = False
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.code is not None and self.code != NO_DATA
+
+
+@dataclass
+class Total:
+    """A published or withheld total over municipalities (a municipality is one of them)."""
+
+    label: str
+    members: frozenset[str]
+    code: str | None
+    persons: float | None  # published values, None when withheld
+    positive: float | None
+
+
+@dataclass
+class EducationCell:
+    """A geography × education group cell (published) and the municipalities it adds up."""
+
+    label: str
+    group: str
+    members: frozenset[str]
+    code: str | None
+    persons: float | None
+    positive: float | None
+
+
+@dataclass
+class IndicatorYear:
+    """One attacker's system: the tables of one indicator in one year."""
+
+    indicator_code: str
+    year: int
+    counts_positive: bool  # the numerator is a count of persons (not a weighted sum)
+    cells: list[Cell] = field(default_factory=list)
     totals: list[Total] = field(default_factory=list)
+    education: list[EducationCell] = field(default_factory=list)
+    # True counts per (municipality, group): never published, each a sensitive count of its own.
+    education_truth: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
 
-def _is_known_zero(note: str | None) -> bool:
-    return note is not None and NO_DATA_NOTE in note.split("; ")
+@dataclass(frozen=True)
+class Target:
+    """A sensitive count as the attacker sees it: constant + Σ coefficient · variable."""
+
+    label: str
+    count: int
+    persons: int
+    floor: int
+    expression: dict[int, float]
+    constant: float = 0.0
+    # Directions that raise the expression by one and change no published figure: exchanges
+    # with counts every published total treats alike (FeasiblePoint tries them first).
+    exchanges: Callable[[], Iterable[dict[int, float]]] = tuple
+
+
+def _describe_system(
+    entry: IndicatorYear,
+) -> tuple[LinearSystem, list[float], list[Target], list[object]]:
+    """The linear system of one indicator-year, the sensitive targets and their symmetry keys."""
+    system = LinearSystem()
+    truth: list[float] = []  # the true counts, a point that satisfies the whole system
+    measures = ("persons", "positive") if entry.counts_positive else ("persons",)
+    # Variables per hidden cell: persons, and positive (≤ persons) for count statistics.
+    variables: dict[int, dict[str, int]] = {}
+    for index, cell in enumerate(entry.cells):
+        if not cell.is_hidden:
+            continue
+        withheld = cell.code == DISCLOSURE_CONTROL
+        ids = {"persons": system.variable(f"{cell.label} persons", 1.0 if withheld else 0.0)}
+        truth.append(float(cell.persons))
+        if entry.counts_positive:
+            ids["positive"] = system.variable(f"{cell.label} positive")
+            truth.append(float(cell.positive))
+            system.constraint(
+                f"{cell.label}: numerator within denominator",
+                {ids["positive"]: 1.0, ids["persons"]: -1.0},
+                -float("inf"),
+                0.0,
+            )
+        variables[index] = ids
+
+    by_kommune: dict[str, list[int]] = defaultdict(list)
+    for index, cell in enumerate(entry.cells):
+        by_kommune[cell.kommune_kode].append(index)
+    published_municipality: dict[str, Total] = {
+        next(iter(t.members)): t
+        for t in entry.totals
+        if t.label.startswith("municipality ") and t.persons is not None
+    }
+
+    def known(cell: Cell, measure: str) -> float:
+        if cell.code == NO_DATA:
+            return 0.0
+        return cell.published_persons if measure == "persons" else cell.published_positive
+
+    for total in entry.totals:
+        if total.persons is None:
+            continue
+        is_municipality = total.label.startswith("municipality ")
+        for measure in measures:
+            value = total.persons if measure == "persons" else total.positive
+            coefficients: dict[int, float] = {}
+            rest = value
+            for kommune in sorted(total.members):
+                # A published municipality total stands for its cells in every larger total.
+                if not is_municipality and kommune in published_municipality:
+                    part = published_municipality[kommune]
+                    rest -= part.persons if measure == "persons" else part.positive
+                    continue
+                for index in by_kommune.get(kommune, []):
+                    if index in variables:
+                        coefficients[variables[index][measure]] = 1.0
+                    else:
+                        rest -= known(entry.cells[index], measure)
+            system.equation(f"{total.label} {measure}", coefficients, rest)
+
+    # Values by education: unknown municipality × group counts, linked to the adult cells.
+    education_vars: dict[tuple[str, str], dict[str, int]] = {}
+    education_groups: list[str] = []
+    if entry.education:
+        groups = education_groups = sorted({e.group for e in entry.education})
+        kommuner = sorted({k for e in entry.education for k in e.members})
+        for kommune in kommuner:
+            for group in groups:
+                education_vars[(kommune, group)] = {
+                    m: system.variable(f"municipality {kommune} {group} {m}") for m in measures
+                }
+                persons, positive = entry.education_truth.get((kommune, group), (0, 0))
+                truth.extend([float(persons), float(positive)][: len(measures)])
+                if entry.counts_positive:
+                    ids = education_vars[(kommune, group)]
+                    system.constraint(
+                        f"municipality {kommune} {group}: numerator within denominator",
+                        {ids["positive"]: 1.0, ids["persons"]: -1.0},
+                        -float("inf"),
+                        0.0,
+                    )
+            for measure in measures:
+                coefficients = {education_vars[(kommune, g)][measure]: 1.0 for g in groups}
+                rest = 0.0
+                for index in by_kommune.get(kommune, []):
+                    cell = entry.cells[index]
+                    if not cell.is_adult:
+                        continue
+                    if index in variables:
+                        coefficients[variables[index][measure]] = -1.0
+                    else:
+                        rest += known(cell, measure)
+                system.equation(
+                    f"municipality {kommune}: education groups = cells aged 25+ ({measure})",
+                    coefficients,
+                    rest,
+                )
+        for cell in entry.education:
+            if cell.code is not None and cell.code != NO_DATA:
+                continue
+            for measure in measures:
+                value = 0.0 if cell.code == NO_DATA else getattr(cell, measure)
+                system.equation(
+                    f"{cell.label} {measure}",
+                    {education_vars[(k, cell.group)][measure]: 1.0 for k in cell.members},
+                    value,
+                )
+
+    # The sensitive counts: a description, the true count and persons, the expression over
+    # the variables and its published constant part; and a symmetry key.
+    targets: list[Target] = []
+    keys: list[object] = []
+
+    def add(
+        label: str,
+        count: int,
+        persons: int,
+        expression: dict[int, float],
+        constant: float = 0.0,
+        key: object = None,
+        exchanges: Callable[[], Iterable[dict[int, float]]] = tuple,
+    ) -> None:
+        # What the rule itself says of it (a withheld cell holds a person), without any total.
+        floor = constant + sum(
+            c * (system.lower[v] if c > 0 else system.upper[v]) for v, c in expression.items()
+        )
+        floor = max(0, int(floor)) if floor > -float("inf") else 0
+        targets.append(Target(label, count, persons, floor, expression, constant, exchanges))
+        keys.append(key)
+
+    # Withheld cells of one municipality that every total treats alike (all or none aged 25+).
+    twins_of: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for index in variables:
+        cell = entry.cells[index]
+        if cell.code == DISCLOSURE_CONTROL:
+            twins_of[(cell.kommune_kode, cell.is_adult)].append(index)
+
+    for index, ids in variables.items():
+        cell = entry.cells[index]
+        if cell.code != DISCLOSURE_CONTROL:
+            continue  # a blanked cell's truth is unknown here too
+        # Cells of one municipality with the same rows and bounds have the same interval.
+        shape = (cell.kommune_kode, cell.is_adult)
+        twins = [variables[i] for i in twins_of[shape] if i != index]
+
+        def swaps(measure: str, ids: dict[str, int] = ids, twins: list = twins) -> Callable:
+            return lambda: ({ids[measure]: 1.0, twin[measure]: -1.0} for twin in twins)
+
+        def either(first: Callable, second: Callable) -> Callable:
+            return lambda: (*first(), *({v: -c for v, c in m.items()} for m in second()))
+
+        n = cell.persons
+        expression = {ids["persons"]: 1.0}
+        add(f"{cell.label} persons", n, n, expression, key=("p", shape), exchanges=swaps("persons"))
+        if entry.counts_positive:
+            add(
+                f"{cell.label} numerator",
+                cell.positive,
+                n,
+                {ids["positive"]: 1.0},
+                key=("n", shape),
+                exchanges=swaps("positive"),
+            )
+            add(
+                f"{cell.label} persons outside the numerator",
+                n - cell.positive,
+                n,
+                {ids["persons"]: 1.0, ids["positive"]: -1.0},
+                key=("d", shape),
+                exchanges=either(swaps("persons"), swaps("positive")),
+            )
+
+    def sum_over(indices: list[int], measure: str) -> tuple[dict[int, float], float]:
+        expression = {variables[i][measure]: 1.0 for i in indices if i in variables}
+        constant = sum(known(entry.cells[i], measure) for i in indices if i not in variables)
+        return expression, constant
+
+    for total in entry.totals:
+        if total.persons is not None or total.code != DISCLOSURE_CONTROL:
+            continue
+        members = [i for k in sorted(total.members) for i in by_kommune.get(k, [])]
+        if any(entry.cells[i].code == PUBLISHER_BLANKED for i in members):
+            continue  # its truth is unknown here too
+        n = sum(entry.cells[i].persons for i in members)
+        expression_p, constant_p = sum_over(members, "persons")
+        add(f"the {total.label} total persons", n, n, expression_p, constant_p)
+        if entry.counts_positive:
+            positive = sum(entry.cells[i].positive for i in members)
+            expression_n, constant_n = sum_over(members, "positive")
+            add(f"the {total.label} total numerator", positive, n, expression_n, constant_n)
+            add(
+                f"the {total.label} total persons outside the numerator",
+                n - positive,
+                n,
+                expression_p | {v: -1.0 for v in expression_n},
+                constant_p - constant_n,
+            )
+
+    # Municipalities in the same published education geographies: four-way exchanges between
+    # two of them and two groups change no published value by education and no municipality's
+    # sum over its groups.
+    education_signature: dict[str, frozenset[str]] = defaultdict(frozenset)
+    for cell in entry.education:
+        for kommune in cell.members:
+            education_signature[kommune] = education_signature[kommune] | {cell.label}
+    alike: dict[frozenset[str], list[str]] = defaultdict(list)
+    for kommune in sorted({k for k, _ in education_vars}):
+        alike[education_signature[kommune]].append(kommune)
+
+    def cycles(pair: tuple[str, str] | None, measure: str) -> Callable:
+        if pair is None:
+            return tuple
+        kommune, group = pair
+
+        def moves() -> Iterator[dict[int, float]]:
+            for other in alike[education_signature[kommune]]:
+                if other == kommune:
+                    continue
+                for second in education_groups:
+                    if second != group:
+                        yield {
+                            education_vars[(kommune, group)][measure]: 1.0,
+                            education_vars[(kommune, second)][measure]: -1.0,
+                            education_vars[(other, group)][measure]: -1.0,
+                            education_vars[(other, second)][measure]: 1.0,
+                        }
+
+        return moves
+
+    def education_counts(label: str, pairs: list[tuple[str, str]]) -> None:
+        truths = [entry.education_truth.get(pair, (0, 0)) for pair in pairs]
+        n, positive = sum(t[0] for t in truths), sum(t[1] for t in truths)
+        single = pairs[0] if len(pairs) == 1 else None
+        expression_p = {education_vars[pair]["persons"]: 1.0 for pair in pairs}
+        add(
+            f"{label} persons",
+            n,
+            n,
+            expression_p,
+            exchanges=cycles(single, "persons"),
+        )
+        if entry.counts_positive:
+            expression_n = {education_vars[pair]["positive"]: 1.0 for pair in pairs}
+            add(
+                f"{label} numerator",
+                positive,
+                n,
+                expression_n,
+                exchanges=cycles(single, "positive"),
+            )
+            add(
+                f"{label} persons outside the numerator",
+                n - positive,
+                n,
+                expression_p | {v: -1.0 for v in expression_n},
+                exchanges=cycles(single, "persons"),
+            )
+
+    for kommune, group in education_vars:
+        education_counts(f"municipality {kommune}'s value for {group}", [(kommune, group)])
+    for cell in entry.education:
+        if cell.code == DISCLOSURE_CONTROL:
+            education_counts(f"the {cell.label}", [(k, cell.group) for k in sorted(cell.members)])
+    return system, truth, targets, keys
+
+
+def _exchanged(point: FeasiblePoint, target: Target, rule: ProtectionRule) -> bool:
+    """Whether exchanges from the true counts alone show the target protected."""
+    if not point.is_feasible:
+        return False
+    low, high = rule.required(target.count, target.floor)
+    up, down = high - target.count, target.count - low
+
+    def reaches(steps: int) -> bool:
+        return steps == 0 or any(
+            point.allows({v: steps * c for v, c in move.items()}) for move in target.exchanges()
+        )
+
+    return reaches(up) and reaches(-down)
+
+
+def _covers(solved: Interval, target: Target, rule: ProtectionRule) -> bool:
+    return Interval(solved.lower + target.constant, solved.upper + target.constant).covers(
+        *rule.required(target.count, target.floor)
+    )
+
+
+def audit_indicator_year(entry: IndicatorYear, rule: ProtectionRule) -> tuple[int, int, list]:
+    """(sensitive counts, linear programs solved, findings) of one indicator-year."""
+    system, truth, targets, keys = _describe_system(entry)
+    point = FeasiblePoint(system, truth)
+    sensitive = [
+        (target, key)
+        for target, key in zip(targets, keys, strict=True)
+        if rule.is_sensitive(target.count, target.persons)
+    ]
+    counted = len(sensitive)
+    sensitive = [(t, k) for t, k in sensitive if not _exchanged(point, t, rule)]
+    # Solve each symmetry class once: interchangeable cells share their interval.
+    first_of: dict[object, int] = {}
+    expressions: list[dict[int, float]] = []
+    slot: list[int] = []
+    for target, key in sensitive:
+        if key is None or key not in first_of:
+            expressions.append(target.expression)
+            if key is not None:
+                first_of[key] = len(expressions) - 1
+        slot.append(first_of[key] if key is not None else len(expressions) - 1)
+    intervals = feasibility_intervals(system, expressions)
+    findings = []
+    for (target, _key), index in zip(sensitive, slot, strict=True):
+        solved = intervals[index]
+        if not _covers(solved, target, rule):
+            # Solved again, to name the published figures that bind it.
+            (solved,) = feasibility_intervals(system, [target.expression], explain=True)
+        interval = Interval(
+            solved.lower + target.constant,
+            solved.upper + target.constant,
+            solved.bound_below_by,
+            solved.bound_above_by,
+        )
+        required = rule.required(target.count, target.floor)
+        if not interval.covers(*required):
+            findings.append(
+                Finding(entry.indicator_code, entry.year, target.label, target.count,
+                        interval, required)
+            )
+    return counted, 2 * len(expressions), findings
+
+
+# --- reading the release --------------------------------------------------------------------
 
 
 def geography_members(conn: duckdb.DuckDBPyConnection, schema: str) -> dict:
-    """{(level, code): [kommune_kode, ...]} for every published geography, in code order:
-    municipalities, today's clusters (Vejen in two), regions and Denmark."""
+    """{(level, code): [kommune_kode, ...]} for every published geography: municipalities,
+    today's clusters (Vejen in two), regions and Denmark."""
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for kommune, region in conn.execute(
         f"select kommune_kode, region_code from {schema}.dim_municipality order by 1"
@@ -114,237 +542,168 @@ def geography_members(conn: duckdb.DuckDBPyConnection, schema: str) -> dict:
     return members
 
 
-def read_published_structure(conn: duckdb.DuckDBPyConnection, schema: str) -> dict:
-    """{(indicator, year): _IndicatorYear} from the marts exactly as they will be published."""
-    members = geography_members(conn, schema)
+def _table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        conn.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
 
-    structure: dict[tuple[str, int], _IndicatorYear] = defaultdict(_IndicatorYear)
+
+def _code(suppressed: bool, code: str | None, where: str) -> str | None:
+    if not suppressed:
+        return None
+    if code not in PUBLISHED_CODES:
+        # A code the audit does not know may reveal anything: refuse rather than guess.
+        raise ValueError(f"{where}: unknown published suppression code {code!r}")
+    return code
+
+
+def read_release(
+    conn: duckdb.DuckDBPyConnection, published: str = "marts", build: str = "intermediate"
+) -> list[IndicatorYear]:
+    """Every indicator-year's tables: the marts in schema published as a reader sees them,
+    the true counts of their cells from schema build."""
+    members = geography_members(conn, published)
+    statistics = dict(
+        conn.execute(f"select indicator_code, statistic from {published}.dim_indicator").fetchall()
+    )
+    entries: dict[tuple[str, int], IndicatorYear] = {}
+
+    def entry(indicator: str, year: int) -> IndicatorYear:
+        key = (indicator, year)
+        if key not in entries:
+            counts = statistics.get(indicator) == "register_share"
+            entries[key] = IndicatorYear(indicator, year, counts)
+        return entries[key]
+
+    adult = ", ".join(f"'{band}'" for band in ADULT_AGE_BANDS)
     cells = conn.execute(
-        f"select indicator_code, year, kommune_kode, sex_code, age_band_code, school_stage_code, "
-        f"is_suppressed, value_note from {schema}.fct_indicator_observation "
-        "order by indicator_code, year, kommune_kode, sex_code, age_band_code, school_stage_code"
+        f"""
+        select
+            published.indicator_code, published.year, published.kommune_kode,
+            published.sex_code, published.age_band_code, published.school_stage_code,
+            published.is_suppressed, published.suppression_code,
+            published.n_unweighted, published.numerator,
+            truth.n_persons, truth.n_positive,
+            published.age_band_code in ({adult}) as is_adult
+        from {published}.fct_indicator_observation as published
+        inner join {build}.int_indicators__cells as truth
+            using (indicator_code, year, kommune_kode, sex_code, age_band_code, school_stage_code)
+        order by 1, 2, 3, 4, 5, 6
+        """
     ).fetchall()
-    for indicator, year, kommune, sex, age, stage, suppressed, note in cells:
-        entry = structure[(indicator, year)]
-        entry.cells.append((kommune, f"sex {sex}, age {age}, {stage}"))
-        entry.hidden.append(bool(suppressed) and not _is_known_zero(note))
+    for (indicator, year, kommune, sex, age, stage, suppressed, code, n, numerator,
+         true_n, true_positive, is_adult) in cells:  # fmt: skip
+        label = f"the cell of municipality {kommune} (sex {sex}, age {age}, {stage})"
+        item = entry(indicator, year)
+        item.cells.append(
+            Cell(
+                label=label,
+                kommune_kode=kommune,
+                persons=int(true_n or 0),
+                positive=int(true_positive or 0) if item.counts_positive else None,
+                code=_code(suppressed, code, label),
+                published_persons=None if suppressed else float(n),
+                published_positive=None if suppressed else float(numerator or 0),
+                is_adult=bool(is_adult),
+            )
+        )
 
-    totals_sql = f"""
-        select 'municipality', kommune_kode, indicator_code, year, is_suppressed, value_note
-        from {schema}.mart_indicator_municipality_year
+    totals = f"""
+        select 'municipality', kommune_kode, indicator_code, year, is_suppressed,
+            suppression_code, n_unweighted, numerator
+        from {published}.mart_indicator_municipality_year
         union all
-        select 'cluster', cluster_code, indicator_code, year, is_suppressed, value_note
-        from {schema}.mart_indicator_cluster_year
+        select 'cluster', cluster_code, indicator_code, year, is_suppressed, suppression_code,
+            n_unweighted, numerator
+        from {published}.mart_indicator_cluster_year
         union all
-        select geography_level, geography_code, indicator_code, year, is_suppressed, value_note
-        from {schema}.mart_indicator_region_year
+        select geography_level, geography_code, indicator_code, year, is_suppressed,
+            suppression_code, n_unweighted, numerator
+        from {published}.mart_indicator_region_year
+        order by 3, 4, 1, 2
     """
-    for level, code, indicator, year, suppressed, note in conn.execute(totals_sql).fetchall():
-        if (indicator, year) not in structure:
-            structure[(indicator, year)] = _IndicatorYear()
-        structure[(indicator, year)].totals.append(
+    for level, code, indicator, year, suppressed, suppression, n, numerator in conn.execute(
+        totals
+    ).fetchall():
+        if (indicator, year) not in entries:
+            continue  # an indicator-year without cells (published estimates) hides no count
+        label = f"{level} {code}"
+        item = entries[(indicator, year)]
+        published_value = not suppressed and n is not None
+        item.totals.append(
             Total(
-                level=level,
-                code=code,
-                members=frozenset(members.get((level, code), set())),
-                is_published=not suppressed,
-                is_known_zero=bool(suppressed) and _is_known_zero(note),
+                label=label,
+                members=frozenset(members.get((level, code), ())),
+                code=_code(suppressed, suppression, f"{indicator} {year} {label}"),
+                persons=float(n) if published_value else None,
+                positive=float(numerator or 0) if published_value else None,
             )
         )
-    return structure
+
+    if _table_exists(conn, published, "mart_indicator_education_year"):
+        _read_education(conn, published, build, members, entries)
+    return [entries[key] for key in sorted(entries)]
 
 
-def _row_space_basis(equations: np.ndarray) -> np.ndarray:
-    """An orthonormal basis (rows) of the row space of the equations."""
-    if equations.size == 0:
-        return np.zeros((0, equations.shape[1]))
-    _, singular, vt = np.linalg.svd(equations, full_matrices=False)
-    rank = int((singular > _TOLERANCE * max(equations.shape) * singular.max()).sum())
-    return vt[:rank]
-
-
-def _rows_lie_in(basis: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """For each row of targets, whether it is in the space spanned by the orthonormal rows of
-    basis (its projection leaves no residual)."""
-    residual = targets - (targets @ basis.T) @ basis
-    scale = np.maximum(np.linalg.norm(targets, axis=1), 1.0)
-    return np.linalg.norm(residual, axis=1) <= 1e-7 * scale
-
-
-def _lies_in(basis: np.ndarray, target: np.ndarray) -> bool:
-    """Whether target is in the space spanned by the orthonormal rows of basis."""
-    return bool(_rows_lie_in(basis, target[None, :])[0])
-
-
-def _in_span(equations: np.ndarray, target: np.ndarray) -> bool:
-    if not len(equations):
-        return not target.any()
-    return _lies_in(_row_space_basis(equations), target)
-
-
-def _explain(equations: np.ndarray, names: list[str], target: np.ndarray) -> tuple[str, ...]:
-    """A small set of published totals whose combination gives the quantity away.
-
-    The least-squares combination spreads weight over every total; dropping each one that the
-    rest can do without leaves the few an attacker needs (for Vejen: the four clusters and
-    the region).
-    """
-    coefficients, *_ = np.linalg.lstsq(equations.T, target, rcond=None)
-    used = [i for i, c in enumerate(coefficients) if abs(c) > 1e-6]
-    for index in list(used):
-        trial = [i for i in used if i != index]
-        if _in_span(equations[trial], target):
-            used = trial
-    return tuple(names[i] for i in used) or ("its published cells alone",)
-
-
-def audit_indicator_year(indicator: str, year: int, entry: _IndicatorYear) -> list[Finding]:
-    """Every suppressed quantity of one indicator × year that the published figures determine."""
-    hidden_cells = [i for i, hidden in enumerate(entry.hidden) if hidden]
-    column_of = {cell: column for column, cell in enumerate(hidden_cells)}
-    width = len(hidden_cells)
-
-    def vector(total: Total) -> np.ndarray:
-        row = np.zeros(width)
-        for index in hidden_cells:
-            if entry.cells[index][0] in total.members:
-                row[column_of[index]] = 1.0
-        return row
-
-    published = [t for t in entry.totals if t.is_published or t.is_known_zero]
-    rows = [vector(t) for t in published]
-    keep = [i for i, row in enumerate(rows) if row.any()]
-    equations = np.array([rows[i] for i in keep]).reshape(len(keep), width)
-    names = [published[i].describe() for i in keep]
-    basis = _row_space_basis(equations)
-
-    def determined(target: np.ndarray) -> bool:
-        return _lies_in(basis, target)
-
-    findings = []
-    for index in hidden_cells:
-        target = np.zeros(width)
-        target[column_of[index]] = 1.0
-        if determined(target):
-            kommune, label = entry.cells[index]
-            findings.append(
-                Finding(
-                    indicator,
-                    year,
-                    f"the cell of municipality {kommune} ({label})",
-                    _explain(equations, names, target),
-                )
-            )
-    for total in entry.totals:
-        if total.is_published or total.is_known_zero:
-            continue
-        target = vector(total)
-        if not target.any() or determined(target):
-            findings.append(
-                Finding(
-                    indicator,
-                    year,
-                    f"the {total.describe()} total",
-                    _explain(equations, names, target) if target.any() else ("its cells",),
-                )
-            )
-    return findings
-
-
-def _group_vector(
-    column: dict[tuple[str, str], int], kommuner: list[str], group: str
-) -> np.ndarray:
-    """A geography's cell of one group over the municipality × group unknowns."""
-    row = np.zeros(len(column))
-    for kommune in kommuner:
-        row[column[(kommune, group)]] = 1.0
-    return row
-
-
-def audit_education(conn: duckdb.DuckDBPyConnection, schema: str, result: AuditResult) -> None:
-    """The values by education (mart_indicator_education_year), with the attacker's system:
-
-    * the unknowns are every municipality × education group, none of which is published;
-    * every municipality's total over the groups is taken as known (the published age-band
-      cells give it away), and every published or known-zero geography × group cell is an
-      equation over its municipalities (today's cluster members, Vejen in two);
-    * a suppressed geography × group cell, and any single municipality × group, must not lie
-      in the row space of those equations.
-    """
-    published = conn.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = ? and table_name = 'mart_indicator_education_year'",
-        [schema],
-    ).fetchone()[0]
-    if not published:  # a publication without values by education has none to give away
-        return
-    members = geography_members(conn, schema)
-    municipalities = members[("country", "000")]
+def _read_education(conn, published: str, build: str, members: dict, entries: dict) -> None:
     rows = conn.execute(
-        f"select indicator_code, year, geography_level, geography_code, education_group, "
-        f"is_suppressed, value_note from {schema}.mart_indicator_education_year "
-        "order by 1, 2, 3, 4, 5"
+        f"""
+        select indicator_code, year, geography_level, geography_code, education_group,
+            is_suppressed, suppression_code, n_unweighted, numerator
+        from {published}.mart_indicator_education_year
+        order by 1, 2, 3, 4, 5
+        """
     ).fetchall()
-    by_year: dict[tuple[str, int], list[tuple]] = defaultdict(list)
-    for indicator, year, *rest in rows:
-        by_year[(indicator, year)].append(tuple(rest))
-    for (indicator, year), cells in sorted(by_year.items()):
-        groups = sorted({cell[2] for cell in cells})
-        column = {
-            (k, g): i for i, (k, g) in enumerate((k, g) for k in municipalities for g in groups)
-        }
-
-        known: list[np.ndarray] = []
-        names: list[str] = []
-        for kommune in municipalities:  # each municipality's total over the groups
-            row = np.zeros(len(column))
-            for g in groups:
-                row[column[(kommune, g)]] = 1.0
-            known.append(row)
-            names.append(f"municipality {kommune} (all groups)")
-        secrets = []
-        for level, code, group, suppressed, note in cells:
-            if not suppressed or _is_known_zero(note):
-                known.append(_group_vector(column, members[(level, code)], group))
-                names.append(f"{level} {code} {group}")
-            else:
-                secrets.append(
-                    (
-                        f"the {level} {code} cell of {group}",
-                        _group_vector(column, members[(level, code)], group),
-                    )
-                )
-        for kommune in municipalities:
-            for g in groups:
-                target = np.zeros(len(column))
-                target[column[(kommune, g)]] = 1.0
-                secrets.append((f"municipality {kommune}'s value for {g}", target))
-        equations = np.array(known)
-        basis = _row_space_basis(equations)
-        result.indicator_years += 1
-        result.suppressed_quantities += len(secrets)
-        targets = np.array([target for _, target in secrets])
-        for (label, target), determined in zip(secrets, _rows_lie_in(basis, targets), strict=True):
-            if determined:
-                result.findings.append(
-                    Finding(
-                        f"{indicator} by education",
-                        year,
-                        label,
-                        _explain(equations, names, target),
-                    )
-                )
-
-
-def audit_connection(conn: duckdb.DuckDBPyConnection, schema: str = "marts") -> AuditResult:
-    structure = read_published_structure(conn, schema)
-    result = AuditResult(indicator_years=len(structure))
-    for (indicator, year), entry in sorted(structure.items()):
-        result.suppressed_quantities += sum(entry.hidden) + sum(
-            1 for t in entry.totals if not (t.is_published or t.is_known_zero)
+    for indicator, year, level, code, group, suppressed, suppression, n, numerator in rows:
+        if (indicator, year) not in entries:
+            continue
+        label = f"{level} {code} cell of {group}"
+        item = entries[(indicator, year)]
+        item.education.append(
+            EducationCell(
+                label=label,
+                group=group,
+                members=frozenset(members.get((level, code), ())),
+                code=_code(suppressed, suppression, f"{indicator} {year} {label}"),
+                persons=None if suppressed else float(n),
+                positive=None if suppressed else float(numerator or 0),
+            )
         )
-        result.findings.extend(audit_indicator_year(indicator, year, entry))
-    audit_education(conn, schema, result)
+    truth_models = [
+        name
+        for name in ("int_sundhedsprofilen__education_cells", "int_labour__education_cells")
+        if _table_exists(conn, build, name)
+    ]
+    for name in truth_models:
+        for indicator, year, kommune, group, n, positive in conn.execute(
+            f"select indicator_code, year, kommune_kode, education_group_code, n_persons, "
+            f"n_positive from {build}.{name}"
+        ).fetchall():
+            if (indicator, year) in entries:
+                entries[(indicator, year)].education_truth[(kommune, group)] = (
+                    int(n or 0),
+                    int(positive or 0),
+                )
+
+
+def audit_connection(
+    conn: duckdb.DuckDBPyConnection,
+    rule: ProtectionRule | None = None,
+    published: str = "marts",
+    build: str = "intermediate",
+) -> AuditResult:
+    rule = rule or ProtectionRule()
+    result = AuditResult()
+    for entry in read_release(conn, published, build):
+        sensitive, programs, findings = audit_indicator_year(entry, rule)
+        result.indicator_years += 1
+        result.sensitive_counts += sensitive
+        result.linear_programs += programs
+        result.findings.extend(findings)
     return result
 
 
@@ -358,6 +717,7 @@ AUDIT_READS = [
         "mart_indicator_education_year",
         "dim_municipality",
         "dim_cluster_membership",
+        "dim_indicator",
     )
 ]
 DISCLOSURE_AUDIT_KEY = AssetCheckKey(AUDITED_ASSET, "disclosure_audit")
@@ -369,23 +729,24 @@ DISCLOSURE_AUDIT_KEY = AssetCheckKey(AUDITED_ASSET, "disclosure_audit")
     additional_deps=AUDIT_READS,
     blocking=True,
     description=(
-        "Linear disclosure audit of the marts about to be published: fails, naming it, if any "
-        "suppressed cell or total is a linear combination of published figures. Blocks "
-        "publication."
+        "Feasibility-interval audit of the release about to be published: for every count "
+        "under the threshold, the attacker's minimum and maximum over everything published "
+        "must lie at least the protection level away from the true count. Blocks publication."
     ),
 )
 def disclosure_audit_check(
     context: AssetCheckExecutionContext, settings: Settings
 ) -> AssetCheckResult:
+    rule = ProtectionRule(settings.min_cell_count, settings.protection_level)
     with settings.connect(read_only=True) as conn:
-        result = audit_connection(conn)
+        result = audit_connection(conn, rule)
     description = (
-        f"no suppressed quantity is determined by the published figures "
-        f"({result.suppressed_quantities:,} suppressed in {result.indicator_years} "
-        "indicator-years)"
+        f"every sensitive count is protected ({result.sensitive_counts:,} counts under "
+        f"{rule.min_cell_count} in {result.indicator_years} indicator-years, protection level "
+        f"{rule.protection_level})"
         if result.passed
-        else f"{len(result.findings)} suppressed quantities can be computed from published "
-        f"figures; first: {result.findings[0].describe()}"
+        else f"{len(result.findings)} sensitive counts are narrowed below the protection "
+        f"level; first: {result.findings[0].describe()}"
     )
     if not result.passed:
         context.log.error(description)
@@ -395,7 +756,9 @@ def disclosure_audit_check(
         description=description,
         metadata={
             "indicator_years": result.indicator_years,
-            "suppressed_quantities": result.suppressed_quantities,
+            "sensitive_counts": result.sensitive_counts,
+            "linear_programs": result.linear_programs,
+            "protection_level": rule.protection_level,
             "findings": MetadataValue.json([f.describe() for f in result.findings[:50]]),
         },
     )
