@@ -64,6 +64,7 @@ final as (
         estimates.denominator,
         estimates.n_unweighted,
         estimates.value_note,
+        estimates.suppression_code,
         {%- if region_comparison %}
         estimates.region_value,
         {%- endif %}

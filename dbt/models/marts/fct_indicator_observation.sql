@@ -41,7 +41,8 @@ final as (
         case when suppression_reason is null then sum_squared_weights end
             as sum_squared_weights,
         suppression_reason is not null as is_suppressed,
-        suppression_reason as value_note,
+        {{ published_suppression_code('suppression_reason') }} as suppression_code,
+        {{ suppression_note('suppression_reason') }} as value_note,
         is_synthetic
     from cells
 

@@ -11,7 +11,12 @@ with
 
 estimates as (
 
-    select * from {{ ref('int_inequality__education_estimates') }}
+    select
+        *,
+        {{ published_suppression_code(
+            "case when is_suppressed then coalesce(suppression_reason, 'complement') end"
+        ) }} as suppression_code
+    from {{ ref('int_inequality__education_estimates') }}
 
 ),
 
@@ -85,11 +90,7 @@ noted as (
         country.shown_proportion as country_proportion,
         {{ join_notes([
             "case when estimates.is_synthetic then 'synthetic data' end",
-            "estimates.suppression_reason",
-            "case when estimates.is_secondary"
-            ~ " then 'suppressed: protects a suppressed cell in the same total' end",
-            "case when estimates.is_shared_guard"
-            ~ " then 'suppressed: protects a municipality shared by two clusters' end",
+            suppression_note("estimates.suppression_code"),
             "case when estimates.is_series_break"
             ~ " then 'new series: not comparable with earlier years' end",
         ]) }} as value_note
@@ -138,6 +139,7 @@ final as (
             as denominator,
         case when not noted.is_suppressed then noted.n_persons end as n_unweighted,
         noted.value_note,
+        noted.suppression_code,
         case
             when noted.geography_level = 'cluster'
                 then {{ round_to('100 * noted.region_proportion', 1) }}

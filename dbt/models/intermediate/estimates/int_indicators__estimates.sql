@@ -60,14 +60,12 @@ published as (
         combined.proportion_ci_lower,
         combined.proportion_ci_upper,
         combined.standard_error,
-        combined.estimate_note,
-        coalesce(
-            combined.missing_reason,
-            case
-                when combined.respondent_count < {{ var('min_survey_respondents') }}
-                    then 'suppressed: fewer than {{ var("min_survey_respondents") }} respondents'
-            end
-        ) as suppression_reason
+        {{ join_notes(['combined.missing_reason', 'combined.estimate_note']) }} as estimate_note,
+        case
+            when combined.missing_reason is not null then 'not_available'
+            when combined.respondent_count < {{ var('min_survey_respondents') }}
+                then 'primary_respondents'
+        end as suppression_reason
     from {{ ref('int_sundhedsprofilen_estimates__combined') }} as combined
     inner join choice
         on
@@ -206,6 +204,7 @@ final as (
         is_series_break,
         is_synthetic,
         is_suppressed,
+        suppression_reason,
         numerator,
         denominator,
         n_persons,
@@ -217,7 +216,7 @@ final as (
         standard_error,
         {{ join_notes([
             "case when is_synthetic then 'synthetic data' end",
-            "suppression_reason",
+            suppression_note("suppression_reason"),
             "estimate_note",
             "case when is_series_break then 'new series: not comparable with earlier years' end",
             "source_note",

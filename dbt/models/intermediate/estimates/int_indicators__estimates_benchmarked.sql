@@ -4,7 +4,6 @@
     with Denmark, made on the unrounded figures ("similar" when the benchmark lies inside the
     row's 95% interval, "not compared" when the row has no interval).
 -#}
-{%- set protects_note = "suppressed: protects a suppressed cell in the same total" %}
 
 with
 
@@ -45,10 +44,17 @@ estimates as (
         primary_estimates.proportion_ci_lower,
         primary_estimates.proportion_ci_upper,
         primary_estimates.is_suppressed or secondary.geography_code is not null as is_suppressed,
+        coalesce(
+            primary_estimates.suppression_reason,
+            case when secondary.geography_code is not null then 'complement' end
+        ) as suppression_reason,
+        -- A complement is published with the one note of disclosure control.
         case
-            when secondary.geography_code is null then primary_estimates.value_note
-            when primary_estimates.value_note is null then '{{ protects_note }}'
-            else {{ dbt.concat(["primary_estimates.value_note", "'; " ~ protects_note ~ "'"]) }}
+            when secondary.geography_code is null or primary_estimates.is_suppressed
+                then primary_estimates.value_note
+            else {{ join_notes([
+                "primary_estimates.value_note", suppression_note("'complement'")
+            ]) }}
         end as value_note
     from primary_estimates
     left join secondary
@@ -127,6 +133,8 @@ final as (
         is_synthetic,
         source_kind,
         is_suppressed,
+        suppression_reason,
+        {{ published_suppression_code('suppression_reason') }} as suppression_code,
         n_persons,
         {{ round_to('100 * shown_proportion', 1) }} as value,
         {{ round_to('100 * shown_ci_lower', 1) }} as ci_lower,

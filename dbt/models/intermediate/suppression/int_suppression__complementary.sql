@@ -35,6 +35,7 @@
         indicator_code,
         year,
         n_persons,
+        coalesce(n_positive, 0) as n_positive,
         -- A suppressed estimate without persons is known to be zero: it protects nothing.
         is_suppressed and n_persons > 0 as is_hidden
     from {{ ref('int_indicators__cell_estimates') }}
@@ -44,14 +45,18 @@
 {%- call cte(chain, 'pass_0_municipalities', checkpoint=true) %}
 
     select
-        geography_code as kommune_kode,
-        indicator_code,
-        year,
-        n_persons,
-        is_hidden,
+        estimates.geography_code as kommune_kode,
+        estimates.indicator_code,
+        estimates.year,
+        estimates.n_persons,
+        estimates.n_positive,
+        indicators.statistic = 'register_share' as counts_positive,
+        estimates.is_hidden,
         false as is_secondary
     from estimates
-    where geography_level = 'municipality'
+    inner join {{ ref('indicators') }} as indicators
+        on estimates.indicator_code = indicators.indicator_code
+    where estimates.geography_level = 'municipality'
 
 {%- endcall %}
 
@@ -77,24 +82,73 @@
 
 {%- endcall %}
 
-{%- call cte(chain, 'pass_' ~ i ~ '_members') %}
+{%- call cte(chain, 'pass_' ~ i ~ '_rooms') %}
 
     select
         previous.kommune_kode,
         previous.indicator_code,
         previous.year,
         previous.n_persons,
+        previous.n_positive,
+        previous.counts_positive,
         previous.is_hidden,
         signatures.signature,
         sum(case when previous.is_hidden then 1 else 0 end) over (
             partition by previous.indicator_code, previous.year, signatures.signature
-        ) as hidden_in_group
+        ) as hidden_in_group,
+        -- The room the hidden members of a group give each other (docs/disclosure.md).
+        sum(case when previous.is_hidden then previous.n_persons - 1 else 0 end) over (
+            partition by previous.indicator_code, previous.year, signatures.signature
+        ) as room_persons,
+        sum(case when previous.is_hidden then previous.n_positive else 0 end) over (
+            partition by previous.indicator_code, previous.year, signatures.signature
+        ) as room_positive,
+        sum(
+            case when previous.is_hidden then previous.n_persons - previous.n_positive else 0 end
+        ) over (
+            partition by previous.indicator_code, previous.year, signatures.signature
+        ) as room_negative
     from pass_{{ i - 1 }}_municipalities as previous
     inner join pass_{{ i }}_signatures as signatures
         on
             previous.kommune_kode = signatures.kommune_kode
             and previous.indicator_code = signatures.indicator_code
             and previous.year = signatures.year
+
+{%- endcall %}
+
+{%- call cte(chain, 'pass_' ~ i ~ '_members') %}
+
+    select
+        *,
+        -- Short: a hidden member alone, or one whose small count the others cannot move by
+        -- the protection level (its numerator 4 and theirs 0, say).
+        max(
+            case
+                when
+                    is_hidden and (
+                        hidden_in_group = 1
+                        or (
+                            n_persons < {{ var('min_cell_count') }}
+                            and room_persons - (n_persons - 1) < {{ var('protection_level') }}
+                        )
+                        or (
+                            counts_positive
+                            and n_positive < {{ var('min_cell_count') }}
+                            and room_positive - n_positive < {{ var('protection_level') }}
+                        )
+                        or (
+                            counts_positive
+                            and n_persons - n_positive < {{ var('min_cell_count') }}
+                            and room_negative - (n_persons - n_positive)
+                            < {{ var('protection_level') }}
+                        )
+                    )
+                    then 1
+                else 0
+            end
+        ) over (partition by indicator_code, year, signature) as is_short_group
+    from pass_{{ i }}_rooms
 
 {%- endcall %}
 
@@ -110,7 +164,7 @@
             order by n_persons, kommune_kode
         ) as rank_in_group
     from pass_{{ i }}_members
-    where hidden_in_group = 1 and signature <> '' and not is_hidden and n_persons > 0
+    where is_short_group = 1 and signature <> '' and not is_hidden and n_persons > 0
 
 {%- endcall %}
 
@@ -140,7 +194,7 @@
             and lone.signature = picked.signature
     where
         lone.is_hidden
-        and lone.hidden_in_group = 1
+        and lone.is_short_group = 1
         and lone.signature <> ''
         and picked.kommune_kode is null
 
@@ -348,6 +402,8 @@
         previous.indicator_code,
         previous.year,
         previous.n_persons,
+        previous.n_positive,
+        previous.counts_positive,
         previous.is_hidden or picked.kommune_kode is not null as is_hidden,
         previous.is_secondary or picked.kommune_kode is not null as is_secondary
     from pass_{{ i - 1 }}_municipalities as previous

@@ -1,12 +1,19 @@
 {#-
     Disclosure control of the published cells (fct_indicator_observation), which add up to a
     municipality's published total:
-    * a cell under the thresholds is suppressed (primary);
-    * all cells of a suppressed municipality total are suppressed, or adding them up would give
-      the total back;
-    * in a published total with exactly one suppressed cell that has persons, the published cell
-      with the fewest persons is suppressed too, so subtraction reveals nothing.
-    One row per cell with its measures and its suppression reason (null when published).
+    * a cell under the thresholds is withheld (primary; its reason code from
+      suppression_reason());
+    * all cells of a withheld municipality total are withheld, or adding them up would give the
+      total back (complement_of_withheld_total);
+    * in a published total, the withheld cells must leave an attacker room: for every small
+      count of a withheld cell (persons, and for counts of persons also the numerator and the
+      persons outside it), the other withheld cells of the total must together be able to give
+      up var('protection_level') of that count (a withheld cell keeps at least one person), or
+      the total's feasibility interval for it does not reach a + p. Where they cannot - a lone
+      withheld cell, or withheld cells whose numerators add up to the small one alone - the
+      published cells with the fewest persons are withheld too (complement), as few as give
+      the room, since each holds at least the threshold of every count (docs/disclosure.md).
+    One row per cell with its measures and its suppression reason code (null when published).
 -#}
 with
 
@@ -58,6 +65,7 @@ primary_reasons as {{ materialized_cte() }}(
         {{ suppression_reason(
             'cells.n_persons', 'cells.n_positive', 'indicators.statistic', 'cells.is_blanked'
         ) }} as primary_reason,
+        indicators.statistic = 'register_share' as counts_positive,
         totals.is_suppressed as is_total_suppressed
     from cells
     inner join indicators
@@ -70,19 +78,56 @@ primary_reasons as {{ materialized_cte() }}(
 
 ),
 
-exposed_totals as {{ materialized_cte() }}(
+-- A withheld cell with persons in a published total, and the room each of its counts gives the
+-- others: persons down to one, numerator and persons outside it down to zero.
+withheld as {{ materialized_cte() }}(
 
     select
         kommune_kode,
         indicator_code,
-        year
+        year,
+        counts_positive,
+        n_persons - 1 as room_persons,
+        n_positive as room_positive,
+        n_persons - n_positive as room_negative,
+        n_persons < {{ var('min_cell_count') }} as is_small_persons,
+        counts_positive and n_positive < {{ var('min_cell_count') }} as is_small_positive,
+        counts_positive and n_persons - n_positive < {{ var('min_cell_count') }}
+            as is_small_negative
     from primary_reasons
-    where not is_total_suppressed
-    group by kommune_kode, indicator_code, year
-    having sum(case when primary_reason is not null and n_persons > 0 then 1 else 0 end) = 1
+    where
+        not is_total_suppressed
+        and primary_reason is not null
+        and coalesce(n_persons, 0) > 0
+        and not is_blanked
 
 ),
 
+-- Per published total: how much more room its withheld cells need for each kind of count, so
+-- that every small count can move by the protection level while the total stays the same.
+shortfalls as {{ materialized_cte() }}(
+
+    select
+        kommune_kode,
+        indicator_code,
+        year,
+        count(*) as n_withheld,
+        {{ var('protection_level') }} - (
+            sum(room_persons) - max(case when is_small_persons then room_persons end)
+        ) as short_persons,
+        {{ var('protection_level') }} - (
+            sum(room_positive) - max(case when is_small_positive then room_positive end)
+        ) as short_positive,
+        {{ var('protection_level') }} - (
+            sum(room_negative) - max(case when is_small_negative then room_negative end)
+        ) as short_negative
+    from withheld
+    group by kommune_kode, indicator_code, year
+
+),
+
+-- The published cells of a short total, smallest first, with the room the smaller ones
+-- already give.
 ranked as {{ materialized_cte() }}(
 
     select
@@ -92,6 +137,10 @@ ranked as {{ materialized_cte() }}(
         primary_reasons.sex_code,
         primary_reasons.age_band_code,
         primary_reasons.school_stage_code,
+        shortfalls.n_withheld,
+        shortfalls.short_persons,
+        shortfalls.short_positive,
+        shortfalls.short_negative,
         row_number() over (
             partition by
                 primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
@@ -100,14 +149,64 @@ ranked as {{ materialized_cte() }}(
                 primary_reasons.sex_code,
                 primary_reasons.age_band_code,
                 primary_reasons.school_stage_code
-        ) as rank_in_total
+        ) as rank_in_total,
+        coalesce(sum(primary_reasons.n_persons - 1) over (
+            partition by
+                primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
+            order by
+                primary_reasons.n_persons,
+                primary_reasons.sex_code,
+                primary_reasons.age_band_code,
+                primary_reasons.school_stage_code
+            rows between unbounded preceding and 1 preceding
+        ), 0) as room_persons_before,
+        coalesce(sum(primary_reasons.n_positive) over (
+            partition by
+                primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
+            order by
+                primary_reasons.n_persons,
+                primary_reasons.sex_code,
+                primary_reasons.age_band_code,
+                primary_reasons.school_stage_code
+            rows between unbounded preceding and 1 preceding
+        ), 0) as room_positive_before,
+        coalesce(sum(primary_reasons.n_persons - primary_reasons.n_positive) over (
+            partition by
+                primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
+            order by
+                primary_reasons.n_persons,
+                primary_reasons.sex_code,
+                primary_reasons.age_band_code,
+                primary_reasons.school_stage_code
+            rows between unbounded preceding and 1 preceding
+        ), 0) as room_negative_before
     from primary_reasons
-    inner join exposed_totals
+    inner join shortfalls
         on
-            primary_reasons.kommune_kode = exposed_totals.kommune_kode
-            and primary_reasons.indicator_code = exposed_totals.indicator_code
-            and primary_reasons.year = exposed_totals.year
+            primary_reasons.kommune_kode = shortfalls.kommune_kode
+            and primary_reasons.indicator_code = shortfalls.indicator_code
+            and primary_reasons.year = shortfalls.year
     where primary_reasons.primary_reason is null
+
+),
+
+-- A lone withheld cell always gets a complement (its estimate would otherwise be given back);
+-- otherwise a published cell is taken while the smaller ones leave some count short.
+complements as (
+
+    select
+        indicator_code,
+        year,
+        kommune_kode,
+        sex_code,
+        age_band_code,
+        school_stage_code
+    from ranked
+    where
+        (n_withheld = 1 and rank_in_total = 1)
+        or room_persons_before < coalesce(short_persons, 0)
+        or room_positive_before < coalesce(short_positive, 0)
+        or room_negative_before < coalesce(short_negative, 0)
 
 ),
 
@@ -128,19 +227,19 @@ final as (
         case
             when primary_reasons.primary_reason is not null then primary_reasons.primary_reason
             when primary_reasons.is_total_suppressed
-                then 'suppressed: the municipality total is suppressed'
-            when ranked.rank_in_total = 1
-                then 'suppressed: protects a suppressed cell in the same total'
+                then 'complement_of_withheld_total'
+            when complements.kommune_kode is not null
+                then 'complement'
         end as suppression_reason
     from primary_reasons
-    left join ranked
+    left join complements
         on
-            primary_reasons.kommune_kode = ranked.kommune_kode
-            and primary_reasons.indicator_code = ranked.indicator_code
-            and primary_reasons.year = ranked.year
-            and primary_reasons.sex_code = ranked.sex_code
-            and primary_reasons.age_band_code = ranked.age_band_code
-            and primary_reasons.school_stage_code = ranked.school_stage_code
+            primary_reasons.kommune_kode = complements.kommune_kode
+            and primary_reasons.indicator_code = complements.indicator_code
+            and primary_reasons.year = complements.year
+            and primary_reasons.sex_code = complements.sex_code
+            and primary_reasons.age_band_code = complements.age_band_code
+            and primary_reasons.school_stage_code = complements.school_stage_code
 
 )
 
