@@ -24,7 +24,6 @@ reader will see them, and the true counts of the hidden cells from the intermedi
 it needs to say whether an interval covers the truth.
 """
 
-
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -515,8 +514,9 @@ def audit_indicator_year(entry: IndicatorYear, rule: ProtectionRule) -> tuple[in
         required = rule.required(target.count, target.floor)
         if not interval.covers(*required):
             findings.append(
-                Finding(entry.indicator_code, entry.year, target.label, target.count,
-                        interval, required)
+                Finding(
+                    entry.indicator_code, entry.year, target.label, target.count, interval, required
+                )
             )
     return counted, 2 * len(expressions), findings
 
