@@ -23,6 +23,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, Definitions, EventLogEntry
 
+from dagster_project.quality.scorecard import SCORECARD_ASSET, describe_protection_cost
 from dagster_project.settings import Settings
 
 JOB = "nightly_refresh"
@@ -152,7 +153,8 @@ def describe(name: str, stage: Stage) -> str:
             return "nothing changed since the last publication: no model built"
         return f"dbt: {built} models and seeds built, {kept} left as they were; {_checks(stage)}"
     if name == "quality":
-        return _checks(stage)
+        costs = [describe_protection_cost(m) for k, m in stage.materialized if k == SCORECARD_ASSET]
+        return "; ".join([_checks(stage), *costs])
     if name == "publication":
         parts = []
         for key, metadata in stage.materialized:

@@ -456,10 +456,11 @@ def _describe_system(
     return system, truth, targets, keys
 
 
-def _exchanged(point: FeasiblePoint, target: Target, rule: ProtectionRule) -> bool:
-    """Whether exchanges from the true counts alone show the target protected."""
+def _exchanged(point: FeasiblePoint, target: Target, rule: ProtectionRule) -> tuple[bool, bool]:
+    """Which ends of the protection interval exchanges from the true counts alone reach:
+    (down to a - p, up to a + p)."""
     if not point.is_feasible:
-        return False
+        return False, False
     low, high = rule.required(target.count, target.floor)
     up, down = high - target.count, target.count - low
 
@@ -468,7 +469,7 @@ def _exchanged(point: FeasiblePoint, target: Target, rule: ProtectionRule) -> bo
             point.allows({v: steps * c for v, c in move.items()}) for move in target.exchanges()
         )
 
-    return reaches(up) and reaches(-down)
+    return reaches(-down), reaches(up)
 
 
 def _covers(solved: Interval, target: Target, rule: ProtectionRule) -> bool:
@@ -487,20 +488,27 @@ def audit_indicator_year(entry: IndicatorYear, rule: ProtectionRule) -> tuple[in
         if rule.is_sensitive(target.count, target.persons)
     ]
     counted = len(sensitive)
-    sensitive = [(t, k) for t, k in sensitive if not _exchanged(point, t, rule)]
-    # Solve each symmetry class once: interchangeable cells share their interval.
+    # Exchanges prove most ends; the linear programs solve the rest, each symmetry class once.
+    reached = [_exchanged(point, target, rule) for target, _ in sensitive]
+    sensitive = [(t, k, r) for (t, k), r in zip(sensitive, reached, strict=True) if not all(r)]
     first_of: dict[object, int] = {}
     expressions: list[dict[int, float]] = []
+    sides: list[tuple[bool, bool]] = []
     slot: list[int] = []
-    for target, key in sensitive:
+    for target, key, (low_reached, high_reached) in sensitive:
+        need = (not low_reached, not high_reached)
         if key is None or key not in first_of:
             expressions.append(target.expression)
+            sides.append(need)
             if key is not None:
                 first_of[key] = len(expressions) - 1
+        else:
+            index = first_of[key]
+            sides[index] = (sides[index][0] or need[0], sides[index][1] or need[1])
         slot.append(first_of[key] if key is not None else len(expressions) - 1)
-    intervals = feasibility_intervals(system, expressions)
+    intervals = feasibility_intervals(system, expressions, sides=sides)
     findings = []
-    for (target, _key), index in zip(sensitive, slot, strict=True):
+    for (target, _key, _reached), index in zip(sensitive, slot, strict=True):
         solved = intervals[index]
         if not _covers(solved, target, rule):
             # Solved again, to name the published figures that bind it.
@@ -518,7 +526,7 @@ def audit_indicator_year(entry: IndicatorYear, rule: ProtectionRule) -> tuple[in
                     entry.indicator_code, entry.year, target.label, target.count, interval, required
                 )
             )
-    return counted, 2 * len(expressions), findings
+    return counted, sum(map(sum, sides)), findings
 
 
 # --- reading the release --------------------------------------------------------------------

@@ -206,12 +206,15 @@ def feasibility_intervals(
     targets: Sequence[Mapping[int, float]],
     whole: bool = True,
     explain: bool = False,
+    sides: Sequence[tuple[bool, bool]] | None = None,
 ) -> list[Interval]:
     """The feasibility interval of each target (a linear expression over the variables).
 
     With whole=True the bounds are rounded inward to whole numbers, as an attacker who knows
     the counts are persons would round them. With explain=True each end also names the rows
     that bind it (the rows with a non-zero dual value), which costs a little per solve.
+    sides, one (minimum, maximum) pair per target, leaves out the programs not needed: an end
+    left out is reported as -∞ or +∞, which claims nothing about it.
     """
     part_of, part_variables, part_rows = _parts(system)
     models: dict[int, _Part] = {}
@@ -222,7 +225,8 @@ def feasibility_intervals(
         return models[p]
 
     intervals = []
-    for target in targets:
+    for number, target in enumerate(targets):
+        want_low, want_high = sides[number] if sides is not None else (True, True)
         by_part: dict[int, dict[int, float]] = {}
         for v, c in target.items():
             if c:
@@ -231,12 +235,16 @@ def feasibility_intervals(
         below: list[str] = []
         above: list[str] = []
         for p, piece in by_part.items():
-            value, binding = model(p).extreme(piece, maximise=False, explain=explain)
-            low += value
-            below.extend(binding)
-            value, binding = model(p).extreme(piece, maximise=True, explain=explain)
-            high += value
-            above.extend(binding)
+            if want_low:
+                value, binding = model(p).extreme(piece, maximise=False, explain=explain)
+                low += value
+                below.extend(binding)
+            if want_high:
+                value, binding = model(p).extreme(piece, maximise=True, explain=explain)
+                high += value
+                above.extend(binding)
+        low = low if want_low else -INF
+        high = high if want_high else INF
         if whole:
             low, high = _whole(low, up=True), _whole(high, up=False)
         intervals.append(Interval(low, high, tuple(below), tuple(above)))

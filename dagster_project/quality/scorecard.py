@@ -4,6 +4,10 @@ The GX gate answers "may this be published?" with yes or no. The scorecard keeps
 behind that answer from night to night - rows and the share of cells withheld by disclosure
 control, per mart - as asset metadata, which Dagster plots. A slowly rising suppressed share is
 the early sign of a thinning delivery long before a gate fails.
+
+It also says what disclosure control cost that night: cells withheld by the primary rule and as
+complements, and the values - municipality, cluster, region, Denmark and by education - that
+could have been published but were withheld to protect a small count (docs/disclosure.md).
 """
 
 import duckdb
@@ -29,21 +33,76 @@ def mart_scorecard(conn: duckdb.DuckDBPyConnection) -> dict[str, float]:
     return metrics
 
 
+BUILD_SCHEMA = "intermediate"
+SCORECARD_ASSET = "mart_quality_scorecard"
+
+
+def protection_cost(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Cells withheld (primary, complementary) and publishable values withheld as complements,
+    from the reason codes the build keeps."""
+    primary, complement = conn.execute(
+        f"""
+        select
+            count(*) filter (where suppression_reason like 'primary_%'),
+            count(*) filter (where suppression_reason like 'complement%')
+        from {BUILD_SCHEMA}.int_suppression__observation
+        """
+    ).fetchone()
+    cost = {"protection.cells_primary": primary, "protection.cells_complement": complement}
+    for level in ("municipality", "cluster", "region", "country"):
+        cost[f"protection.values_lost.{level}"] = 0
+    for level, count in conn.execute(
+        f"""
+        select geography_level, count(*)
+        from {BUILD_SCHEMA}.int_indicators__estimates_benchmarked
+        where suppression_reason = 'complement'
+        group by geography_level
+        """
+    ).fetchall():
+        cost[f"protection.values_lost.{level}"] = count
+    (education,) = conn.execute(
+        f"""
+        select count(*)
+        from {BUILD_SCHEMA}.int_inequality__education_estimates
+        where is_suppressed and suppression_reason is null and n_persons > 0
+        """
+    ).fetchone()
+    cost["protection.values_lost.education"] = education
+    return cost
+
+
+def describe_protection_cost(metadata: dict) -> str:
+    """One line for the run summary from the scorecard's protection metadata."""
+
+    def value(name: str) -> int:
+        entry = metadata.get(f"protection.{name}")
+        return int(getattr(entry, "value", entry) or 0)
+
+    return (
+        f"disclosure control withheld {value('cells_primary')} cells by the rule and "
+        f"{value('cells_complement')} as complements; values withheld to protect them: "
+        f"{value('values_lost.municipality')} municipality, {value('values_lost.cluster')} "
+        f"cluster, {value('values_lost.region')} region, {value('values_lost.country')} "
+        f"Denmark, {value('values_lost.education')} by education"
+    )
+
+
 def scorecard_asset(mart_keys: list[AssetKey]):
     @asset(
-        name="mart_quality_scorecard",
+        name=SCORECARD_ASSET,
         group_name="quality",
         owners=["team:sundhedsdata"],
         kinds={"duckdb"},
         deps=mart_keys,
         description=(
-            "Rows and share of suppressed cells per gated mart, recorded every night as "
-            "metadata so the Dagster UI plots their trend beside the GX gate's pass or fail."
+            "Rows and share of suppressed cells per gated mart, and what disclosure control "
+            "withheld (cells by the rule, complements, values lost by level), recorded every "
+            "night as metadata so the Dagster UI plots their trend beside the gate's verdict."
         ),
     )
     def _scorecard(context: AssetExecutionContext, settings: Settings) -> MaterializeResult:
         with settings.connect(read_only=True) as conn:
-            metrics = mart_scorecard(conn)
+            metrics = mart_scorecard(conn) | protection_cost(conn)
         context.log.info(", ".join(f"{k} {v}" for k, v in metrics.items()))
         return MaterializeResult(metadata=metrics)
 

@@ -85,7 +85,14 @@ def test_the_report_gives_each_target_its_verdict_from_the_measurements(tmp_path
     measured = {
         "scale": 1.0,
         "runs": [
-            run("a_full_refresh", 100.0, 1600.0, raw__labour_person_years=4.0, gx_gate=1.5),
+            run(
+                "a_full_refresh",
+                100.0,
+                1600.0,
+                raw__labour_person_years=4.0,
+                gx_gate=1.5,
+                marts__fct_indicator_observation_disclosure_audit=12.5,
+            ),
             run("b_duckdb_floor", 40.0, 500.0),
             run("c_pandas", 80.0, 3000.0),
             run("a_no_change_tick", 6.0, 200.0, schedule_tick=0.8),
@@ -107,6 +114,7 @@ def test_the_report_gives_each_target_its_verdict_from_the_measurements(tmp_path
         "new register year <= 25% of a full refresh": False,  # 30 of 100
         "full refresh peak RSS <= 1.5 GB": False,  # 1600 MB > 1536 MB
         "GX gate over the gated marts <= 2 s": True,
+        "disclosure audit (feasibility intervals) <= 10 s": False,  # 12.5 s
         "labour register ingested at >= 5 M rows/s": True,  # 30 M rows in 4 s = 7.5 M/s
         "(a) faster than (c), wall (issue #6)": False,  # c/a = 0.8
         "(a) peak RSS <= half of (c)'s (issue #6)": False,  # 3000 / 1600 = 1.9

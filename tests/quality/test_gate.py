@@ -9,14 +9,21 @@ import shutil
 import duckdb
 import pytest
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
     AssetSelection,
     Definitions,
+    asset_check,
     build_run_status_sensor_context,
     define_asset_job,
 )
 
 from dagster_project.operations.alerts import refresh_failure_alert
-from dagster_project.quality.disclosure_audit import DISCLOSURE_AUDIT_KEY
+from dagster_project.quality.disclosure_audit import (
+    AUDIT_READS,
+    AUDITED_ASSET,
+    DISCLOSURE_AUDIT_KEY,
+)
 from dagster_project.quality.gate import (
     GATED_MARTS,
     KEEP_VALIDATIONS,
@@ -197,6 +204,22 @@ def test_the_quality_scorecard_records_rows_and_suppressed_share_of_every_gated_
             "from mart_indicator_municipality_year"
         ).fetchone()[0]
     assert metadata["mart_indicator_municipality_year.suppressed_share"] == round(withheld, 4)
+    # What protection cost: every cell published as "disclosure control" was withheld by the
+    # rule or as a complement.
+    with duckdb.connect(str(refreshed.settings.published_db), read_only=True) as conn:
+        (controlled,) = conn.execute(
+            "select count(*) from fct_indicator_observation "
+            "where suppression_code = 'disclosure_control'"
+        ).fetchone()
+    assert metadata["protection.cells_primary"] + metadata["protection.cells_complement"] == (
+        controlled
+    )
+    assert metadata["protection.cells_complement"] > 0
+    # Before complements were sized for protection the sample withheld 11 cluster values and 1
+    # region value as complements (the release of 2026-12-03, notes "protects a suppressed
+    # cell"); the sized complements must not cost more.
+    assert metadata["protection.values_lost.cluster"] <= 11
+    assert metadata["protection.values_lost.region"] <= 1
     assert 0 < withheld < 1
 
 
@@ -274,3 +297,89 @@ def test_a_failing_disclosure_test_is_a_blocking_check_and_nothing_is_published(
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "published_warehouse" not in materialized
     assert file_digest(published) == before
+
+
+def test_a_leaking_release_fails_the_audit_names_the_cell_and_keeps_the_publication(
+    fresh_copy: Refreshed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's sized complements switched off (dbt builds with protection level 0, the
+    old rule of one complement per lone cell) while the audit keeps level 1: the sample's
+    Holstebro-like cells are narrowed to their value, the audit fails, and nothing is
+    published."""
+    from dagster_project.definitions import build_definitions
+    from dagster_project.settings import Settings
+
+    published = fresh_copy.settings.published_db
+    before = file_digest(published)
+    engine_vars = Settings.dbt_vars
+    monkeypatch.setattr(
+        Settings, "dbt_vars", lambda self: engine_vars(self) | {"protection_level": 0}
+    )
+
+    result = run_nightly(build_definitions(fresh_copy.settings), fresh_copy.instance)
+
+    assert not result.success
+    (audit,) = [
+        e for e in result.get_asset_check_evaluations() if e.asset_check_key == DISCLOSURE_AUDIT_KEY
+    ]
+    assert not audit.passed and audit.severity == AssetCheckSeverity.ERROR
+    assert "the cell of municipality" in audit.description
+    assert "which does not cover" in audit.description
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "published_warehouse" not in materialized
+    assert file_digest(published) == before
+
+
+def _stand_in_audit(passed: bool, severity: AssetCheckSeverity):
+    """A disclosure audit that ran and came out as given, without blocking: what publication
+    itself decides after it is what these tests hold."""
+
+    @asset_check(
+        asset=AUDITED_ASSET,
+        name=DISCLOSURE_AUDIT_KEY.name,
+        blocking=False,
+        additional_deps=AUDIT_READS,
+    )
+    def disclosure_audit() -> AssetCheckResult:
+        return AssetCheckResult(
+            passed=passed, severity=severity, description="stand-in: a cell of municipality 661"
+        )
+
+    return disclosure_audit
+
+
+def _gate_and_publish_with(fresh_copy: Refreshed, audit) -> Definitions:
+    from dagster_project.definitions import build_definitions
+
+    job = define_asset_job(
+        "gate_and_publish",
+        selection=AssetSelection.assets("published_warehouse")
+        | AssetSelection.checks(*(gate_check_key(m) for m in GATED_MARTS), DISCLOSURE_AUDIT_KEY),
+    )
+    return Definitions.merge(
+        build_definitions(fresh_copy.settings, audit_check=audit), Definitions(jobs=[job])
+    )
+
+
+def test_publication_refuses_after_an_audit_that_ran_and_failed_with_error(
+    fresh_copy: Refreshed,
+) -> None:
+    before = file_digest(fresh_copy.settings.published_db)
+    defs = _gate_and_publish_with(fresh_copy, _stand_in_audit(False, AssetCheckSeverity.ERROR))
+    result = run_nightly(defs, fresh_copy.instance, "gate_and_publish")
+    assert not result.success
+    failure = result.failure_data_for_node("published_warehouse")
+    assert "disclosure_audit: stand-in: a cell of municipality 661" in (
+        failure.user_failure_data.description
+    )
+    assert file_digest(fresh_copy.settings.published_db) == before
+
+
+def test_publication_goes_ahead_after_an_audit_that_only_warned(fresh_copy: Refreshed) -> None:
+    before = file_digest(fresh_copy.settings.published_db)
+    defs = _gate_and_publish_with(fresh_copy, _stand_in_audit(False, AssetCheckSeverity.WARN))
+    result = run_nightly(defs, fresh_copy.instance, "gate_and_publish")
+    assert result.success
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "published_warehouse" in materialized
+    assert file_digest(fresh_copy.settings.published_db) != before
