@@ -24,6 +24,7 @@ reader will see them, and the true counts of the hidden cells from the intermedi
 it needs to say whether an interval covers the truth.
 """
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -190,7 +191,7 @@ class Target:
 
 
 def _describe_system(
-    entry: IndicatorYear,
+    entry: IndicatorYear, rule: ProtectionRule
 ) -> tuple[LinearSystem, list[float], list[Target], list[object]]:
     """The linear system of one indicator-year, the sensitive targets and their symmetry keys."""
     system = LinearSystem()
@@ -312,6 +313,8 @@ def _describe_system(
         key: object = None,
         exchanges: Callable[[], Iterable[dict[int, float]]] = tuple,
     ) -> None:
+        if not rule.is_sensitive(count, persons):
+            return
         # What the rule itself says of it (a withheld cell holds a person), without any total.
         floor = constant + sum(
             c * (system.lower[v] if c > 0 else system.upper[v]) for v, c in expression.items()
@@ -404,11 +407,19 @@ def _describe_system(
             return tuple
         kommune, group = pair
 
+        which = 1 if measure == "positive" else 0
+
+        def held(pair: tuple[str, str]) -> int:
+            return entry.education_truth.get(pair, (0, 0))[which]
+
         def moves() -> Iterator[dict[int, float]]:
-            for other in alike[education_signature[kommune]]:
+            # The partners holding the most first: they are the ones that can give persons up.
+            others = sorted(alike[education_signature[kommune]], key=lambda k: -held((k, group)))
+            seconds = sorted(education_groups, key=lambda g: -held((kommune, g)))
+            for other in others:
                 if other == kommune:
                     continue
-                for second in education_groups:
+                for second in seconds:
                     if second != group:
                         yield {
                             education_vars[(kommune, group)][measure]: 1.0,
@@ -456,6 +467,9 @@ def _describe_system(
     return system, truth, targets, keys
 
 
+_MOST_EXCHANGES = 24
+
+
 def _exchanged(point: FeasiblePoint, target: Target, rule: ProtectionRule) -> tuple[bool, bool]:
     """Which ends of the protection interval exchanges from the true counts alone reach:
     (down to a - p, up to a + p)."""
@@ -465,8 +479,10 @@ def _exchanged(point: FeasiblePoint, target: Target, rule: ProtectionRule) -> tu
     up, down = high - target.count, target.count - low
 
     def reaches(steps: int) -> bool:
+        # The likeliest moves come first; past the first few the linear program is cheaper.
+        moves = itertools.islice(target.exchanges(), _MOST_EXCHANGES)
         return steps == 0 or any(
-            point.allows({v: steps * c for v, c in move.items()}) for move in target.exchanges()
+            point.allows({v: steps * c for v, c in move.items()}) for move in moves
         )
 
     return reaches(-down), reaches(up)
@@ -480,7 +496,7 @@ def _covers(solved: Interval, target: Target, rule: ProtectionRule) -> bool:
 
 def audit_indicator_year(entry: IndicatorYear, rule: ProtectionRule) -> tuple[int, int, list]:
     """(sensitive counts, linear programs solved, findings) of one indicator-year."""
-    system, truth, targets, keys = _describe_system(entry)
+    system, truth, targets, keys = _describe_system(entry, rule)
     point = FeasiblePoint(system, truth)
     sensitive = [
         (target, key)
