@@ -3,19 +3,21 @@
     estimates, so no suppressed municipality can be recovered by any linear combination of the
     published totals - overlapping clusters included.
 
-    The rule (docs/disclosure.md): every suppressed municipality with persons needs a twin, a
-    second suppressed municipality with persons and the same published signature (the set of
-    published totals that add it up; macro published_signature). Twins protect each other:
-    moving persons between them changes no published total. Each pass
-    * in a signature group with exactly one suppressed member, suppresses the published member
-      with the fewest persons (never one without persons, which would protect nothing);
+    The rule (docs/disclosure.md): every suppressed municipality with persons needs twins,
+    suppressed municipalities with the same published signature (the set of published totals
+    that add it up; macro published_signature) holding room for its small counts. Twins protect
+    each other: moving persons between them changes no published total. A group is short when a
+    member is alone, or when the others cannot give up var('protection_level') of one of its
+    small counts (persons down to one, numerator and persons outside it down to zero). Each pass
+    * in a short signature group, suppresses the published member with the fewest persons
+      (never one without persons, which would protect nothing);
     * where the lone member has no one to pair with (Vejen is alone in being in both Lillebælt
       and Sydvestjylland, so the four cluster totals minus the region equal Vejen), suppresses
       the smallest published total in its signature, preferring a cluster to the region or
       Denmark, which moves it into another group where the next pass finds it a twin.
     The rule is applied var('suppression_passes') times; the singular test
     assert_no_published_total_reveals_a_suppressed_part fails if a lone member is left, and the
-    linear disclosure audit checks the published result before it is published.
+    disclosure audit checks the feasibility intervals of the release before it is published.
     One row per estimate suppressed only to protect another.
 -#}
 {#- dbt parses the project without the settings' --vars: a parse renders no passes, so the
