@@ -128,6 +128,16 @@ shortfalls as {{ materialized_cte() }}(
 
 -- The published cells of a short total, smallest first, with the room the smaller ones
 -- already give.
+{%- set smallest_first -%}
+    partition by
+        primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
+    order by
+        primary_reasons.n_persons,
+        primary_reasons.sex_code,
+        primary_reasons.age_band_code,
+        primary_reasons.school_stage_code
+{%- endset %}
+{%- set smaller_ones = smallest_first ~ ' rows between unbounded preceding and 1 preceding' %}
 ranked as {{ materialized_cte() }}(
 
     select
@@ -141,45 +151,14 @@ ranked as {{ materialized_cte() }}(
         shortfalls.short_persons,
         shortfalls.short_positive,
         shortfalls.short_negative,
-        row_number() over (
-            partition by
-                primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
-            order by
-                primary_reasons.n_persons,
-                primary_reasons.sex_code,
-                primary_reasons.age_band_code,
-                primary_reasons.school_stage_code
-        ) as rank_in_total,
-        coalesce(sum(primary_reasons.n_persons - 1) over (
-            partition by
-                primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
-            order by
-                primary_reasons.n_persons,
-                primary_reasons.sex_code,
-                primary_reasons.age_band_code,
-                primary_reasons.school_stage_code
-            rows between unbounded preceding and 1 preceding
-        ), 0) as room_persons_before,
-        coalesce(sum(primary_reasons.n_positive) over (
-            partition by
-                primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
-            order by
-                primary_reasons.n_persons,
-                primary_reasons.sex_code,
-                primary_reasons.age_band_code,
-                primary_reasons.school_stage_code
-            rows between unbounded preceding and 1 preceding
-        ), 0) as room_positive_before,
-        coalesce(sum(primary_reasons.n_persons - primary_reasons.n_positive) over (
-            partition by
-                primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
-            order by
-                primary_reasons.n_persons,
-                primary_reasons.sex_code,
-                primary_reasons.age_band_code,
-                primary_reasons.school_stage_code
-            rows between unbounded preceding and 1 preceding
-        ), 0) as room_negative_before
+        row_number() over ({{ smallest_first }}) as rank_in_total,
+        coalesce(sum(primary_reasons.n_persons - 1) over ({{ smaller_ones }}), 0)
+            as room_persons_before,
+        coalesce(sum(primary_reasons.n_positive) over ({{ smaller_ones }}), 0)
+            as room_positive_before,
+        coalesce(
+            sum(primary_reasons.n_persons - primary_reasons.n_positive) over ({{ smaller_ones }}), 0
+        ) as room_negative_before
     from primary_reasons
     inner join shortfalls
         on
