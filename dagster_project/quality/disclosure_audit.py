@@ -42,6 +42,7 @@ from dagster import (
 
 from dagster_project.quality.feasibility import (
     FeasiblePoint,
+    InconsistentSystemError,
     Interval,
     LinearSystem,
     feasibility_intervals,
@@ -111,10 +112,13 @@ class AuditResult:
     sensitive_counts: int = 0
     linear_programs: int = 0
     findings: list[Finding] = field(default_factory=list)
+    # Indicator-years whose published figures contradict each other:
+    # no interval can be given for them, so they fail the audit too.
+    contradictions: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        return not self.findings
+        return not self.findings and not self.contradictions
 
 
 # --- the tables as the attacker sees them -------------------------------------------------
@@ -723,7 +727,11 @@ def audit_connection(
     rule = rule or ProtectionRule()
     result = AuditResult()
     for entry in read_release(conn, published, build):
-        sensitive, programs, findings = audit_indicator_year(entry, rule)
+        try:
+            sensitive, programs, findings = audit_indicator_year(entry, rule)
+        except InconsistentSystemError as error:
+            result.contradictions.append(f"{entry.indicator_code} {entry.year}: {error}")
+            continue
         result.indicator_years += 1
         result.sensitive_counts += sensitive
         result.linear_programs += programs
@@ -764,6 +772,8 @@ def disclosure_audit_check(
     rule = ProtectionRule(settings.min_cell_count, settings.protection_level)
     with settings.connect(read_only=True) as conn:
         result = audit_connection(conn, rule)
+    if result.contradictions:
+        context.log.error("; ".join(result.contradictions[:5]))
     description = (
         f"every sensitive count is protected ({result.sensitive_counts:,} counts under "
         f"{rule.min_cell_count} in {result.indicator_years} indicator-years, protection level "
@@ -771,6 +781,9 @@ def disclosure_audit_check(
         if result.passed
         else f"{len(result.findings)} sensitive counts are narrowed below the protection "
         f"level; first: {result.findings[0].describe()}"
+        if result.findings
+        else f"the published figures contradict each other in {len(result.contradictions)} "
+        f"indicator-years; first: {result.contradictions[0]}"
     )
     if not result.passed:
         context.log.error(description)
@@ -784,5 +797,6 @@ def disclosure_audit_check(
             "linear_programs": result.linear_programs,
             "protection_level": rule.protection_level,
             "findings": MetadataValue.json([f.describe() for f in result.findings[:50]]),
+            "contradictions": MetadataValue.json(result.contradictions[:20]),
         },
     )

@@ -319,6 +319,22 @@ def test_the_values_by_education_and_the_cells_are_one_system(tmp_path: Path) ->
     assert any("education groups" in name for name in persons[0].bound_by)
 
 
+def test_published_figures_that_contradict_each_other_fail_the_audit(tmp_path: Path) -> None:
+    """No interval exists for counts no assignment fits: the audit fails instead of passing."""
+    cells = [
+        CellSpec("101", "1", "25-34", 3, 1, DISCLOSURE_CONTROL),
+        CellSpec("101", "2", "25-34", 40, 20),
+        CellSpec("101", "1", "35-44", 30, 10, DISCLOSURE_CONTROL),
+    ]
+    path = write_publication(tmp_path / "contradiction.duckdb", cells)
+    with duckdb.connect(str(path)) as conn:  # totals smaller than their published cell
+        conn.execute("update totals set n_unweighted = 30")
+    result = audit(path)
+    assert not result.passed
+    assert result.findings == []
+    assert result.contradictions[0].startswith("x 2024: no hidden counts fit")
+
+
 # --- the audit against brute force ------------------------------------------------------------
 
 
