@@ -46,6 +46,33 @@ indicators as (
 
 ),
 
+-- Indicator-years with values by education: their groups add up to the cells of persons aged
+-- var('education_min_age') and over, so for each education geography the sum of its adult
+-- cells is published in effect. The rule below treats a municipality's adult cells and its
+-- younger cells as two published parts of its total (safe, if more than the least needed).
+education_years as (
+
+    select distinct
+        indicator_code,
+        year
+    from {{ ref('int_labour__education_cells') }}
+    union
+    select distinct
+        indicator_code,
+        year
+    from {{ ref('int_sundhedsprofilen__education_cells') }}
+
+),
+
+age_bands as (
+
+    select
+        age_band_code,
+        age_min
+    from {{ ref('age_bands') }}
+
+),
+
 totals as (
 
     select
@@ -66,6 +93,11 @@ primary_reasons as {{ materialized_cte() }}(
             'cells.n_persons', 'cells.n_positive', 'indicators.statistic', 'cells.is_blanked'
         ) }} as primary_reason,
         indicators.statistic = 'register_share' as counts_positive,
+        case
+            when education_years.indicator_code is null then 'all'
+            when age_bands.age_min >= {{ var('education_min_age') }} then 'adult'
+            else 'younger'
+        end as part,
         totals.is_suppressed as is_total_suppressed
     from cells
     inner join indicators
@@ -75,6 +107,12 @@ primary_reasons as {{ materialized_cte() }}(
             cells.kommune_kode = totals.kommune_kode
             and cells.indicator_code = totals.indicator_code
             and cells.year = totals.year
+    left join education_years
+        on
+            cells.indicator_code = education_years.indicator_code
+            and cells.year = education_years.year
+    left join age_bands
+        on cells.age_band_code = age_bands.age_band_code
 
 ),
 
@@ -86,6 +124,7 @@ withheld as {{ materialized_cte() }}(
         kommune_kode,
         indicator_code,
         year,
+        part,
         counts_positive,
         n_persons - 1 as room_persons,
         n_positive as room_positive,
@@ -103,14 +142,16 @@ withheld as {{ materialized_cte() }}(
 
 ),
 
--- Per published total: how much more room its withheld cells need for each kind of count, so
--- that every small count can move by the protection level while the total stays the same.
+-- Per published total (or part of it): how much more room its withheld cells need for each
+-- kind of count, so that every small count can move by the protection level while the total
+-- stays the same.
 shortfalls as {{ materialized_cte() }}(
 
     select
         kommune_kode,
         indicator_code,
         year,
+        part,
         count(*) as n_withheld,
         {{ var('protection_level') }} - (
             sum(room_persons) - max(case when is_small_persons then room_persons end)
@@ -122,7 +163,7 @@ shortfalls as {{ materialized_cte() }}(
             sum(room_negative) - max(case when is_small_negative then room_negative end)
         ) as short_negative
     from withheld
-    group by kommune_kode, indicator_code, year
+    group by kommune_kode, indicator_code, year, part
 
 ),
 
@@ -130,7 +171,10 @@ shortfalls as {{ materialized_cte() }}(
 -- already give.
 {%- set smallest_first -%}
     partition by
-        primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
+        primary_reasons.kommune_kode,
+        primary_reasons.indicator_code,
+        primary_reasons.year,
+        primary_reasons.part
     order by
         primary_reasons.n_persons,
         primary_reasons.sex_code,
@@ -147,6 +191,7 @@ ranked as {{ materialized_cte() }}(
         primary_reasons.sex_code,
         primary_reasons.age_band_code,
         primary_reasons.school_stage_code,
+        primary_reasons.part,
         shortfalls.n_withheld,
         shortfalls.short_persons,
         shortfalls.short_positive,
@@ -165,6 +210,7 @@ ranked as {{ materialized_cte() }}(
             primary_reasons.kommune_kode = shortfalls.kommune_kode
             and primary_reasons.indicator_code = shortfalls.indicator_code
             and primary_reasons.year = shortfalls.year
+            and primary_reasons.part = shortfalls.part
     where primary_reasons.primary_reason is null
 
 ),
@@ -186,6 +232,84 @@ complements as (
         or room_persons_before < coalesce(short_persons, 0)
         or room_positive_before < coalesce(short_positive, 0)
         or room_negative_before < coalesce(short_negative, 0)
+
+),
+
+-- A short part without a published cell of its own (a municipality's two cells aged 16-24)
+-- takes the smallest published cell of its municipality's other part.
+stranded as (
+
+    select
+        shortfalls.kommune_kode,
+        shortfalls.indicator_code,
+        shortfalls.year
+    from shortfalls
+    left join ranked
+        on
+            shortfalls.kommune_kode = ranked.kommune_kode
+            and shortfalls.indicator_code = ranked.indicator_code
+            and shortfalls.year = ranked.year
+            and shortfalls.part = ranked.part
+    where
+        ranked.kommune_kode is null
+        and (
+            shortfalls.n_withheld = 1
+            or shortfalls.short_persons > 0
+            or shortfalls.short_positive > 0
+            or shortfalls.short_negative > 0
+        )
+    group by shortfalls.kommune_kode, shortfalls.indicator_code, shortfalls.year
+
+),
+
+fallback_complements as (
+
+    select
+        primary_reasons.indicator_code,
+        primary_reasons.year,
+        primary_reasons.kommune_kode,
+        primary_reasons.sex_code,
+        primary_reasons.age_band_code,
+        primary_reasons.school_stage_code,
+        row_number() over (
+            partition by
+                primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
+            order by
+                primary_reasons.n_persons,
+                primary_reasons.sex_code,
+                primary_reasons.age_band_code,
+                primary_reasons.school_stage_code
+        ) as rank_in_municipality
+    from primary_reasons
+    inner join stranded
+        on
+            primary_reasons.kommune_kode = stranded.kommune_kode
+            and primary_reasons.indicator_code = stranded.indicator_code
+            and primary_reasons.year = stranded.year
+    where primary_reasons.primary_reason is null and not primary_reasons.is_total_suppressed
+
+),
+
+all_complements as (
+
+    select
+        indicator_code,
+        year,
+        kommune_kode,
+        sex_code,
+        age_band_code,
+        school_stage_code
+    from complements
+    union
+    select
+        indicator_code,
+        year,
+        kommune_kode,
+        sex_code,
+        age_band_code,
+        school_stage_code
+    from fallback_complements
+    where rank_in_municipality = 1
 
 ),
 
@@ -211,7 +335,7 @@ final as (
                 then 'complement'
         end as suppression_reason
     from primary_reasons
-    left join complements
+    left join all_complements as complements
         on
             primary_reasons.kommune_kode = complements.kommune_kode
             and primary_reasons.indicator_code = complements.indicator_code
