@@ -55,8 +55,11 @@ PUBLISHER_BLANKED = "publisher_blanked"
 DISCLOSURE_CONTROL = "disclosure_control"
 PUBLISHED_CODES = {NO_DATA, PUBLISHER_BLANKED, DISCLOSURE_CONTROL}
 
-# Education is reported for persons aged 25 and over: these age bands add up to its groups.
-ADULT_AGE_BANDS = ("25-34", "35-44", "45-54", "55-64", "65-74", "75+")
+
+def age_band_start(code: str) -> int | None:
+    """The first age of an age band code ('25-34' -> 25, '75+' -> 75); None for others."""
+    start = code.split("-")[0].rstrip("+")
+    return int(start) if start.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class ProtectionRule:
 
     min_cell_count: int = 5
     protection_level: int = 1
+    # Values by education are for persons of at least this age (SUNDHEDSDATA_EDUCATION_MIN_AGE).
+    education_min_age: int = 25
 
     def is_sensitive(self, count: int, persons: int) -> bool:
         """A count under the threshold, in a cell or total that holds persons: a group with
@@ -177,6 +182,8 @@ class IndicatorYear:
     education: list[EducationCell] = field(default_factory=list)
     # True counts per (municipality, group): never published, each a sensitive count of its own.
     education_truth: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    # Whether the groups add up to whole age bands of cells (the education age starts a band).
+    education_linked: bool = True
 
 
 @dataclass(frozen=True)
@@ -276,7 +283,7 @@ def _describe_system(
                         -float("inf"),
                         0.0,
                     )
-            for measure in measures:
+            for measure in measures if entry.education_linked else ():
                 coefficients = {education_vars[(kommune, g)][measure]: 1.0 for g in groups}
                 rest = 0.0
                 for index in by_kommune.get(kommune, []):
@@ -288,7 +295,7 @@ def _describe_system(
                     else:
                         rest += known(cell, measure)
                 system.equation(
-                    f"municipality {kommune}: education groups = cells aged 25+ ({measure})",
+                    f"municipality {kommune}: education groups = its adult cells ({measure})",
                     coefficients,
                     rest,
                 )
@@ -590,10 +597,14 @@ def _code(suppressed: bool, code: str | None, where: str) -> str | None:
 
 
 def read_release(
-    conn: duckdb.DuckDBPyConnection, published: str = "marts", build: str = "intermediate"
+    conn: duckdb.DuckDBPyConnection,
+    published: str = "marts",
+    build: str = "intermediate",
+    education_min_age: int = 25,
 ) -> list[IndicatorYear]:
     """Every indicator-year's tables: the marts in schema published as a reader sees them,
-    the true counts of their cells from schema build."""
+    the true counts of their cells from schema build. A cell is adult when its age band starts
+    at education_min_age or later."""
     members = geography_members(conn, published)
     statistics = dict(
         conn.execute(f"select indicator_code, statistic from {published}.dim_indicator").fetchall()
@@ -607,7 +618,6 @@ def read_release(
             entries[key] = IndicatorYear(indicator, year, counts)
         return entries[key]
 
-    adult = ", ".join(f"'{band}'" for band in ADULT_AGE_BANDS)
     cells = conn.execute(
         f"""
         select
@@ -615,16 +625,18 @@ def read_release(
             published.sex_code, published.age_band_code, published.school_stage_code,
             published.is_suppressed, published.suppression_code,
             published.n_unweighted, published.numerator,
-            truth.n_persons, truth.n_positive,
-            published.age_band_code in ({adult}) as is_adult
+            truth.n_persons, truth.n_positive
         from {published}.fct_indicator_observation as published
         inner join {build}.int_indicators__cells as truth
             using (indicator_code, year, kommune_kode, sex_code, age_band_code, school_stage_code)
         order by 1, 2, 3, 4, 5, 6
         """
     ).fetchall()
+    starts = {age: age_band_start(age) for age in {row[4] for row in cells}}
+    # The groups add up to the adult cells only where the age starts a band.
+    linked = education_min_age in starts.values()
     for (indicator, year, kommune, sex, age, stage, suppressed, code, n, numerator,
-         true_n, true_positive, is_adult) in cells:  # fmt: skip
+         true_n, true_positive) in cells:  # fmt: skip
         label = f"the cell of municipality {kommune} (sex {sex}, age {age}, {stage})"
         item = entry(indicator, year)
         item.cells.append(
@@ -636,9 +648,12 @@ def read_release(
                 code=_code(suppressed, code, label),
                 published_persons=None if suppressed else float(n),
                 published_positive=None if suppressed else float(numerator or 0),
-                is_adult=bool(is_adult),
+                is_adult=starts[age] is not None and starts[age] >= education_min_age,
             )
         )
+
+    for item in entries.values():
+        item.education_linked = linked
 
     totals = f"""
         select 'municipality', kommune_kode, indicator_code, year, is_suppressed,
@@ -726,7 +741,7 @@ def audit_connection(
 ) -> AuditResult:
     rule = rule or ProtectionRule()
     result = AuditResult()
-    for entry in read_release(conn, published, build):
+    for entry in read_release(conn, published, build, rule.education_min_age):
         try:
             sensitive, programs, findings = audit_indicator_year(entry, rule)
         except InconsistentSystemError as error:
@@ -769,7 +784,9 @@ DISCLOSURE_AUDIT_KEY = AssetCheckKey(AUDITED_ASSET, "disclosure_audit")
 def disclosure_audit_check(
     context: AssetCheckExecutionContext, settings: Settings
 ) -> AssetCheckResult:
-    rule = ProtectionRule(settings.min_cell_count, settings.protection_level)
+    rule = ProtectionRule(
+        settings.min_cell_count, settings.protection_level, settings.education_min_age
+    )
     with settings.connect(read_only=True) as conn:
         result = audit_connection(conn, rule)
     if result.contradictions:
