@@ -44,6 +44,7 @@ def run_floor(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
         "seeds": str(seeds),
         "min_cell_count": int(variables["min_cell_count"]),
         "min_survey_respondents": int(variables["min_survey_respondents"]),
+        "protection_level": int(variables["protection_level"]),
         "ci_z": float(variables["ci_z"]),
         "country_code": str(variables["country_code"]),
     }

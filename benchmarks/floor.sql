@@ -257,14 +257,17 @@ from shares;
 -- group's published member with the fewest persons); with no one to pair with (Vejen, in two
 -- clusters), the smallest published total holding it is protected instead, clusters first. A
 -- protected total needs a protected member with a twin outside it: the smallest outside member
--- of the same signature, or else the smallest other published total of its level.
+-- of the same signature, or else the smallest other published total of its level. A group is
+-- short (needs a twin) when a protected member is alone, or when the other protected members
+-- cannot give up protection_level of one of its small counts (persons down to one, numerator
+-- and persons outside it down to zero; the last two for register counts only).
 -- repeat: suppression_passes
 update estimates set is_protected = true, is_suppressed = true
 from (
     with signatures as (
         select
             e.geography_code as kommune_kode, e.indicator_code, e.year, e.n_persons,
-            e.is_protected,
+            e.n_positive, e.statistic = 'register_share' as counts_positive, e.is_protected,
             coalesce(string_agg(m.parent_level || ':' || m.parent_code, '|'
                 order by m.parent_level, m.parent_code) filter (t.geography_code is not null), '')
                 as signature
@@ -276,23 +279,39 @@ from (
         where e.geography_level = 'municipality'
         group by all
     ),
-    grouped as (
-        select *, count(*) filter (is_protected) over (
-            partition by indicator_code, year, signature) as hidden_in_group
+    rooms as (
+        select *,
+            count(*) filter (is_protected) over w as hidden_in_group,
+            coalesce(sum(n_persons - 1) filter (is_protected) over w, 0) as room_persons,
+            coalesce(sum(n_positive) filter (is_protected) over w, 0) as room_positive,
+            coalesce(sum(n_persons - n_positive) filter (is_protected) over w, 0) as room_negative
         from signatures
+        window w as (partition by indicator_code, year, signature)
+    ),
+    grouped as (
+        select *, bool_or(is_protected and (
+            hidden_in_group = 1
+            or (n_persons < getvariable('min_cell_count')
+                and room_persons - (n_persons - 1) < getvariable('protection_level'))
+            or (counts_positive and n_positive < getvariable('min_cell_count')
+                and room_positive - n_positive < getvariable('protection_level'))
+            or (counts_positive and n_persons - n_positive < getvariable('min_cell_count')
+                and room_negative - (n_persons - n_positive) < getvariable('protection_level'))
+        )) over (partition by indicator_code, year, signature) as is_short_group
+        from rooms
     ),
     twins as (
         select indicator_code, year, signature,
             arg_min(kommune_kode, (n_persons, kommune_kode)) as kommune_kode
         from grouped
-        where hidden_in_group = 1 and signature <> '' and not is_protected and n_persons > 0
+        where is_short_group and signature <> '' and not is_protected and n_persons > 0
         group by all
     ),
     unpaired as (
         select g.kommune_kode, g.indicator_code, g.year
         from grouped as g
         anti join twins using (indicator_code, year, signature)
-        where g.is_protected and g.hidden_in_group = 1 and g.signature <> ''
+        where g.is_protected and g.is_short_group and g.signature <> ''
     ),
     unpaired_totals as (
         select

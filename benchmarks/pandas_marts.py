@@ -287,16 +287,45 @@ def _first_per(frame: pd.DataFrame, by: list[str], order: list[str]) -> pd.DataF
     return frame.sort_values(order).drop_duplicates(by)
 
 
-def suppress_complementary(e: pd.DataFrame, ref: Reference, passes: int) -> pd.DataFrame:
-    """Give every protected municipality a twin with the same published signature, and every
-    protected total a protected member with a twin outside it (the dbt model's rule)."""
+def _short_groups(g: pd.DataFrame, group: list[str], rules: dict) -> pd.Series:
+    """Whether each municipality's signature group needs a twin: a protected member alone, or
+    one whose small count the other protected members cannot move by the protection level
+    (persons down to one, numerator and persons outside it down to zero)."""
+    low, level = rules["min_cell_count"], rules["protection_level"]
+    hidden = g["is_protected"]
+    n, positive = g["n_persons"], g["n_positive"]
+    counts = g["counts_positive"]
+    rooms = {
+        "persons": (n - 1).where(hidden, 0),
+        "positive": positive.where(hidden, 0),
+        "negative": (n - positive).where(hidden, 0),
+    }
+    total = {k: v.groupby([g[c] for c in group]).transform("sum") for k, v in rooms.items()}
+    short = hidden & (
+        (g["hidden_in_group"] == 1)
+        | ((n < low) & (total["persons"] - rooms["persons"] < level))
+        | (counts & (positive < low) & (total["positive"] - rooms["positive"] < level))
+        | (counts & (n - positive < low) & (total["negative"] - rooms["negative"] < level))
+    )
+    return short.groupby([g[c] for c in group]).transform("any")
+
+
+def suppress_complementary(
+    e: pd.DataFrame, ref: Reference, passes: int, rules: dict
+) -> pd.DataFrame:
+    """Give every protected municipality twins with the same published signature and room for
+    its small counts, and every protected total a protected member with a twin outside it
+    (the dbt model's rule)."""
     keys = ["indicator_code", "year"]
     level_order = {"cluster": 1, "region": 2, "country": 3}
     is_municipal = e["geography_level"] == "municipality"
     for _ in range(passes):
         municipal = e.loc[
-            is_municipal, ["geography_code", *keys, "n_persons", "is_protected"]
+            is_municipal, ["geography_code", *keys, "n_persons", "n_positive", "is_protected"]
         ].rename(columns={"geography_code": "kommune_kode"})
+        municipal["counts_positive"] = (
+            municipal["indicator_code"].map(ref.indicators["statistic"]) == "register_share"
+        )
         totals = e.loc[~is_municipal, [*GEO, *keys, "n_persons", "is_protected"]].set_axis(
             ["parent_level", "parent_code", *keys, "total_persons", "total_protected"], axis=1
         )
@@ -315,13 +344,13 @@ def suppress_complementary(e: pd.DataFrame, ref: Reference, passes: int) -> pd.D
         )
         group = [*keys, "signature"]
         g["hidden_in_group"] = g.groupby(group)["is_protected"].transform("sum")
-        lone = (g["hidden_in_group"] == 1) & (g["signature"] != "")
+        short = _short_groups(g, group, rules) & (g["signature"] != "")
         twins = _first_per(
-            g[lone & ~g["is_protected"] & (g["n_persons"] > 0)],
+            g[short & ~g["is_protected"] & (g["n_persons"] > 0)],
             group,
             ["n_persons", "kommune_kode"],
         )
-        unpaired = g[lone & g["is_protected"]].merge(
+        unpaired = g[short & g["is_protected"]].merge(
             twins[group].assign(paired=True), on=group, how="left"
         )
         unpaired = unpaired[unpaired["paired"].isna()][["kommune_kode", *keys]]
@@ -443,7 +472,7 @@ def run_pandas(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
     rules = dbt_vars()
     ref = Reference(seeds, str(rules["country_code"]))
     e = estimates(all_cells(landing, ref), ref, rules)
-    e = suppress_complementary(e, ref, int(rules["suppression_passes"]))
+    e = suppress_complementary(e, ref, int(rules["suppression_passes"]), rules)
     values = mart_values(e, ref)
     values.to_parquet(out, index=False)
     return len(values)
