@@ -135,6 +135,12 @@ def main() -> int:
 
     runs = {}
     run("a_full_refresh", "platform, empty warehouse", nightly)
+    if not runs["a_full_refresh"].succeeded:
+        # Nothing was published to compare with; the run's own log says why.
+        raise SystemExit(
+            f"benchmark: the full refresh failed, nothing published; see "
+            f"{results / 'a_full_refresh.log'}"
+        )
     export_platform_values(published, values["a"])
     floor = [python, "-m", "benchmarks.floor", "--landing", str(landing)]
     run("b_duckdb_floor", "one DuckDB SQL script", [*floor, "--out", str(values["b"])])
