@@ -27,6 +27,7 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         min_cell_count=10,
         min_survey_respondents=50,
         suppression_passes=6,
+        protection_level=2,
         education_min_age=30,
     )
     args = dbt_build_args(settings)
@@ -37,6 +38,7 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         "min_cell_count": 10,
         "min_survey_respondents": 50,
         "suppression_passes": 6,
+        "protection_level": 2,
         "education_min_age": 30,
     }
 
