@@ -158,7 +158,7 @@ class _Part:
             raise InconsistentSystemError(
                 "no hidden counts fit the published figures: " + ", ".join(self.row_names[:8])
             )
-        # Unbounded-or-infeasible and the like: settle it with a zero objective.
+        # Unbounded-or-infeasible, a time or iteration limit: no interval to trust.
         raise InconsistentSystemError(
             f"HiGHS could not bound {self.highs.modelStatusToString(status)}: "
             + ", ".join(self.row_names[:8])

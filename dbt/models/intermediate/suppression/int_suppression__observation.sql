@@ -169,18 +169,18 @@ shortfalls as {{ materialized_cte() }}(
 
 -- The published cells of a short total, smallest first, with the room the smaller ones
 -- already give.
-{%- set smallest_first -%}
-    partition by
-        primary_reasons.kommune_kode,
-        primary_reasons.indicator_code,
-        primary_reasons.year,
-        primary_reasons.part
+{%- set smallest_cell_first -%}
     order by
         primary_reasons.n_persons,
         primary_reasons.sex_code,
         primary_reasons.age_band_code,
         primary_reasons.school_stage_code
 {%- endset %}
+{%- set in_municipality -%}
+    partition by
+        primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
+{%- endset %}
+{%- set smallest_first = in_municipality ~ ', primary_reasons.part ' ~ smallest_cell_first %}
 {%- set smaller_ones = smallest_first ~ ' rows between unbounded preceding and 1 preceding' %}
 ranked as {{ materialized_cte() }}(
 
@@ -271,15 +271,7 @@ fallback_complements as (
         primary_reasons.sex_code,
         primary_reasons.age_band_code,
         primary_reasons.school_stage_code,
-        row_number() over (
-            partition by
-                primary_reasons.kommune_kode, primary_reasons.indicator_code, primary_reasons.year
-            order by
-                primary_reasons.n_persons,
-                primary_reasons.sex_code,
-                primary_reasons.age_band_code,
-                primary_reasons.school_stage_code
-        ) as rank_in_municipality
+        row_number() over ({{ in_municipality }} {{ smallest_cell_first }}) as rank_in_municipality
     from primary_reasons
     inner join stranded
         on
