@@ -15,6 +15,8 @@
       and Sydvestjylland, so the four cluster totals minus the region equal Vejen), suppresses
       the smallest published total in its signature, preferring a cluster to the region or
       Denmark, which moves it into another group where the next pass finds it a twin.
+    A municipality total that none of its cells can protect (int_suppression__stranded_parts)
+    starts out withheld, and is protected like any other.
     The rule is applied var('suppression_passes') times; the singular test
     assert_no_published_total_reveals_a_suppressed_part fails if a lone member is left, and the
     disclosure audit checks the feasibility intervals of the release before it is published.
@@ -44,6 +46,17 @@
 
 {%- endcall %}
 
+{%- call cte(chain, 'withheld_totals') %}
+
+    select distinct
+        kommune_kode,
+        indicator_code,
+        year
+    from {{ ref('int_suppression__stranded_parts') }}
+    where is_sum_published
+
+{%- endcall %}
+
 {%- call cte(chain, 'pass_0_municipalities', checkpoint=true) %}
 
     select
@@ -53,11 +66,19 @@
         estimates.n_persons,
         estimates.n_positive,
         indicators.statistic = 'register_share' as counts_positive,
-        estimates.is_hidden,
-        false as is_secondary
+        -- A total no cell can protect is withheld from the start (int_suppression__stranded_parts).
+        estimates.is_hidden or (stranded.kommune_kode is not null and estimates.n_persons > 0)
+            as is_hidden,
+        not estimates.is_hidden and stranded.kommune_kode is not null and estimates.n_persons > 0
+            as is_secondary
     from estimates
     inner join {{ ref('indicators') }} as indicators
         on estimates.indicator_code = indicators.indicator_code
+    left join withheld_totals as stranded
+        on
+            estimates.geography_code = stranded.kommune_kode
+            and estimates.indicator_code = stranded.indicator_code
+            and estimates.year = stranded.year
     where estimates.geography_level = 'municipality'
 
 {%- endcall %}
