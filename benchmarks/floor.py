@@ -47,6 +47,8 @@ def run_floor(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
         "protection_level": int(variables["protection_level"]),
         "ci_z": float(variables["ci_z"]),
         "country_code": str(variables["country_code"]),
+        "region_code": str(variables["region_code"]),
+        "education_min_age": int(variables["education_min_age"]),
     }
     for name, value in bound.items():
         conn.execute(f"set variable {name} = ?", [value])

@@ -52,12 +52,13 @@ select i.indicator_code, i.source_code, b.age_band_code
 from indicators as i
 inner join age_bands as b on i.age_min between b.age_min and b.age_max;
 
--- Indicator × municipality × year sums of every source (sex, age band and school stage are
--- summed away at once: the marts publish municipality totals).
-create temp table cells as
+-- The cells of every source: indicator × municipality × year × sex × age band × school stage
+-- (cell_key), with the youngest age of the band (the part rule of disclosure control needs
+-- them; the marts publish municipality totals, summed from them below).
+create temp table fine_cells as
 with respondents as (
     select
-        r.survey_year as year, r.kommune_kode, r.age, r.weight,
+        r.survey_year as year, r.kommune_kode, r.sex, r.age, r.weight,
         r.daily_smoker, r.other_nicotine,
         case
             when r.height_cm is null or r.weight_kg is null then null
@@ -91,7 +92,7 @@ with respondents as (
 ),
 survey as (
     select
-        i.indicator_code, r.year, r.kommune_kode, r.weight,
+        i.indicator_code, r.year, r.kommune_kode, r.sex, r.age, r.weight,
         case i.indicator_code
             when 'daily_smoking' then r.daily_smoker
             when 'other_nicotine' then r.other_nicotine
@@ -109,7 +110,7 @@ survey as (
 ),
 labour as (
     select
-        i.indicator_code, l.year, l.kommune_kode, l.attached
+        i.indicator_code, l.year, l.kommune_kode, l.sex, l.age, l.attached
     from read_parquet(getvariable('landing') || '/labour/*.parquet') as l
     inner join indicators as i
         on l.age between i.age_min and i.age_max
@@ -120,7 +121,7 @@ labour as (
     where exists (select 1 from age_bands as b where l.age between b.age_min and b.age_max)
 ),
 education as (
-    select year, kommune_kode, completed_youth_education
+    select year, kommune_kode, sex, completed_youth_education
     from read_csv(
         getvariable('landing') || '/education/*.csv', header = true, auto_detect = false,
         columns = {
@@ -135,11 +136,11 @@ education as (
 -- school year, reported as the calendar year it ends.
 counted as (
     select
-        'education' as source_code, year, kommune_kode, 1 as persons,
-        completed_youth_education as positive
+        'education' as source_code, year, kommune_kode, cast(sex as varchar) as cell_key,
+        1 as persons, completed_youth_education as positive
     from education
     union all
-    select 'trivsel', cast(left(school_year, 4) as integer) + 1, kommune_kode, n_respondents,
+    select 'trivsel', cast(left(school_year, 4) as integer) + 1, kommune_kode, '', n_respondents,
         n_high_wellbeing
     from read_csv(
         getvariable('landing') || '/trivsel/*.csv', header = true, auto_detect = false,
@@ -150,7 +151,7 @@ counted as (
     )
     union all
     select 'boernedatabasen', cast(left(school_year, 4) as integer) + 1, kommune_kode,
-        n_measured, n_overweight
+        sex || ':' || school_stage, n_measured, n_overweight
     from read_csv(
         getvariable('landing') || '/boernedatabasen/*.csv', header = true, auto_detect = false,
         columns = {
@@ -161,23 +162,136 @@ counted as (
     )
 )
 select
-    indicator_code, year, kommune_kode,
-    sum(weight * outcome) as numerator, sum(weight) as denominator,
-    sum(weight * weight) as sum_squared_weights,
-    count(*) as n_persons, sum(outcome) as n_positive
-from survey where outcome is not null
+    s.indicator_code, s.year, s.kommune_kode, s.sex || ':' || b.age_band_code as cell_key,
+    b.age_min, sum(s.weight * s.outcome) as numerator, sum(s.weight) as denominator,
+    sum(s.weight * s.weight) as sum_squared_weights,
+    count(*) as n_persons, sum(s.outcome) as n_positive
+from survey as s
+inner join age_bands as b on s.age between b.age_min and b.age_max
+where s.outcome is not null
 group by all
 union all
 select
-    indicator_code, year, kommune_kode, sum(attached), count(*), count(*), count(*), sum(attached)
-from labour group by all
+    l.indicator_code, l.year, l.kommune_kode, l.sex || ':' || b.age_band_code, b.age_min,
+    sum(l.attached), count(*), count(*), count(*), sum(l.attached)
+from labour as l
+inner join age_bands as b on l.age between b.age_min and b.age_max
+group by all
 union all
 select
-    b.indicator_code, c.year, c.kommune_kode, sum(c.positive), sum(c.persons), sum(c.persons),
-    sum(c.persons), sum(c.positive)
+    b.indicator_code, c.year, c.kommune_kode, c.cell_key, a.age_min, sum(c.positive),
+    sum(c.persons), sum(c.persons), sum(c.persons), sum(c.positive)
 from counted as c
 inner join source_bands as b on c.source_code = b.source_code
+inner join age_bands as a on b.age_band_code = a.age_band_code
 group by all;
+
+create temp table cells as
+select
+    indicator_code, year, kommune_kode, sum(numerator) as numerator,
+    sum(denominator) as denominator, sum(sum_squared_weights) as sum_squared_weights,
+    sum(n_persons) as n_persons, sum(n_positive) as n_positive
+from fine_cells
+group by all;
+
+-- Municipality totals that no published cell can protect (int_suppression__stranded_parts):
+-- a part of the total - all its cells, or the adult and the younger cells apart where the
+-- indicator-year has values by education (survey and labour cells of persons aged
+-- education_min_age and over) - whose withheld cells cannot give each small count room of
+-- protection_level and whose published cells cannot either, or with one withheld cell and no
+-- published one; withheld where the part's sum is published in effect (the whole total, or
+-- an adults' sum the education groups of a cluster, the region or Denmark give away because
+-- every other municipality there shows its own).
+create temp table withheld_totals as
+with parts as (
+    select
+        c.*, i.statistic = 'register_share' as counts_positive,
+        case
+            when e.indicator_code is null then 'all'
+            when c.age_min >= getvariable('education_min_age') then 'adult'
+            else 'younger'
+        end as part,
+        c.n_persons > 0 and (
+            (i.statistic = 'survey_share' and c.n_persons < getvariable('min_survey_respondents'))
+            or c.n_persons < getvariable('min_cell_count')
+            or c.n_positive < getvariable('min_cell_count')
+            or c.n_persons - c.n_positive < getvariable('min_cell_count')
+        ) as is_withheld
+    from fine_cells as c
+    inner join indicators as i on c.indicator_code = i.indicator_code
+    left join (
+        select distinct c.indicator_code, c.year
+        from fine_cells as c
+        inner join indicators as i on c.indicator_code = i.indicator_code
+        where i.source_code in ('sundhedsprofilen', 'labour')
+            and c.age_min >= getvariable('education_min_age') and c.n_persons > 0
+    ) as e on c.indicator_code = e.indicator_code and c.year = e.year
+),
+shortfalls as (
+    select
+        kommune_kode, indicator_code, year, part,
+        count(*) filter (is_withheld) as n_withheld,
+        count(*) filter (not is_withheld) as n_published,
+        getvariable('protection_level') - (sum(n_persons - 1) filter (is_withheld)
+            - max(n_persons - 1) filter (is_withheld and n_persons < getvariable('min_cell_count')))
+            as short_persons,
+        getvariable('protection_level') - (sum(n_positive) filter (is_withheld)
+            - max(n_positive) filter (is_withheld and counts_positive
+                and n_positive < getvariable('min_cell_count'))) as short_positive,
+        getvariable('protection_level') - (sum(n_persons - n_positive) filter (is_withheld)
+            - max(n_persons - n_positive) filter (is_withheld and counts_positive
+                and n_persons - n_positive < getvariable('min_cell_count'))) as short_negative,
+        coalesce(sum(n_persons - 1) filter (not is_withheld), 0) as room_persons,
+        coalesce(sum(n_positive) filter (not is_withheld), 0) as room_positive,
+        coalesce(sum(n_persons - n_positive) filter (not is_withheld), 0) as room_negative
+    from parts
+    where n_persons > 0
+    group by all
+    having count(*) filter (is_withheld) > 0
+),
+stranded as (
+    select * from shortfalls
+    where (n_withheld = 1 and n_published = 0)
+        or coalesce(short_persons, 0) > room_persons
+        or coalesce(short_positive, 0) > room_positive
+        or coalesce(short_negative, 0) > room_negative
+),
+education_geographies as (
+    select * from memberships
+    where parent_level in ('cluster', 'country')
+        or (parent_level = 'region' and parent_code = getvariable('region_code'))
+),
+sums_shown as (
+    select
+        kommune_kode, indicator_code, year,
+        not bool_or(part = 'adult' and is_withheld) or not bool_or(part = 'younger' and is_withheld)
+            as is_shown
+    from parts
+    where part <> 'all'
+    group by all
+),
+hidden as (
+    select g.parent_level, g.parent_code, s.indicator_code, s.year,
+        count(*) filter (not s.is_shown) as n_hidden
+    from sums_shown as s
+    inner join education_geographies as g on s.kommune_kode = g.kommune_kode
+    group by all
+),
+adult_sum_published as (
+    select distinct s.kommune_kode, s.indicator_code, s.year
+    from sums_shown as s
+    inner join education_geographies as g on s.kommune_kode = g.kommune_kode
+    inner join hidden as h
+        on g.parent_level = h.parent_level and g.parent_code = h.parent_code
+        and s.indicator_code = h.indicator_code and s.year = h.year
+    where h.n_hidden - case when s.is_shown then 0 else 1 end = 0
+)
+select distinct s.kommune_kode, s.indicator_code, s.year
+from stranded as s
+left join adult_sum_published as p
+    on s.kommune_kode = p.kommune_kode and s.indicator_code = p.indicator_code
+    and s.year = p.year
+where s.part = 'all' or p.kommune_kode is not null;
 
 -- Every geography × every indicator-year Denmark has data for, zero where nobody is counted.
 create temp table estimates as
@@ -251,6 +365,13 @@ select
     end as ci_upper,
     is_suppressed and n_persons > 0 as is_protected
 from shares;
+
+-- A total no published cell can protect starts out protected (withheld_totals above).
+update estimates set is_protected = true, is_suppressed = true
+from withheld_totals as w
+where estimates.geography_level = 'municipality' and estimates.geography_code = w.kommune_kode
+    and estimates.indicator_code = w.indicator_code and estimates.year = w.year
+    and estimates.n_persons > 0;
 
 -- Complementary suppression, one pass. A municipality's signature is the set of published
 -- totals that add it up. A protected municipality alone in its signature group gets a twin (the

@@ -18,10 +18,13 @@ from benchmarks.floor import dbt_vars
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ["geography_level", "geography_code"]
 CELL = ["indicator_code", "year", "kommune_kode"]
+# A cell within a municipality: sex × age band × school stage, and its band's youngest age.
+FINE = [*CELL, "cell_key", "age_min"]
 MEASURES = ["numerator", "denominator", "ssw", "n_persons", "n_positive"]
 SURVEY_COLUMNS = {
     "survey_year": "int64",
     "kommune_kode": "string",
+    "sex": "string",
     "age": "int64",
     "weight": "float64",
     "daily_smoker": "float64",
@@ -79,8 +82,19 @@ class Reference:
             ignore_index=True,
         )
 
+    def source_band_min(self, code: str) -> int:
+        """The youngest age of the band an aggregated source's indicator is filed under."""
+        youngest = self.indicators.loc[code, "age_min"]
+        bands = self.bands[self.bands["age_min"] <= youngest]
+        return int(bands["age_min"].max())
+
     def in_a_band(self, age: pd.Series) -> pd.Series:
         return age.between(self.bands["age_min"].min(), self.bands["age_max"].max())
+
+    def band_min(self, age: pd.Series) -> pd.Series:
+        """The youngest age of the band holding each age (ages in a band only)."""
+        starts = np.sort(self.bands["age_min"].to_numpy())
+        return pd.Series(starts[np.searchsorted(starts, age.to_numpy(), "right") - 1], age.index)
 
     def of_source(self, source: str) -> list[str]:
         return list(self.indicators.index[self.indicators["source_code"] == source])
@@ -129,6 +143,8 @@ def survey_cells(landing: Path, ref: Reference) -> pd.DataFrame:
                     "indicator_code": code,
                     "year": r.loc[keep, "year"],
                     "kommune_kode": r.loc[keep, "kommune_kode"],
+                    "cell_key": r.loc[keep, "sex"],
+                    "age_min": ref.band_min(r.loc[keep, "age"]),
                     "numerator": w * y[keep],
                     "denominator": w,
                     "ssw": w * w,
@@ -137,12 +153,12 @@ def survey_cells(landing: Path, ref: Reference) -> pd.DataFrame:
                 }
             )
         )
-    return pd.concat(parts).groupby(CELL, as_index=False)[MEASURES].sum()
+    return pd.concat(parts).groupby(FINE, as_index=False)[MEASURES].sum()
 
 
 def person_cells(frame: pd.DataFrame, code: str, outcome: str) -> pd.DataFrame:
-    """Register cells: every person weighs 1."""
-    grouped = frame.groupby(["year", "kommune_kode"], as_index=False).agg(
+    """Register cells: every person weighs 1. `frame` has cell_key and age_min."""
+    grouped = frame.groupby(["year", "kommune_kode", "cell_key", "age_min"], as_index=False).agg(
         numerator=(outcome, "sum"), denominator=(outcome, "size")
     )
     return grouped.assign(
@@ -154,9 +170,11 @@ def person_cells(frame: pd.DataFrame, code: str, outcome: str) -> pd.DataFrame:
 
 
 def labour_cells(landing: Path, ref: Reference) -> pd.DataFrame:
-    columns = ["year", "kommune_kode", "age", "somatic_chronic", "psychiatric", "attached"]
+    columns = ["year", "kommune_kode", "sex", "age", "somatic_chronic", "psychiatric", "attached"]
     files = sorted((landing / "labour").glob("*.parquet"))
     labour = pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
+    labour = labour[ref.in_a_band(labour["age"])]
+    labour = labour.assign(cell_key=labour["sex"].astype(str), age_min=ref.band_min(labour["age"]))
     flags = {
         "somatic_labour_attached": "somatic_chronic",
         "psychiatric_labour_attached": "psychiatric",
@@ -165,9 +183,7 @@ def labour_cells(landing: Path, ref: Reference) -> pd.DataFrame:
     for code in ref.of_source("labour"):
         low, high = ref.indicators.loc[code, ["age_min", "age_max"]]
         keep = (labour[flags[code]] == 1) & labour["age"].between(low, high)
-        parts.append(
-            person_cells(labour.loc[keep & ref.in_a_band(labour["age"])], code, "attached")
-        )
+        parts.append(person_cells(labour.loc[keep], code, "attached"))
     return pd.concat(parts)
 
 
@@ -175,25 +191,34 @@ def education_cells(landing: Path, ref: Reference) -> pd.DataFrame:
     dtype = {
         "year": "int64",
         "kommune_kode": "string",
+        "sex": "string",
         "psychiatric_before_18": "int64",
         "completed_youth_education": "int64",
     }
     cohorts = read_csvs(landing / "education", dtype)
     cohorts = cohorts[cohorts["psychiatric_before_18"] == 1]
     return pd.concat(
-        person_cells(cohorts, code, "completed_youth_education")
+        person_cells(
+            cohorts.assign(cell_key=cohorts["sex"], age_min=ref.source_band_min(code)),
+            code,
+            "completed_youth_education",
+        )
         for code in ref.of_source("education")
     )
 
 
-def counted_cells(frame: pd.DataFrame, codes: list[str], n: str, positive: str) -> pd.DataFrame:
-    """Cells of a source delivered as counts per municipality."""
+def counted_cells(
+    frame: pd.DataFrame, codes: list[str], n: str, positive: str, ref: Reference
+) -> pd.DataFrame:
+    """Cells of a source delivered as counts per municipality (and cell_key)."""
     frame = frame.assign(year=school_year_end(frame["school_year"]))
-    grouped = frame.groupby(["year", "kommune_kode"], as_index=False)[[n, positive]].sum()
+    keys = ["year", "kommune_kode", "cell_key"]
+    grouped = frame.groupby(keys, as_index=False)[[n, positive]].sum()
     cells = pd.DataFrame(
         {
             "year": grouped["year"],
             "kommune_kode": grouped["kommune_kode"],
+            "cell_key": grouped["cell_key"],
             "numerator": grouped[positive],
             "denominator": grouped[n],
             "ssw": grouped[n],
@@ -201,7 +226,9 @@ def counted_cells(frame: pd.DataFrame, codes: list[str], n: str, positive: str) 
             "n_positive": grouped[positive],
         }
     )
-    return pd.concat(cells.assign(indicator_code=code) for code in codes)
+    return pd.concat(
+        cells.assign(indicator_code=code, age_min=ref.source_band_min(code)) for code in codes
+    )
 
 
 def all_cells(landing: Path, ref: Reference) -> pd.DataFrame:
@@ -219,25 +246,34 @@ def all_cells(landing: Path, ref: Reference) -> pd.DataFrame:
         {
             "school_year": "string",
             "kommune_kode": "string",
+            "school_stage": "string",
+            "sex": "string",
             "n_measured": "int64",
             "n_overweight": "int64",
         },
     )
+    trivsel["cell_key"] = ""
+    exams["cell_key"] = exams["sex"] + ":" + exams["school_stage"]
     cells = pd.concat(
         [
             survey_cells(landing, ref),
             labour_cells(landing, ref),
             education_cells(landing, ref),
-            counted_cells(trivsel, ref.of_source("trivsel"), "n_respondents", "n_high_wellbeing"),
-            counted_cells(exams, ref.of_source("boernedatabasen"), "n_measured", "n_overweight"),
+            counted_cells(
+                trivsel, ref.of_source("trivsel"), "n_respondents", "n_high_wellbeing", ref
+            ),
+            counted_cells(
+                exams, ref.of_source("boernedatabasen"), "n_measured", "n_overweight", ref
+            ),
         ],
         ignore_index=True,
     )
-    return cells[[*CELL, *MEASURES]].astype({m: "float64" for m in MEASURES})
+    return cells[[*FINE, *MEASURES]].astype({m: "float64" for m in MEASURES})
 
 
-def estimates(cells: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
+def estimates(fine: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
     """Every geography × indicator-year Denmark has data for: sums, shares, CIs, suppression."""
+    cells = fine.groupby(CELL, as_index=False)[MEASURES].sum()
     municipal = cells.rename(columns={"kommune_kode": "geography_code"}).assign(
         geography_level="municipality"
     )
@@ -278,8 +314,100 @@ def estimates(cells: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
     half = z * np.sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff))
     e["ci_lower"] = (centre - half) / (1 + z * z / n_eff)
     e["ci_upper"] = (centre + half) / (1 + z * z / n_eff)
+    stranded = withheld_totals(fine, ref, rules).assign(geography_level="municipality")
+    stranded = (
+        e[keys]
+        .merge(
+            stranded.rename(columns={"kommune_kode": "geography_code"}), how="left", indicator=True
+        )["_merge"]
+        .eq("both")
+        .to_numpy()
+    )
+    e["is_suppressed"] |= stranded & (n > 0)
     e["is_protected"] = e["is_suppressed"] & (n > 0)
     return e
+
+
+def withheld_totals(fine: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
+    """Municipality totals no published cell can protect (int_suppression__stranded_parts):
+    a part of the total (all its cells, or adult and younger cells apart where the
+    indicator-year has values by education) whose withheld cells cannot give each small count
+    room of the protection level and whose published cells cannot either, or with one withheld
+    cell and no published one; withheld where the part's sum is published in effect."""
+    low, level = rules["min_cell_count"], rules["protection_level"]
+    adult_age = rules["education_min_age"]
+    c = fine[fine["n_persons"] > 0].copy()
+    statistic = c["indicator_code"].map(ref.indicators["statistic"])
+    source = c["indicator_code"].map(ref.indicators["source_code"])
+    n, positive = c["n_persons"], c["n_positive"]
+    counts_positive = statistic == "register_share"
+    c["is_withheld"] = (
+        ((statistic == "survey_share") & (n < rules["min_survey_respondents"]))
+        | (n < low)
+        | (positive < low)
+        | (n - positive < low)
+    )
+    adult = c["age_min"] >= adult_age
+    education_years = c.loc[
+        source.isin(["sundhedsprofilen", "labour"]) & adult, ["indicator_code", "year"]
+    ]
+    has_education = (
+        c[["indicator_code", "year"]]
+        .merge(education_years.drop_duplicates(), how="left", indicator=True)["_merge"]
+        .eq("both")
+        .to_numpy()
+    )
+    c["part"] = np.where(has_education, np.where(adult, "adult", "younger"), "all")
+    withheld = c["is_withheld"]
+    rooms = {
+        "persons": n - 1,
+        "positive": positive,
+        "negative": n - positive,
+    }
+    small = {
+        "persons": n < low,
+        "positive": counts_positive & (positive < low),
+        "negative": counts_positive & (n - positive < low),
+    }
+    part_keys = [*CELL, "part"]
+    columns = {"n_withheld": withheld.astype(int), "n_published": (~withheld).astype(int)}
+    for kind, room in rooms.items():
+        columns[f"room_{kind}"] = room.where(withheld, 0)
+        columns[f"small_{kind}"] = room.where(withheld & small[kind])
+        columns[f"published_{kind}"] = room.where(~withheld, 0)
+    parts = (
+        c[part_keys]
+        .assign(**columns)
+        .groupby(part_keys, as_index=False)
+        .agg({name: ("max" if name.startswith("small_") else "sum") for name in columns})
+    )
+    parts = parts[parts["n_withheld"] > 0]
+    stranded = (parts["n_withheld"] == 1) & (parts["n_published"] == 0)
+    for kind in rooms:
+        short = (level - (parts[f"room_{kind}"] - parts[f"small_{kind}"])).fillna(0)
+        stranded |= short > parts[f"published_{kind}"]
+    parts = parts[stranded]
+
+    hidden_part = c.assign(hidden=withheld).loc[c["part"] != "all"]
+    shown = hidden_part.groupby([*CELL, "part"])["hidden"].any().unstack("part", fill_value=False)
+    shown = (~shown.get("adult", False) | ~shown.get("younger", False)).rename("is_shown")
+    shown = shown.reset_index()
+    region = str(rules["region_code"])
+    members = ref.memberships
+    geographies = members[
+        members["parent_level"].isin(["cluster", "country"])
+        | ((members["parent_level"] == "region") & (members["parent_code"] == region))
+    ]
+    located = shown.merge(geographies, on="kommune_kode")
+    keys = ["parent_level", "parent_code", "indicator_code", "year"]
+    located["n_hidden"] = (
+        (~located["is_shown"]).astype(int).groupby([located[k] for k in keys]).transform("sum")
+    )
+    pinned = located[located["n_hidden"] - (~located["is_shown"]).astype(int) == 0]
+    pinned = pinned[CELL].drop_duplicates()
+    published = parts[["part", *CELL]].merge(pinned, how="left", indicator=True)
+    keep = (published["part"] == "all") | (published["_merge"] == "both")
+    return published.loc[keep, CELL].drop_duplicates()
 
 
 def _first_per(frame: pd.DataFrame, by: list[str], order: list[str]) -> pd.DataFrame:
