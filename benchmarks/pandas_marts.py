@@ -18,13 +18,14 @@ from benchmarks.floor import dbt_vars
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ["geography_level", "geography_code"]
 CELL = ["indicator_code", "year", "kommune_kode"]
-# A cell within a municipality: sex × age band × school stage, and its band's youngest age.
+# A cell within a municipality: sex × age band × school stage (cell_key, a number: sex, or sex
+# and school stage), and its band's youngest age.
 FINE = [*CELL, "cell_key", "age_min"]
 MEASURES = ["numerator", "denominator", "ssw", "n_persons", "n_positive"]
 SURVEY_COLUMNS = {
     "survey_year": "int64",
     "kommune_kode": "string",
-    "sex": "string",
+    "sex": "int64",
     "age": "int64",
     "weight": "float64",
     "daily_smoker": "float64",
@@ -173,8 +174,7 @@ def labour_cells(landing: Path, ref: Reference) -> pd.DataFrame:
     columns = ["year", "kommune_kode", "sex", "age", "somatic_chronic", "psychiatric", "attached"]
     files = sorted((landing / "labour").glob("*.parquet"))
     labour = pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
-    labour = labour[ref.in_a_band(labour["age"])]
-    labour = labour.assign(cell_key=labour["sex"].astype(str), age_min=ref.band_min(labour["age"]))
+    in_a_band = ref.in_a_band(labour["age"])
     flags = {
         "somatic_labour_attached": "somatic_chronic",
         "psychiatric_labour_attached": "psychiatric",
@@ -182,8 +182,10 @@ def labour_cells(landing: Path, ref: Reference) -> pd.DataFrame:
     parts = []
     for code in ref.of_source("labour"):
         low, high = ref.indicators.loc[code, ["age_min", "age_max"]]
-        keep = (labour[flags[code]] == 1) & labour["age"].between(low, high)
-        parts.append(person_cells(labour.loc[keep], code, "attached"))
+        keep = (labour[flags[code]] == 1) & labour["age"].between(low, high) & in_a_band
+        persons = labour.loc[keep]
+        persons = persons.assign(cell_key=persons["sex"], age_min=ref.band_min(persons["age"]))
+        parts.append(person_cells(persons, code, "attached"))
     return pd.concat(parts)
 
 
@@ -191,7 +193,7 @@ def education_cells(landing: Path, ref: Reference) -> pd.DataFrame:
     dtype = {
         "year": "int64",
         "kommune_kode": "string",
-        "sex": "string",
+        "sex": "int64",
         "psychiatric_before_18": "int64",
         "completed_youth_education": "int64",
     }
@@ -247,13 +249,14 @@ def all_cells(landing: Path, ref: Reference) -> pd.DataFrame:
             "school_year": "string",
             "kommune_kode": "string",
             "school_stage": "string",
-            "sex": "string",
+            "sex": "int64",
             "n_measured": "int64",
             "n_overweight": "int64",
         },
     )
-    trivsel["cell_key"] = ""
-    exams["cell_key"] = exams["sex"] + ":" + exams["school_stage"]
+    trivsel["cell_key"] = 0
+    stage = pd.factorize(exams["school_stage"], sort=True)[0]
+    exams["cell_key"] = exams["sex"] * 100 + stage
     cells = pd.concat(
         [
             survey_cells(landing, ref),

@@ -7,7 +7,9 @@
 
     A part is the whole total, or - for an indicator-year with values by education, whose groups
     add up to the cells of persons aged var('education_min_age') and over - the adult cells and
-    the younger cells apart, since each of the two sums is published in effect.
+    the younger cells apart, since each of the two sums is published in effect. The var
+    suppression_education_parts (true) switches the parts off, for the tests that show the
+    audit catches what they protect.
 
     The room a withheld cell with persons gives the others: persons down to one, numerator and
     persons outside it down to zero. A part is short of a kind of count by how much less than
@@ -76,11 +78,15 @@ cell_parts as {{ materialized_cte() }}(
             'cells.n_persons', 'cells.n_positive', 'indicators.statistic', 'cells.is_blanked'
         ) }} as primary_reason,
         indicators.statistic = 'register_share' as counts_positive,
-        case
-            when education_years.indicator_code is null then 'all'
-            when age_bands.age_min >= {{ var('education_min_age') }} then 'adult'
-            else 'younger'
-        end as part
+        {% if var('suppression_education_parts') -%}
+            case
+                when education_years.indicator_code is null then 'all'
+                when age_bands.age_min >= {{ var('education_min_age') }} then 'adult'
+                else 'younger'
+            end
+        {%- else -%}
+            'all'
+        {%- endif %} as part
     from cells
     inner join indicators
         on cells.indicator_code = indicators.indicator_code
