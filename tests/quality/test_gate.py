@@ -299,22 +299,31 @@ def test_a_failing_disclosure_test_is_a_blocking_check_and_nothing_is_published(
     assert file_digest(published) == before
 
 
+@pytest.mark.parametrize(
+    ("switched_off", "named"),
+    [
+        # The engine's sized complements (protection level 0 is the old rule of one complement
+        # per lone cell) while the audit keeps level 1: the sample's Holstebro-like cells are
+        # narrowed to their value.
+        ({"protection_level": 0}, "the cell of municipality"),
+        # The complements of the values by education: a group withheld alone is given back only
+        # by the cells and the groups together (a municipality's adult cells = its groups).
+        ({"education_complements": False}, "education groups = its adult cells"),
+    ],
+    ids=["cells", "across-tables"],
+)
 def test_a_leaking_release_fails_the_audit_names_the_cell_and_keeps_the_publication(
-    fresh_copy: Refreshed, monkeypatch: pytest.MonkeyPatch
+    fresh_copy: Refreshed, monkeypatch: pytest.MonkeyPatch, switched_off: dict, named: str
 ) -> None:
-    """The engine's sized complements switched off (dbt builds with protection level 0, the
-    old rule of one complement per lone cell) while the audit keeps level 1: the sample's
-    Holstebro-like cells are narrowed to their value, the audit fails, and nothing is
-    published."""
+    """A night whose dbt build leaves a complement step out while the audit keeps the rule: the
+    audit fails naming the unprotected count and what binds it, and nothing is published."""
     from dagster_project.definitions import build_definitions
     from dagster_project.settings import Settings
 
     published = fresh_copy.settings.published_db
     before = file_digest(published)
     engine_vars = Settings.dbt_vars
-    monkeypatch.setattr(
-        Settings, "dbt_vars", lambda self: engine_vars(self) | {"protection_level": 0}
-    )
+    monkeypatch.setattr(Settings, "dbt_vars", lambda self: engine_vars(self) | switched_off)
 
     result = run_nightly(build_definitions(fresh_copy.settings), fresh_copy.instance)
 
@@ -323,8 +332,9 @@ def test_a_leaking_release_fails_the_audit_names_the_cell_and_keeps_the_publicat
         e for e in result.get_asset_check_evaluations() if e.asset_check_key == DISCLOSURE_AUDIT_KEY
     ]
     assert not audit.passed and audit.severity == AssetCheckSeverity.ERROR
-    assert "the cell of municipality" in audit.description
     assert "which does not cover" in audit.description
+    findings = audit.metadata["findings"].value
+    assert any(named in finding for finding in findings), findings[:3]
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "published_warehouse" not in materialized
     assert file_digest(published) == before

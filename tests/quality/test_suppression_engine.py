@@ -30,7 +30,9 @@ from tests.conftest import Refreshed
 pytestmark = pytest.mark.slow
 
 THRESHOLD = 5  # DOMAIN: no published count under 5 persons (the sample's default setting)
-COMPILED = "compiled/sundhedsdata/models/intermediate/suppression/int_suppression__complementary.sql"
+COMPILED = (
+    "compiled/sundhedsdata/models/intermediate/suppression/int_suppression__complementary.sql"
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,9 @@ def unprotected(table: Table, withheld: set[tuple[str, str]]) -> set[str]:
             continue
         hidden = [m for m in members if m in persons]
         system.equation(
-            f"{code} persons", {persons[m]: 1 for m in hidden}, sum(table.persons[m] for m in hidden)
+            f"{code} persons",
+            {persons[m]: 1 for m in hidden},
+            sum(table.persons[m] for m in hidden),
         )
         system.equation(
             f"{code} positive",
@@ -162,7 +166,7 @@ def primary(table: Table) -> set[tuple[str, str]]:
     return {("municipality", m) for m, n in table.persons.items() if small(n, table.positive[m])}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=tables())
 def test_after_the_engine_no_small_count_is_narrowed_below_its_protection_interval(
     engine, table: Table
@@ -174,7 +178,7 @@ def test_after_the_engine_no_small_count_is_narrowed_below_its_protection_interv
     assert unprotected(table, withheld) == set()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=tables())
 def test_without_its_complements_a_lone_withheld_member_of_a_published_total_is_found(
     engine, table: Table
@@ -191,4 +195,3 @@ def test_without_its_complements_a_lone_withheld_member_of_a_published_total_is_
     if lone:
         # ... and the engine does pick complements for exactly such a table.
         assert engine(table)
-

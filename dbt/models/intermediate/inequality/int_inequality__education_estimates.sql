@@ -16,7 +16,9 @@
     protects nothing. Where a geography has no published group with persons beside its lone
     withheld one (files without the education column put everyone in one group), every group
     of that geography is withheld, and the empty ones are not said to be empty. The linear
-    disclosure audit checks the outcome (quality/disclosure_audit.py).
+    disclosure audit checks the outcome (quality/disclosure_audit.py). The var
+    education_complements (true) switches the complements and the guard off, for the test
+    that shows the audit finds a leak only the cells and the groups together give away.
 -#}
 with
 
@@ -281,7 +283,8 @@ protected as (
 
     select
         *,
-        n_hidden_in_sum = 0
+        {{ education_complements() }}
+        and n_hidden_in_sum = 0
         and smallest_sharing = 1
         and geography_level = 'cluster'
         and suppression_reason is null as is_shared_guard
@@ -331,8 +334,11 @@ withheld as (
 
     select
         *,
-        n_hidden = 1 and n_published_with_persons = 0 as is_withheld_whole,
-        is_published_with_persons
+        {{ education_complements() }}
+        and n_hidden = 1
+        and n_published_with_persons = 0 as is_withheld_whole,
+        {{ education_complements() }}
+        and is_published_with_persons
         and n_hidden = 1
         and smallest_published = 1 as is_smallest_complement
     from ranked

@@ -52,16 +52,28 @@ education_geographies as (
 
 -- Whether a municipality's own cells give its adults' sum away: all of one part published (a
 -- cell with nobody in it is known to be zero).
+cells_shown as (
+
+    select
+        kommune_kode,
+        indicator_code,
+        year,
+        part,
+        coalesce(primary_reason, 'no_data') <> 'no_data' as is_hidden
+    from cell_parts
+
+),
+
 municipality_sums as (
 
     select
         kommune_kode,
         indicator_code,
         year,
-        max(case when part = 'adult' and coalesce(primary_reason, 'no_data') <> 'no_data' then 1 else 0 end) = 0
-        or max(case when part = 'younger' and coalesce(primary_reason, 'no_data') <> 'no_data' then 1 else 0 end) = 0
+        max(case when part = 'adult' and is_hidden then 1 else 0 end) = 0
+        or max(case when part = 'younger' and is_hidden then 1 else 0 end) = 0
             as is_adult_sum_shown
-    from cell_parts
+    from cells_shown
     where part <> 'all'
     group by kommune_kode, indicator_code, year
 
