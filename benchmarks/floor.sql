@@ -1,4 +1,4 @@
--- (b) in issue #6: the floor. One hand-written DuckDB script computing the indicator marts'
+-- (b) of the benchmark: the floor. One hand-written DuckDB script computing the indicator marts'
 -- values straight from the landing files and the seeds, with none of the platform around it:
 -- no contracts, no raw layer, no dbt, no gate, no publication. What the platform costs is
 -- measured against this.

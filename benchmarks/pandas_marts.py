@@ -1,4 +1,4 @@
-"""(c) in issue #6: the indicator marts' values in plain pandas, as a competent analyst would.
+"""(c) of the benchmark: the indicator marts' values in plain pandas, as a competent analyst would.
 
 `python -m benchmarks.pandas_marts --landing DIR --out FILE.parquet`. Vectorised throughout:
 files are read with the columns and types needed, rules are column expressions and groupbys,

@@ -1,6 +1,6 @@
 """The benchmark report: runs, ratios, the targets and the agreement of (a), (b), (c).
 
-Ratios are taken on the measured figures and compared with the targets of issues #6 and #17 at
+Ratios are taken on the measured figures and compared with the targets at
 face value; at a scale other than 1 they show the trend, not the verdict.
 """
 
@@ -43,7 +43,7 @@ def labour_rate(result: "BenchmarkResult") -> float:
 
 
 def targets(result: "BenchmarkResult", r: dict[str, float]) -> list[tuple[str, str, bool]]:
-    """(target, measured, met) for each target of issues #17 and #6."""
+    """(target, measured, met) for each target."""
     runs = result.runs
     a = runs["a_full_refresh"]
     tick = runs["a_no_change_tick"].stages_s.get("schedule_tick", float("inf"))
@@ -76,12 +76,12 @@ def targets(result: "BenchmarkResult", r: dict[str, float]) -> list[tuple[str, s
             rate >= 5e6,
         ),
         (
-            "(a) faster than (c), wall (issue #6)",
+            "(a) faster than (c), wall",
             f"c/a = {r['c_over_a_wall']}",
             r["c_over_a_wall"] > 1,
         ),
         (
-            "(a) peak RSS <= half of (c)'s (issue #6)",
+            "(a) peak RSS <= half of (c)'s",
             f"c/a = {r['c_over_a_peak_rss']}",
             r["c_over_a_peak_rss"] >= 2,
         ),

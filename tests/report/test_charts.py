@@ -10,7 +10,7 @@ from dagster_project.report.period_status import indicator_status
 @pytest.mark.parametrize(
     ("drawn", "expected"),
     [
-        # Between 86 % and 90 %: the axis does not start at zero (issue #16's flat line).
+        # Between 86 % and 90 %: the axis does not start at zero (a flat line otherwise).
         ([86.0, 90.0], (86.0, 90.0, 1.0)),
         # 85-92 would take seven ticks of 1: ticks of 2 instead.
         ([85.3, 91.2, 88.0], (84.0, 92.0, 2.0)),

@@ -2,7 +2,7 @@
 
 The shipped sample's nightly refresh writes the annual report, one report per cluster and (2025 is
 the period's midway year) the status to Sundhedsstyrelsen. These tests open them with every network
-request refused and check what issue #16 asks of them against the published marts, literal lists
+request refused and check what the committee asks of them against the published marts, literal lists
 and the agreement's own figures. Screenshots of the overview and of one cluster report are saved
 under test-artifacts/ for a human to look at.
 """

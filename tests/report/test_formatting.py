@@ -1,4 +1,4 @@
-"""The report's Danish formats, against how a Danish report writes them (issue #16)."""
+"""The report's Danish formats, against how a Danish report writes them."""
 
 from __future__ import annotations
 

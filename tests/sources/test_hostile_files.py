@@ -140,7 +140,7 @@ HOSTILE = [
         "file bad_flag.parquet, row 5 (line 6), column attached: must be 0 or 1: '2'",
     ),
     # The labour register's key, municipality and person key are checked here, at ingestion,
-    # and nowhere again: dbt does not re-scan the largest table for them (README).
+    # and nowhere again: dbt does not re-scan the largest table for them (docs/safety.md).
     (
         "labour",
         "duplicate_person_year.parquet",
