@@ -26,32 +26,14 @@ cells as (
 
 ),
 
-municipalities as (
-
-    select
-        kommune_kode,
-        region_code
-    from {{ ref('municipalities') }}
-
-),
-
+-- Which municipalities each cluster, region and Denmark adds up, written once.
 memberships as (
 
     select
-        cluster_code,
+        parent_level,
+        parent_code,
         kommune_kode
-    from {{ ref('int_geography__cluster_membership_as_of') }}
-
-),
-
-located_cells as (
-
-    select
-        cells.*,
-        municipalities.region_code
-    from cells
-    inner join municipalities
-        on cells.kommune_kode = municipalities.kommune_kode
+    from {{ ref('int_geography__memberships') }}
 
 ),
 
@@ -69,67 +51,29 @@ by_municipality as (
         sum(n_positive) as n_positive,
         max(synthetic_flag) as synthetic_flag,
         max(blanked_flag) as blanked_flag
-    from located_cells
+    from cells
     group by kommune_kode, indicator_code, year
 
 ),
 
-by_cluster as (
+by_total as (
 
     select
-        'cluster' as geography_level,
-        memberships.cluster_code as geography_code,
-        located_cells.indicator_code,
-        located_cells.year,
-        sum(located_cells.numerator) as numerator,
-        sum(located_cells.denominator) as denominator,
-        sum(located_cells.sum_squared_weights) as sum_squared_weights,
-        sum(located_cells.n_persons) as n_persons,
-        sum(located_cells.n_positive) as n_positive,
-        max(located_cells.synthetic_flag) as synthetic_flag,
-        max(located_cells.blanked_flag) as blanked_flag
-    from located_cells
+        memberships.parent_level as geography_level,
+        memberships.parent_code as geography_code,
+        cells.indicator_code,
+        cells.year,
+        sum(cells.numerator) as numerator,
+        sum(cells.denominator) as denominator,
+        sum(cells.sum_squared_weights) as sum_squared_weights,
+        sum(cells.n_persons) as n_persons,
+        sum(cells.n_positive) as n_positive,
+        max(cells.synthetic_flag) as synthetic_flag,
+        max(cells.blanked_flag) as blanked_flag
+    from cells
     inner join memberships
-        on located_cells.kommune_kode = memberships.kommune_kode
-    group by memberships.cluster_code, located_cells.indicator_code, located_cells.year
-
-),
-
-by_region as (
-
-    select
-        'region' as geography_level,
-        region_code as geography_code,
-        indicator_code,
-        year,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator,
-        sum(sum_squared_weights) as sum_squared_weights,
-        sum(n_persons) as n_persons,
-        sum(n_positive) as n_positive,
-        max(synthetic_flag) as synthetic_flag,
-        max(blanked_flag) as blanked_flag
-    from located_cells
-    group by region_code, indicator_code, year
-
-),
-
-by_country as (
-
-    select
-        'country' as geography_level,
-        '{{ var("country_code") }}' as geography_code,
-        indicator_code,
-        year,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator,
-        sum(sum_squared_weights) as sum_squared_weights,
-        sum(n_persons) as n_persons,
-        sum(n_positive) as n_positive,
-        max(synthetic_flag) as synthetic_flag,
-        max(blanked_flag) as blanked_flag
-    from located_cells
-    group by indicator_code, year
+        on cells.kommune_kode = memberships.kommune_kode
+    group by memberships.parent_level, memberships.parent_code, cells.indicator_code, cells.year
 
 ),
 
@@ -137,11 +81,7 @@ sums as (
 
     select * from by_municipality
     union all
-    select * from by_cluster
-    union all
-    select * from by_region
-    union all
-    select * from by_country
+    select * from by_total
 
 ),
 

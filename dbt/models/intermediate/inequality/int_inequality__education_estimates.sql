@@ -53,52 +53,28 @@ indicators as (
 
 ),
 
-municipalities as (
-
-    select
-        kommune_kode,
-        region_code
-    from {{ ref('municipalities') }}
-
-),
-
+-- The totals with values by education: today's clusters, the region and Denmark, from the
+-- memberships every model adds up by.
 memberships as (
 
     select
-        cluster_code,
+        parent_level as geography_level,
+        parent_code as geography_code,
         kommune_kode
-    from {{ ref('int_geography__cluster_membership_as_of') }}
+    from {{ ref('int_geography__memberships') }}
+    where parent_level <> 'region' or parent_code = '{{ var("region_code") }}'
 
 ),
 
 by_geography as (
 
     select
-        'cluster' as geography_level,
-        memberships.cluster_code as geography_code,
+        memberships.geography_level,
+        memberships.geography_code,
         cells.*
     from cells
     inner join memberships
         on cells.kommune_kode = memberships.kommune_kode
-
-    union all
-
-    select
-        'region' as geography_level,
-        municipalities.region_code as geography_code,
-        cells.*
-    from cells
-    inner join municipalities
-        on cells.kommune_kode = municipalities.kommune_kode
-    where municipalities.region_code = '{{ var("region_code") }}'
-
-    union all
-
-    select
-        'country' as geography_level,
-        '{{ var("country_code") }}' as geography_code,
-        cells.*
-    from cells
 
 ),
 
@@ -129,21 +105,9 @@ sums as (
 geographies as (
 
     select distinct
-        'cluster' as geography_level,
-        cluster_code as geography_code
+        geography_level,
+        geography_code
     from memberships
-
-    union all
-
-    select
-        'region' as geography_level,
-        '{{ var("region_code") }}' as geography_code
-
-    union all
-
-    select
-        'country' as geography_level,
-        '{{ var("country_code") }}' as geography_code
 
 ),
 
@@ -228,6 +192,7 @@ shared_municipalities as (
 
     select kommune_kode
     from memberships
+    where geography_level = 'cluster'
     group by kommune_kode
     having count(*) > 1
 
@@ -235,10 +200,11 @@ shared_municipalities as (
 
 clusters_sharing as (
 
-    select distinct memberships.cluster_code
+    select distinct memberships.geography_code as cluster_code
     from memberships
     inner join shared_municipalities
         on memberships.kommune_kode = shared_municipalities.kommune_kode
+    where memberships.geography_level = 'cluster'
 
 ),
 

@@ -47,34 +47,14 @@ weights as (
 
 ),
 
-municipalities as (
-
-    select
-        kommune_kode,
-        region_code
-    from {{ ref('municipalities') }}
-
-),
-
+-- Which municipalities each cluster, region and Denmark combines, as every model adds up.
 members as (
 
     select
-        'cluster' as geography_level,
-        cluster_code as geography_code,
+        parent_level as geography_level,
+        parent_code as geography_code,
         kommune_kode
-    from {{ ref('int_geography__cluster_membership_as_of') }}
-    union all
-    select
-        'region' as geography_level,
-        region_code as geography_code,
-        kommune_kode
-    from municipalities
-    union all
-    select
-        'country' as geography_level,
-        '{{ var("country_code") }}' as geography_code,
-        kommune_kode
-    from municipalities
+    from {{ ref('int_geography__memberships') }}
 
 ),
 
