@@ -115,3 +115,36 @@ def test_tests_mirror_the_stage_packages_and_never_import_the_benchmarks() -> No
         )
     ]
     assert importing == []
+
+
+def test_the_readme_opens_with_the_two_commands_and_stays_short() -> None:
+    from dagster_project.settings import REPO_ROOT
+
+    lines = (REPO_ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 200
+    commands = [line.split("#")[0].strip() for line in lines[:8] if line.startswith("make ")]
+    assert commands == ["make run", "make test"]
+
+
+def test_every_relative_link_in_the_readme_and_docs_resolves() -> None:
+    """A page moved or renamed must not leave links to where it was."""
+    import re
+
+    from dagster_project.settings import REPO_ROOT
+
+    pages = [
+        REPO_ROOT / "README.md",
+        REPO_ROOT / "CHANGELOG.md",
+        REPO_ROOT / "benchmarks" / "README.md",
+        *sorted((REPO_ROOT / "docs").rglob("*.md")),
+    ]
+    broken = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if target.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            path = target.split("#")[0]
+            if not (page.parent / path).exists():
+                broken.append(f"{page.relative_to(REPO_ROOT)}: {target}")
+    assert broken == []
