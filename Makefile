@@ -45,7 +45,7 @@ chromium:
 # The nightly refresh, once, on the embedded DuckDB with the shipped sample extracts.
 # A summary per stage on the terminal; the full event log goes to warehouse/logs/.
 run: $(MANIFEST) chromium | $(DAGSTER_HOME)/dagster.yaml
-	@$(BIN)/python -m dagster_project.operations.refresh_command
+	@$(BIN)/python -m dagster_project
 
 # The Dagster UI (assets, lineage, checks), with the schedule and the landing-folder sensor.
 dev: $(MANIFEST) | $(DAGSTER_HOME)/dagster.yaml

@@ -1,4 +1,4 @@
-"""`make run`: the nightly refresh once, from a terminal, with a summary a person can read.
+"""`make run` (`python -m dagster_project`): the nightly refresh once, with a readable summary.
 
 Dagster's console logger prints every event at DEBUG level (about 1,400 lines for one
 refresh), which hides the few lines that matter. This command runs the same job on the same
@@ -208,10 +208,12 @@ def output_to(path: Path) -> Iterator[None]:
             os.close(saved[1])
 
 
-def main() -> int:
-    from dagster_project.definitions import defs
+def run_once(defs: Definitions, settings: Settings) -> int:
+    """Run the nightly job of `defs` once and print its summary; the exit status of `make run`.
 
-    settings = Settings.from_env()
+    The definitions are passed in by the entry point (dagster_project/__main__.py), which sits
+    above them: this module is part of operations/, which the definitions import.
+    """
     job = defs.resolve_job_def(JOB)
     started = datetime.now(UTC)
     print(f"{JOB}: landing {settings.landing_dir}, warehouse {settings.warehouse_dir}", flush=True)
@@ -236,7 +238,3 @@ def main() -> int:
     print(f"{JOB} {result.run_id[:8]} {verdict} in {seconds:.0f} s")
     print(f"  full event log: {log}\n  tool output:    {output}")
     return 0 if result.success else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -48,7 +48,7 @@ def _run_command(settings, tmp_path: Path) -> subprocess.CompletedProcess:
     }
     (tmp_path / "dagster_home").mkdir(exist_ok=True)
     return subprocess.run(
-        [sys.executable, "-m", "dagster_project.operations.refresh_command"],
+        [sys.executable, "-m", "dagster_project"],
         env=env,
         capture_output=True,
         text=True,
