@@ -39,6 +39,8 @@ ENVIRONMENT = {
     "postgres_url": "SUNDHEDSDATA_POSTGRES_URL",
     "duckdb_memory_limit": "SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT",
     "dbt_target": "SUNDHEDSDATA_DBT_TARGET",
+    "region_code": "SUNDHEDSDATA_REGION_CODE",
+    "country_code": "SUNDHEDSDATA_COUNTRY_CODE",
 }
 # The engines the nightly job can build the dbt models with (dbt/profiles.yml's outputs).
 # PostgreSQL is a publication target and a tested dbt target, but not one the night builds on.
@@ -79,6 +81,11 @@ class Settings(ConfigurableResource):
     # (dbt-spark; the raw layer handed over as Parquet and the built tables read back,
     # transform/spark.py and docs/spark.md).
     dbt_target: str = "duckdb"
+    # The region whose agreement the warehouse follows (Statistics Denmark's code: 083 is Region
+    # Syddanmark), and the code Denmark as a whole is published under. The models, the audit
+    # and the reports read them from here (dbt through dbt_vars()).
+    region_code: str = "083"
+    country_code: str = "000"
 
     @field_validator("dbt_target")
     @classmethod
@@ -184,10 +191,12 @@ class Settings(ConfigurableResource):
         """The full Dagster event log of each `make run`, one file per run."""
         return self.warehouse_dir / "logs"
 
-    def dbt_vars(self) -> dict[str, int]:
-        """The thresholds (and the age values by education start at) as dbt vars, so SQL, the
-        GX gate and the report use the same numbers."""
+    def dbt_vars(self) -> dict[str, int | str]:
+        """The thresholds (and the age values by education start at) and the geography's codes
+        as dbt vars, so SQL, the GX gate and the report use the same numbers."""
         return {
+            "region_code": self.region_code,
+            "country_code": self.country_code,
             "min_cell_count": self.min_cell_count,
             "min_survey_respondents": self.min_survey_respondents,
             "suppression_passes": self.suppression_passes,

@@ -563,11 +563,16 @@ def geography_members(conn: duckdb.DuckDBPyConnection, schema: str) -> dict:
     """{(level, code): [kommune_kode, ...]} for every published geography: municipalities,
     today's clusters (Vejen in two), regions and Denmark."""
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    countries = conn.execute(
+        f"select distinct geography_code from {schema}.mart_indicator_region_year "
+        "where geography_level = 'country'"
+    ).fetchall()
     for kommune, region in conn.execute(
         f"select kommune_kode, region_code from {schema}.dim_municipality order by 1"
     ).fetchall():
         members[("region", region)].append(kommune)
-        members[("country", "000")].append(kommune)
+        for (country,) in countries:
+            members[("country", country)].append(kommune)
         members[("municipality", kommune)].append(kommune)
     for cluster, kommune in conn.execute(
         f"select cluster_code, kommune_kode from {schema}.dim_cluster_membership "

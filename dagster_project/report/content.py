@@ -14,7 +14,6 @@ from dagster_project.report.notes import NoteTranslator
 
 REGION_SERIES = "region"
 DENMARK_SERIES = "denmark"
-DENMARK_CODE = "000"
 
 
 @dataclass(frozen=True)
@@ -157,8 +156,9 @@ class StatusReport:
     visions: list[Vision]
     period: Period | None = None
     clusters: dict[str, str] = field(default_factory=dict)  # code → Danish name, in order
-    region_code: str = "083"
+    region_code: str = ""  # the settings' region
     region_name: str = ""
+    country_code: str = ""  # the code Denmark is published under
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -186,9 +186,7 @@ def report_year(conn: duckdb.DuckDBPyConnection) -> int:
     ).fetchone()[0]
 
 
-def load_report(
-    conn: duckdb.DuckDBPyConnection, year: int, region_code: str = "083"
-) -> StatusReport:
+def load_report(conn: duckdb.DuckDBPyConnection, year: int, region_code: str) -> StatusReport:
     """Everything the report shows, read from an open connection to the publication."""
     publication = fetch_dicts(conn, "select run_id, published_at from _publication")[0]
     periods = fetch_dicts(
@@ -233,6 +231,10 @@ def load_report(
         clusters={c["cluster_code"]: c["cluster_name_da"] for c in clusters},
         region_code=region_code,
         region_name=region_name,
+        country_code=conn.execute(
+            "select min(geography_code) from mart_indicator_region_year "
+            "where geography_level = 'country'"
+        ).fetchone()[0],
     )
 
 
@@ -265,8 +267,8 @@ def _indicator(
     benchmark_rows = fetch_dicts(
         conn,
         "select * from mart_indicator_region_year where indicator_code = ? "
-        "and geography_code in (?, ?)",
-        [code, region_code, DENMARK_CODE],
+        "and (geography_code = ? or geography_level = 'country')",
+        [code, region_code],
     )
     series = [
         Series(
@@ -305,7 +307,10 @@ def _indicator(
                 for r in benchmark_rows
                 if r["geography_level"] == "country"
             },
-            code=DENMARK_CODE,
+            code=next(
+                (r["geography_code"] for r in benchmark_rows if r["geography_level"] == "country"),
+                "",
+            ),
         )
     )
     years = sorted({r["year"] for r in cluster_rows} | {r["year"] for r in benchmark_rows})

@@ -147,7 +147,7 @@ def load_inequality(conn: duckdb.DuckDBPyConnection) -> list[IndicatorInequality
     return result
 
 
-def sii_indicator(item: IndicatorInequality, region_code: str = "083") -> Indicator:
+def sii_indicator(item: IndicatorInequality, region_code: str, country_code: str) -> Indicator:
     """The SII over time as chart input: a line per cluster, the region (with its interval as
     the band) and Denmark, in procentpoint."""
     names = dict(item.geographies)
@@ -155,7 +155,7 @@ def sii_indicator(item: IndicatorInequality, region_code: str = "083") -> Indica
     def series(code: str) -> Series:
         if code == region_code:
             return Series(REGION_SERIES, names.get(code, code), "region", item.sii_over_time[code])
-        if code == "000":
+        if code == country_code:
             return Series(DENMARK_SERIES, "Hele landet", "country", item.sii_over_time[code])
         return Series(code, names.get(code, code), "cluster", item.sii_over_time[code], code)
 

@@ -123,7 +123,9 @@ def render_html(
             inequality=inequality,
             education_min_age=education_min_age,
             sii_charts={
-                item.code: trend_chart(sii_indicator(item, report.region_code), unit="points")
+                item.code: trend_chart(
+                    sii_indicator(item, report.region_code, report.country_code), unit="points"
+                )
                 for item in inequality
             },
             min_cell_count=min_cell_count,
@@ -186,7 +188,7 @@ def write_status_report(settings: Settings, year: int | None = None) -> Rendered
     """
     with settings.connect(settings.published_db, read_only=True) as conn:
         year = year or report_year(conn)
-        report = load_report(conn, year)
+        report = load_report(conn, year, settings.region_code)
         inequality = load_inequality(conn)
         clusters = [load_cluster_report(conn, report, code) for code in report.clusters]
         period = (

@@ -29,6 +29,7 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         suppression_passes=6,
         protection_level=2,
         education_min_age=30,
+        region_code="081",
     )
     args = dbt_build_args(settings)
     assert args[:4] == ["build", "--target", "duckdb", "--vars"]
@@ -40,6 +41,8 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         "suppression_passes": 6,
         "protection_level": 2,
         "education_min_age": 30,
+        "region_code": "081",
+        "country_code": "000",
     }
 
 
