@@ -41,6 +41,8 @@ ENVIRONMENT = {
     "dbt_target": "SUNDHEDSDATA_DBT_TARGET",
     "region_code": "SUNDHEDSDATA_REGION_CODE",
     "country_code": "SUNDHEDSDATA_COUNTRY_CODE",
+    "chromium": "SUNDHEDSDATA_CHROMIUM",
+    "statbank_url": "SUNDHEDSDATA_STATBANK_URL",
 }
 # The engines the nightly job can build the dbt models with (dbt/profiles.yml's outputs).
 # PostgreSQL is a publication target and a tested dbt target, but not one the night builds on.
@@ -86,6 +88,10 @@ class Settings(ConfigurableResource):
     # and the reports read them from here (dbt through dbt_vars()).
     region_code: str = "083"
     country_code: str = "000"
+    # The Chromium that prints the reports' PDFs; None finds Debian's chromium on PATH.
+    chromium: str | None = None
+    # Statistics Denmark's StatBank API, for the fetch_statbank_folk1a job.
+    statbank_url: str = "https://api.statbank.dk/v1"
 
     @field_validator("dbt_target")
     @classmethod

@@ -16,7 +16,7 @@ class Folk1aQuarter(Config):
 
 @op(description="Download FOLK1A for a quarter from StatBank into landing/folk1a/ (validated).")
 def download_folk1a(context: OpExecutionContext, config: Folk1aQuarter, settings: Settings) -> None:
-    path, changed = fetch_folk1a(StatBankClient.from_env(), config.quarter, settings)
+    path, changed = fetch_folk1a(StatBankClient.of(settings), config.quarter, settings)
     context.log.info(f"{path} {'written' if changed else 'unchanged'}")
 
 

@@ -1,11 +1,11 @@
 """Headless Chromium (Debian's package) through Playwright: the PDF and the browser tests.
 
 Playwright's own browser download does not work offline, so it drives the system Chromium
-(``SUNDHEDSDATA_CHROMIUM``, else ``chromium`` on PATH). Every request that is not a local file
-is aborted: the report must render without a network, and this proves it does.
+(the setting ``chromium``, ``SUNDHEDSDATA_CHROMIUM``; else ``chromium`` on PATH). Every
+request that is not a local file is aborted: the report must render without a network, and
+this proves it does.
 """
 
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +21,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def chromium_executable() -> str:
-    configured = os.environ.get("SUNDHEDSDATA_CHROMIUM")
+def chromium_executable(configured: str | None = None) -> str:
     found = configured or next(
         (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
         None,
@@ -36,7 +35,7 @@ def chromium_executable() -> str:
 
 
 @contextmanager
-def offline_page(blocked: list[str] | None = None) -> Iterator:
+def offline_page(blocked: list[str] | None = None, chromium: str | None = None) -> Iterator:
     """A Chromium page that may load local files only; refused URLs are appended to ``blocked``."""
     from playwright.sync_api import sync_playwright
 
@@ -51,7 +50,7 @@ def offline_page(blocked: list[str] | None = None) -> Iterator:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium_executable(), args=CHROMIUM_ARGS
+            executable_path=chromium_executable(chromium), args=CHROMIUM_ARGS
         )
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 900})
@@ -61,10 +60,10 @@ def offline_page(blocked: list[str] | None = None) -> Iterator:
             browser.close()
 
 
-def print_pdfs(pages: list[tuple[Path, Path]]) -> None:
+def print_pdfs(pages: list[tuple[Path, Path]], chromium: str | None = None) -> None:
     """Print each (html, pdf) pair in one browser: the page sizes, the landscape overview and the
     footer with page numbers come from the reports' own print CSS (``@page``)."""
-    with offline_page() as page:
+    with offline_page(chromium=chromium) as page:
         for html, pdf in pages:
             page.goto(html.resolve().as_uri(), wait_until="load")
             page.pdf(

@@ -220,7 +220,7 @@ def write_status_report(settings: Settings, year: int | None = None) -> Rendered
     for report_file, (_, _, text) in zip(rendered, texts, strict=True):
         _staged(report_file.html).write_text(text, encoding="utf-8")
         os.replace(_staged(report_file.html), report_file.html)
-    print_pdfs([(r.html, _staged(r.pdf)) for r in rendered])
+    print_pdfs([(r.html, _staged(r.pdf)) for r in rendered], settings.chromium)
     for r in rendered:
         os.replace(_staged(r.pdf), r.pdf)
     return RenderedReports(year, len(report.indicators), rendered)

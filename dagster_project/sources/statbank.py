@@ -22,9 +22,6 @@ from dagster_project.settings import Settings
 from dagster_project.sources.folk1a import check_quarters_complete, load_folk1a_file
 from dagster_project.sources.landing import LandingFile, LandingFileError
 
-DEFAULT_BASE_URL = "https://api.statbank.dk/v1"
-BASE_URL_VARIABLE = "SUNDHEDSDATA_STATBANK_URL"
-
 
 class StatBankError(RuntimeError):
     """StatBank could not deliver a valid FOLK1A file; landing was left as it was."""
@@ -32,14 +29,14 @@ class StatBankError(RuntimeError):
 
 @dataclass(frozen=True)
 class StatBankClient:
-    base_url: str = DEFAULT_BASE_URL
+    base_url: str
     timeout_s: float = 60.0
     attempts: int = 4
     backoff_s: float = 2.0
 
     @classmethod
-    def from_env(cls) -> StatBankClient:
-        return cls(base_url=os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL)
+    def of(cls, settings: Settings) -> StatBankClient:
+        return cls(base_url=settings.statbank_url)
 
     def folk1a_url(self, quarter: str) -> str:
         query = urlencode(
