@@ -186,8 +186,11 @@ def report_year(conn: duckdb.DuckDBPyConnection) -> int:
     ).fetchone()[0]
 
 
-def load_report(conn: duckdb.DuckDBPyConnection, year: int, region_code: str) -> StatusReport:
-    """Everything the report shows, read from an open connection to the publication."""
+def load_report(
+    conn: duckdb.DuckDBPyConnection, year: int, region_code: str, country_code: str
+) -> StatusReport:
+    """Everything the report shows, read from an open connection to the publication; the
+    region and Denmark are the settings' codes."""
     publication = fetch_dicts(conn, "select run_id, published_at from _publication")[0]
     periods = fetch_dicts(
         conn,
@@ -215,7 +218,16 @@ def load_report(conn: duckdb.DuckDBPyConnection, year: int, region_code: str) ->
         for o in (o for o in objectives if o["vision_code"] == vision.code):
             objective = Objective(o["objective_code"], o["objective_name_da"], o["follow_up"])
             objective.indicators = [
-                _indicator(conn, i, clusters, region_code, region_name, geography_names, notes)
+                _indicator(
+                    conn,
+                    i,
+                    clusters,
+                    region_code,
+                    country_code,
+                    region_name,
+                    geography_names,
+                    notes,
+                )
                 for i in indicators
                 if i["objective_code"] == objective.code
             ]
@@ -231,10 +243,7 @@ def load_report(conn: duckdb.DuckDBPyConnection, year: int, region_code: str) ->
         clusters={c["cluster_code"]: c["cluster_name_da"] for c in clusters},
         region_code=region_code,
         region_name=region_name,
-        country_code=conn.execute(
-            "select min(geography_code) from mart_indicator_region_year "
-            "where geography_level = 'country'"
-        ).fetchone()[0],
+        country_code=country_code,
     )
 
 
@@ -256,6 +265,7 @@ def _indicator(
     row: dict,
     clusters: list[dict],
     region_code: str,
+    country_code: str,
     region_name: str,
     geography_names: dict[str, str],
     notes: NoteTranslator,
@@ -267,8 +277,8 @@ def _indicator(
     benchmark_rows = fetch_dicts(
         conn,
         "select * from mart_indicator_region_year where indicator_code = ? "
-        "and (geography_code = ? or geography_level = 'country')",
-        [code, region_code],
+        "and geography_code in (?, ?)",
+        [code, region_code, country_code],
     )
     series = [
         Series(
@@ -307,10 +317,7 @@ def _indicator(
                 for r in benchmark_rows
                 if r["geography_level"] == "country"
             },
-            code=next(
-                (r["geography_code"] for r in benchmark_rows if r["geography_level"] == "country"),
-                "",
-            ),
+            code=country_code,
         )
     )
     years = sorted({r["year"] for r in cluster_rows} | {r["year"] for r in benchmark_rows})

@@ -188,7 +188,7 @@ def write_status_report(settings: Settings, year: int | None = None) -> Rendered
     """
     with settings.connect(settings.published_db, read_only=True) as conn:
         year = year or report_year(conn)
-        report = load_report(conn, year, settings.region_code)
+        report = load_report(conn, year, settings.region_code, settings.country_code)
         inequality = load_inequality(conn)
         clusters = [load_cluster_report(conn, report, code) for code in report.clusters]
         period = (
