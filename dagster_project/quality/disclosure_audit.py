@@ -56,12 +56,6 @@ DISCLOSURE_CONTROL = "disclosure_control"
 PUBLISHED_CODES = {NO_DATA, PUBLISHER_BLANKED, DISCLOSURE_CONTROL}
 
 
-def age_band_start(code: str) -> int | None:
-    """The first age of an age band code ('25-34' -> 25, '75+' -> 75); None for others."""
-    start = code.split("-")[0].rstrip("+")
-    return int(start) if start.isdigit() else None
-
-
 @dataclass(frozen=True)
 class ProtectionRule:
     """Which counts are sensitive, and how wide their feasibility interval must be."""
@@ -630,18 +624,19 @@ def read_release(
             published.sex_code, published.age_band_code, published.school_stage_code,
             published.is_suppressed, published.suppression_code,
             published.n_unweighted, published.numerator,
-            truth.n_persons, truth.n_positive
+            truth.n_persons, truth.n_positive, bands.age_min
         from {published}.fct_indicator_observation as published
         inner join {build}.int_indicators__cells as truth
             using (indicator_code, year, kommune_kode, sex_code, age_band_code, school_stage_code)
+        inner join {published}.dim_age_band as bands
+            on published.age_band_code = bands.age_band_code
         order by 1, 2, 3, 4, 5, 6
         """
     ).fetchall()
-    starts = {age: age_band_start(age) for age in {row[4] for row in cells}}
     # The groups add up to the adult cells only where the age starts a band.
-    linked = education_min_age in starts.values()
+    linked = education_min_age in {row[-1] for row in cells}
     for (indicator, year, kommune, sex, age, stage, suppressed, code, n, numerator,
-         true_n, true_positive) in cells:  # fmt: skip
+         true_n, true_positive, age_min) in cells:  # fmt: skip
         label = f"the cell of municipality {kommune} (sex {sex}, age {age}, {stage})"
         item = entry(indicator, year)
         item.cells.append(
@@ -653,7 +648,7 @@ def read_release(
                 code=_code(suppressed, code, label),
                 published_persons=None if suppressed else float(n),
                 published_positive=None if suppressed else float(numerator or 0),
-                is_adult=starts[age] is not None and starts[age] >= education_min_age,
+                is_adult=age_min >= education_min_age,
             )
         )
 

@@ -116,6 +116,12 @@ def write_publication(
         "create table marts.dim_indicator as select 'x' as indicator_code, "
         "'register_share' as statistic"
     )
+    # The age bands of dim_age_band (DOMAIN's bands), by the first age of each.
+    conn.execute(
+        "create table marts.dim_age_band as select * from (values ('00-15', 0), ('16-24', 16), "
+        "('25-34', 25), ('35-44', 35), ('45-54', 45), ('55-64', 55), ('65-74', 65), "
+        "('75+', 75)) as t(age_band_code, age_min)"
+    )
     keys = "indicator_code varchar, year integer, kommune_kode varchar, sex_code varchar, "
     keys += "age_band_code varchar, school_stage_code varchar"
     conn.execute(
