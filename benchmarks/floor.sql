@@ -90,6 +90,10 @@ with respondents as (
     ) as r
     cross join cutoffs as c
 ),
+-- Every municipality × round is a stratum of the survey; its size counts every respondent.
+strata as (
+    select year, kommune_kode, count(*) as stratum_n from respondents group by all
+),
 survey as (
     select
         i.indicator_code, r.year, r.kommune_kode, r.sex, r.age, r.weight,
@@ -165,34 +169,51 @@ select
     s.indicator_code, s.year, s.kommune_kode, s.sex || ':' || b.age_band_code as cell_key,
     b.age_min, sum(s.weight * s.outcome) as numerator, sum(s.weight) as denominator,
     sum(s.weight * s.weight) as sum_squared_weights,
-    count(*) as n_persons, sum(s.outcome) as n_positive
+    count(*) as n_persons, sum(s.outcome) as n_positive,
+    sum(s.weight * s.weight * s.outcome) as ssw_positive, any_value(t.stratum_n) as stratum_n
 from survey as s
 inner join age_bands as b on s.age between b.age_min and b.age_max
+inner join strata as t on s.year = t.year and s.kommune_kode = t.kommune_kode
 where s.outcome is not null
 group by all
 union all
 select
     l.indicator_code, l.year, l.kommune_kode, l.sex || ':' || b.age_band_code, b.age_min,
-    sum(l.attached), count(*), count(*), count(*), sum(l.attached)
+    sum(l.attached), count(*), count(*), count(*), sum(l.attached), null, null
 from labour as l
 inner join age_bands as b on l.age between b.age_min and b.age_max
 group by all
 union all
 select
     b.indicator_code, c.year, c.kommune_kode, c.cell_key, a.age_min, sum(c.positive),
-    sum(c.persons), sum(c.persons), sum(c.persons), sum(c.positive)
+    sum(c.persons), sum(c.persons), sum(c.persons), sum(c.positive), null, null
 from counted as c
 inner join source_bands as b on c.source_code = b.source_code
 inner join age_bands as a on b.age_band_code = a.age_band_code
 group by all;
 
+-- A survey total's design-based variance (Taylor linearisation, municipalities as strata):
+-- per municipality k = n/(n - 1), t0 = k(C - A²/n), t1 = k(C - AB/n), t2 = k(D - B²/n) with
+-- A = Σwy, B = Σw, C = Σw²y, D = Σw², n the stratum's respondents; any geography adds its
+-- municipalities' terms and Var(p) = (t0 - 2p·t1 + p²·t2) / B².
 create temp table cells as
+with summed as (
+    select
+        indicator_code, year, kommune_kode, sum(numerator) as numerator,
+        sum(denominator) as denominator, sum(sum_squared_weights) as sum_squared_weights,
+        sum(n_persons) as n_persons, sum(n_positive) as n_positive,
+        sum(ssw_positive) as ssw_positive, max(stratum_n) as stratum_n
+    from fine_cells
+    group by all
+)
 select
-    indicator_code, year, kommune_kode, sum(numerator) as numerator,
-    sum(denominator) as denominator, sum(sum_squared_weights) as sum_squared_weights,
-    sum(n_persons) as n_persons, sum(n_positive) as n_positive
-from fine_cells
-group by all;
+    indicator_code, year, kommune_kode, numerator, denominator, sum_squared_weights,
+    n_persons, n_positive,
+    stratum_n / (stratum_n - 1.0) * (ssw_positive - numerator * numerator / stratum_n) as t0,
+    stratum_n / (stratum_n - 1.0) * (ssw_positive - numerator * denominator / stratum_n) as t1,
+    stratum_n / (stratum_n - 1.0) * (sum_squared_weights - denominator * denominator / stratum_n)
+        as t2
+from summed;
 
 -- Municipality totals that no published cell can protect (int_suppression__stranded_parts):
 -- a part of the total - all its cells, or the adult and the younger cells apart where the
@@ -299,12 +320,12 @@ with sums as (
     select
         'municipality' as geography_level, c.kommune_kode as geography_code,
         c.indicator_code, c.year, c.numerator, c.denominator, c.sum_squared_weights,
-        c.n_persons, c.n_positive
+        c.n_persons, c.n_positive, c.t0, c.t1, c.t2
     from cells as c
     union all
     select
         m.parent_level, m.parent_code, c.indicator_code, c.year, c.numerator, c.denominator,
-        c.sum_squared_weights, c.n_persons, c.n_positive
+        c.sum_squared_weights, c.n_persons, c.n_positive, c.t0, c.t1, c.t2
     from cells as c
     inner join memberships as m on c.kommune_kode = m.kommune_kode
 ),
@@ -313,7 +334,7 @@ totals as (
         geography_level, geography_code, indicator_code, year,
         sum(numerator) as numerator, sum(denominator) as denominator,
         sum(sum_squared_weights) as ssw, sum(n_persons) as n_persons,
-        sum(n_positive) as n_positive
+        sum(n_positive) as n_positive, sum(t0) as t0, sum(t1) as t1, sum(t2) as t2
     from sums
     group by all
 ),
@@ -329,7 +350,7 @@ filled as (
         i.direction,
         coalesce(t.numerator, 0) as numerator, coalesce(t.denominator, 0) as denominator,
         coalesce(t.ssw, 0) as ssw, coalesce(t.n_persons, 0) as n_persons,
-        coalesce(t.n_positive, 0) as n_positive
+        coalesce(t.n_positive, 0) as n_positive, t.t0, t.t1, t.t2
     from grid as g
     cross join (select distinct indicator_code, year from cells) as iy
     inner join indicators as i on iy.indicator_code = i.indicator_code
@@ -341,8 +362,10 @@ shares as (
     select
         *,
         numerator / nullif(denominator, 0) as p,
+        (t0 - 2 * p * t1 + p * p * t2) / (denominator * denominator) as variance,
         case
             when statistic <> 'survey_share' then denominator
+            when variance > 0 and p > 0 and p < 1 then p * (1 - p) / variance
             when ssw > 0 then denominator * denominator / ssw
         end as n_eff,
         n_persons = 0

@@ -21,7 +21,7 @@ CELL = ["indicator_code", "year", "kommune_kode"]
 # A cell within a municipality: sex × age band × school stage (cell_key, a number: sex, or sex
 # and school stage), and its band's youngest age.
 FINE = [*CELL, "cell_key", "age_min"]
-MEASURES = ["numerator", "denominator", "ssw", "n_persons", "n_positive"]
+MEASURES = ["numerator", "denominator", "ssw", "sswp", "n_persons", "n_positive"]
 SURVEY_COLUMNS = {
     "survey_year": "int64",
     "kommune_kode": "string",
@@ -149,12 +149,16 @@ def survey_cells(landing: Path, ref: Reference) -> pd.DataFrame:
                     "numerator": w * y[keep],
                     "denominator": w,
                     "ssw": w * w,
+                    "sswp": w * w * y[keep],
                     "n_persons": 1,
                     "n_positive": y[keep],
                 }
             )
         )
-    return pd.concat(parts).groupby(FINE, as_index=False)[MEASURES].sum()
+    cells = pd.concat(parts).groupby(FINE, as_index=False)[MEASURES].sum()
+    # Every municipality × round is a stratum; its size counts every respondent.
+    strata = r.groupby(["year", "kommune_kode"]).size().rename("stratum_n").reset_index()
+    return cells.merge(strata, on=["year", "kommune_kode"])
 
 
 def person_cells(frame: pd.DataFrame, code: str, outcome: str) -> pd.DataFrame:
@@ -165,6 +169,7 @@ def person_cells(frame: pd.DataFrame, code: str, outcome: str) -> pd.DataFrame:
     return grouped.assign(
         indicator_code=code,
         ssw=grouped["denominator"],
+        sswp=grouped["numerator"],
         n_persons=grouped["denominator"],
         n_positive=grouped["numerator"],
     )
@@ -224,6 +229,7 @@ def counted_cells(
             "numerator": grouped[positive],
             "denominator": grouped[n],
             "ssw": grouped[n],
+            "sswp": grouped[positive],
             "n_persons": grouped[n],
             "n_positive": grouped[positive],
         }
@@ -271,12 +277,26 @@ def all_cells(landing: Path, ref: Reference) -> pd.DataFrame:
         ],
         ignore_index=True,
     )
-    return cells[[*FINE, *MEASURES]].astype({m: "float64" for m in MEASURES})
+    return cells[[*FINE, *MEASURES, "stratum_n"]].astype(
+        {m: "float64" for m in [*MEASURES, "stratum_n"]}
+    )
 
 
 def estimates(fine: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
     """Every geography × indicator-year Denmark has data for: sums, shares, CIs, suppression."""
-    cells = fine.groupby(CELL, as_index=False)[MEASURES].sum()
+    cells = fine.groupby(CELL, as_index=False).agg(
+        **{m: (m, "sum") for m in MEASURES}, stratum_n=("stratum_n", "max")
+    )
+    # The survey's design-based variance terms per municipality (one stratum): Taylor
+    # linearisation, k = n/(n - 1), t0 = k(C - A²/n), t1 = k(C - AB/n), t2 = k(D - B²/n) with
+    # A = Σwy, B = Σw, C = Σw²y, D = Σw²; a geography adds its municipalities' terms.
+    a, b, n = cells["numerator"], cells["denominator"], cells["stratum_n"]
+    k = n / (n - 1)
+    cells["t0"] = k * (cells["sswp"] - a * a / n)
+    cells["t1"] = k * (cells["sswp"] - a * b / n)
+    cells["t2"] = k * (cells["ssw"] - b * b / n)
+    cells = cells.drop(columns="stratum_n")
+    terms = ["t0", "t1", "t2"]
     municipal = cells.rename(columns={"kommune_kode": "geography_code"}).assign(
         geography_level="municipality"
     )
@@ -284,7 +304,11 @@ def estimates(fine: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
         columns={"parent_level": "geography_level", "parent_code": "geography_code"}
     )
     keys = [*GEO, "indicator_code", "year"]
-    totals = pd.concat([municipal, parents]).groupby(keys, as_index=False)[MEASURES].sum()
+    totals = (
+        pd.concat([municipal, parents])
+        .groupby(keys, as_index=False)[[*MEASURES, *terms]]
+        .sum(min_count=1)
+    )
     geographies = pd.concat(
         [
             ref.memberships[["parent_level", "parent_code"]]
@@ -300,9 +324,11 @@ def estimates(fine: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
     e["statistic"] = e["indicator_code"].map(ref.indicators["statistic"])
     e["p"] = e["numerator"] / e["denominator"].replace(0, np.nan)
     survey = e["statistic"] == "survey_share"
-    e["n_eff"] = np.where(
-        survey, e["denominator"] ** 2 / e["ssw"].where(e["ssw"] > 0), e["denominator"]
-    )
+    p = e["p"]
+    variance = (e["t0"] - 2 * p * e["t1"] + p * p * e["t2"]) / e["denominator"] ** 2
+    kish = e["denominator"] ** 2 / e["ssw"].where(e["ssw"] > 0)
+    design = (p * (1 - p) / variance).where((variance > 0) & (p > 0) & (p < 1))
+    e["n_eff"] = np.where(survey, design.fillna(kish), e["denominator"])
     low = rules["min_cell_count"]
     n, positive = e["n_persons"], e["n_positive"]
     e["is_suppressed"] = (

@@ -14,13 +14,15 @@
 {%- endmacro %}
 
 {#-
-    The measures of a survey cell from respondent rows with a valid answer: Σw·y, Σw, Σw² and
-    the unweighted counts, all additive over disjoint groups of respondents.
+    The measures of a survey cell from respondent rows with a valid answer: Σw·y, Σw, Σw², Σw²·y
+    (the design-based variance needs it, macro survey_variance_terms) and the unweighted counts,
+    all additive over disjoint groups of respondents.
 -#}
 {% macro survey_cell_measures(weight, outcome, is_synthetic) -%}
     sum({{ weight }} * {{ outcome }}) as numerator,
     sum({{ weight }}) as denominator,
     sum({{ weight }} * {{ weight }}) as sum_squared_weights,
+    sum({{ weight }} * {{ weight }} * {{ outcome }}) as sum_squared_weights_positive,
     cast(count(*) as {{ dbt.type_bigint() }}) as n_persons,
     cast(sum({{ outcome }}) as {{ dbt.type_bigint() }}) as n_positive,
     max(case when {{ is_synthetic }} then 1 else 0 end) = 1 as is_synthetic

@@ -30,6 +30,8 @@ cells as (
         numerator,
         denominator,
         sum_squared_weights,
+        sum_squared_weights_positive,
+        stratum_respondents,
         n_persons,
         n_positive,
         is_synthetic,

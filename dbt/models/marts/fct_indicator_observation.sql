@@ -4,6 +4,8 @@
     suppressed municipality total and the cells that protect them (int_suppression__observation)
     keep their keys but lose their measures, so no published cell rests on fewer persons than
     allowed or can be recovered from a total; use the marts, not sums of this table, for totals.
+    A survey cell carries what its design-based variance needs (Σw², Σw²·y and the size of its
+    municipality's stratum), so a share over published cells gets the marts' interval method.
 -#}
 with
 
@@ -19,6 +21,8 @@ cells as (
         numerator,
         denominator,
         sum_squared_weights,
+        sum_squared_weights_positive,
+        stratum_respondents,
         n_persons,
         is_synthetic,
         suppression_reason
@@ -40,6 +44,11 @@ final as (
         case when suppression_reason is null then n_persons end as n_unweighted,
         case when suppression_reason is null then sum_squared_weights end
             as sum_squared_weights,
+        case when suppression_reason is null then sum_squared_weights_positive end
+            as sum_squared_weights_positive,
+        -- The survey's respondents in the municipality that year (its stratum), whatever the
+        -- cell: a size of the sample, not of the cell.
+        stratum_respondents,
         suppression_reason is not null as is_suppressed,
         {{ published_suppression_code('suppression_reason') }} as suppression_code,
         {{ suppression_note('suppression_reason') }} as value_note,

@@ -1,6 +1,8 @@
 {#-
     Every indicator's additive cells in one shape: indicator × municipality × year × sex × age
     band × school stage. Survey cells are weighted sums; register cells count persons (weight 1).
+    Survey cells alone carry what their design-based variance needs (Σw²·y and the stratum's
+    size); a register cell has them null.
     Person-level data win: an aggregated count table of an indicator × year that person-level
     files also cover is left out (int_indicators__source_choice says so in the value note), so
     no person is counted twice.
@@ -26,6 +28,11 @@
     'n_positive',
     'is_synthetic',
 ] %}
+{%- set survey_design = [
+    ('sum_squared_weights_positive', type_double()),
+    ('stratum_respondents', dbt.type_bigint()),
+    ('stratum_population', type_double()),
+] %}
 
 with
 
@@ -34,6 +41,13 @@ with
 
     select
         {{ measures | join(',\n        ') }},
+        {%- for column, column_type in survey_design %}
+        {%- if model == 'int_sundhedsprofilen__indicator_cells' %}
+        {{ column }},
+        {%- else %}
+        cast(null as {{ column_type }}) as {{ column }},
+        {%- endif %}
+        {%- endfor %}
         false as is_blanked,
         'microdata' as source_kind
     from {{ ref(model) }}
@@ -64,6 +78,9 @@ aggregated_counts as (
     select
         {% for column in measures -%}
         counts.{{ column }},
+        {% endfor -%}
+        {% for column, column_type in survey_design -%}
+        cast(null as {{ column_type }}) as {{ column }},
         {% endfor -%}
         counts.is_blanked,
         'aggregated_counts' as source_kind

@@ -5,6 +5,9 @@
     every indicator × year Denmark has data for, with zero persons where nobody answered, so the
     marts show such a cell as "no data" instead of leaving it out. A sum over a cell the
     publisher blanked is unknown: blanked_flag says so, and the estimate is withheld.
+    A survey sum also carries its design-based variance terms: formed per municipality (one
+    stratum) from the municipality's sums, then added up like any other measure (macro
+    survey_variance_terms).
 -#}
 with
 
@@ -17,6 +20,9 @@ cells as (
         numerator,
         denominator,
         sum_squared_weights,
+        sum_squared_weights_positive,
+        stratum_respondents,
+        stratum_population,
         n_persons,
         n_positive,
         case when is_synthetic then 1 else 0 end as synthetic_flag,
@@ -37,16 +43,18 @@ memberships as (
 
 ),
 
-by_municipality as (
+municipality_sums as (
 
     select
-        'municipality' as geography_level,
-        kommune_kode as geography_code,
+        kommune_kode,
         indicator_code,
         year,
         sum(numerator) as numerator,
         sum(denominator) as denominator,
         sum(sum_squared_weights) as sum_squared_weights,
+        sum(sum_squared_weights_positive) as sum_squared_weights_positive,
+        max(stratum_respondents) as stratum_respondents,
+        max(stratum_population) as stratum_population,
         sum(n_persons) as n_persons,
         sum(n_positive) as n_positive,
         max(synthetic_flag) as synthetic_flag,
@@ -56,30 +64,85 @@ by_municipality as (
 
 ),
 
+by_municipality as (
+
+    select
+        'municipality' as geography_level,
+        kommune_kode as geography_code,
+        indicator_code,
+        year,
+        numerator,
+        denominator,
+        sum_squared_weights,
+        {{ survey_variance_terms(
+            'numerator', 'denominator', 'sum_squared_weights_positive', 'sum_squared_weights',
+            'stratum_respondents', 'stratum_population'
+        ) }},
+        n_persons,
+        n_positive,
+        synthetic_flag,
+        blanked_flag,
+        kommune_kode
+    from municipality_sums
+
+),
+
 by_total as (
 
     select
         memberships.parent_level as geography_level,
         memberships.parent_code as geography_code,
-        cells.indicator_code,
-        cells.year,
-        sum(cells.numerator) as numerator,
-        sum(cells.denominator) as denominator,
-        sum(cells.sum_squared_weights) as sum_squared_weights,
-        sum(cells.n_persons) as n_persons,
-        sum(cells.n_positive) as n_positive,
-        max(cells.synthetic_flag) as synthetic_flag,
-        max(cells.blanked_flag) as blanked_flag
-    from cells
+        by_municipality.indicator_code,
+        by_municipality.year,
+        sum(by_municipality.numerator) as numerator,
+        sum(by_municipality.denominator) as denominator,
+        sum(by_municipality.sum_squared_weights) as sum_squared_weights,
+        -- Unknown if one stratum's is (sum() would leave it out).
+        case
+            when count(by_municipality.variance_term_0) = count(*)
+                then sum(by_municipality.variance_term_0)
+        end as variance_term_0,
+        case
+            when count(by_municipality.variance_term_1) = count(*)
+                then sum(by_municipality.variance_term_1)
+        end as variance_term_1,
+        case
+            when count(by_municipality.variance_term_2) = count(*)
+                then sum(by_municipality.variance_term_2)
+        end as variance_term_2,
+        sum(by_municipality.n_persons) as n_persons,
+        sum(by_municipality.n_positive) as n_positive,
+        max(by_municipality.synthetic_flag) as synthetic_flag,
+        max(by_municipality.blanked_flag) as blanked_flag
+    from by_municipality
     inner join memberships
-        on cells.kommune_kode = memberships.kommune_kode
-    group by memberships.parent_level, memberships.parent_code, cells.indicator_code, cells.year
+        on by_municipality.kommune_kode = memberships.kommune_kode
+    group by
+        memberships.parent_level,
+        memberships.parent_code,
+        by_municipality.indicator_code,
+        by_municipality.year
 
 ),
 
 sums as (
 
-    select * from by_municipality
+    select
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        numerator,
+        denominator,
+        sum_squared_weights,
+        variance_term_0,
+        variance_term_1,
+        variance_term_2,
+        n_persons,
+        n_positive,
+        synthetic_flag,
+        blanked_flag
+    from by_municipality
     union all
     select * from by_total
 
@@ -114,6 +177,15 @@ final as (
         coalesce(sums.numerator, 0) as numerator,
         coalesce(sums.denominator, 0) as denominator,
         coalesce(sums.sum_squared_weights, 0) as sum_squared_weights,
+        case
+            when sums.geography_code is null then 0 else sums.variance_term_0
+        end as variance_term_0,
+        case
+            when sums.geography_code is null then 0 else sums.variance_term_1
+        end as variance_term_1,
+        case
+            when sums.geography_code is null then 0 else sums.variance_term_2
+        end as variance_term_2,
         cast(coalesce(sums.n_persons, 0) as {{ dbt.type_bigint() }}) as n_persons,
         cast(coalesce(sums.n_positive, 0) as {{ dbt.type_bigint() }}) as n_positive,
         coalesce(sums.synthetic_flag, 0) as synthetic_flag,

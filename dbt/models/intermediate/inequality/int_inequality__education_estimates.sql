@@ -1,7 +1,8 @@
 {#-
     Survey and labour-register indicators by education group for today's clusters, the region
-    and Denmark: the share (weighted for the survey), its Wilson interval on Kish's effective n
-    (the raw count for registers), primary and complementary suppression. Every geography × indicator × year has a row for each of the six groups (zero
+    and Denmark: the share (weighted for the survey), its Wilson interval on the design's
+    effective n (municipalities as strata, macro survey_variance_terms; the raw count for
+    registers), primary and complementary suppression. Every geography × indicator × year has a row for each of the six groups (zero
     respondents is "no data").
 
     Disclosure (docs/inequality.md): the groups of a geography add up to its residents aged
@@ -33,6 +34,15 @@ cells as (
         numerator,
         denominator,
         sum_squared_weights,
+        {%- if cells == 'int_sundhedsprofilen__education_cells' %}
+        sum_squared_weights_positive,
+        stratum_respondents,
+        stratum_population,
+        {%- else %}
+        cast(null as {{ type_double() }}) as sum_squared_weights_positive,
+        cast(null as {{ dbt.type_bigint() }}) as stratum_respondents,
+        cast(null as {{ type_double() }}) as stratum_population,
+        {%- endif %}
         n_persons,
         n_positive,
         case when is_synthetic then 1 else 0 end as synthetic_flag
@@ -41,6 +51,28 @@ cells as (
     union all
     {%- endif %}
     {%- endfor %}
+
+),
+
+-- A group within one municipality is a domain of one survey stratum: its variance terms.
+municipality_cells as (
+
+    select
+        indicator_code,
+        year,
+        kommune_kode,
+        education_group_code,
+        numerator,
+        denominator,
+        sum_squared_weights,
+        {{ survey_variance_terms(
+            'numerator', 'denominator', 'sum_squared_weights_positive', 'sum_squared_weights',
+            'stratum_respondents', 'stratum_population'
+        ) }},
+        n_persons,
+        n_positive,
+        synthetic_flag
+    from cells
 
 ),
 
@@ -71,10 +103,10 @@ by_geography as (
     select
         memberships.geography_level,
         memberships.geography_code,
-        cells.*
-    from cells
+        municipality_cells.*
+    from municipality_cells
     inner join memberships
-        on cells.kommune_kode = memberships.kommune_kode
+        on municipality_cells.kommune_kode = memberships.kommune_kode
 
 ),
 
@@ -89,6 +121,12 @@ sums as (
         sum(numerator) as numerator,
         sum(denominator) as denominator,
         sum(sum_squared_weights) as sum_squared_weights,
+        {%- for i in range(3) %}
+        -- Unknown if one stratum's is (sum() would leave it out).
+        case
+            when count(variance_term_{{ i }}) = count(*) then sum(variance_term_{{ i }})
+        end as variance_term_{{ i }},
+        {%- endfor %}
         sum(n_persons) as n_persons,
         sum(n_positive) as n_positive,
         max(synthetic_flag) as synthetic_flag
@@ -151,6 +189,11 @@ filled as (
         coalesce(sums.numerator, 0) as numerator,
         coalesce(sums.denominator, 0) as denominator,
         coalesce(sums.sum_squared_weights, 0) as sum_squared_weights,
+        {%- for i in range(3) %}
+        case
+            when sums.geography_code is null then 0 else sums.variance_term_{{ i }}
+        end as variance_term_{{ i }},
+        {%- endfor %}
         cast(coalesce(sums.n_persons, 0) as {{ dbt.type_bigint() }}) as n_persons,
         cast(coalesce(sums.n_positive, 0) as {{ dbt.type_bigint() }}) as n_positive,
         coalesce(sums.synthetic_flag, 0) = 1 as is_synthetic
@@ -167,20 +210,38 @@ filled as (
 
 ),
 
-estimated as (
+shares as (
 
     select
         filled.*,
-        filled.numerator / nullif(filled.denominator, 0) as proportion,
-        -- Kish's n_eff for the survey; a register's Σw² is its denominator, so the same
-        -- expression gives the raw count there.
-        {{ kish_effective_n('filled.denominator', 'filled.sum_squared_weights') }}
-            as effective_n,
-        {{ suppression_reason('filled.n_persons', 'filled.n_positive', 'indicators.statistic') }}
-            as suppression_reason
+        indicators.statistic,
+        filled.numerator / nullif(filled.denominator, 0) as proportion
     from filled
     inner join indicators
         on filled.indicator_code = indicators.indicator_code
+
+),
+
+estimated as (
+
+    select
+        shares.*,
+        case
+            when shares.statistic = 'survey_share'
+                then {{ survey_effective_n(
+                    'shares.proportion',
+                    survey_design_variance(
+                        'shares.proportion', 'shares.denominator', 'shares.variance_term_0',
+                        'shares.variance_term_1', 'shares.variance_term_2'
+                    ),
+                    'shares.denominator',
+                    'shares.sum_squared_weights'
+                ) }}
+            else shares.denominator
+        end as effective_n,
+        {{ suppression_reason('shares.n_persons', 'shares.n_positive', 'shares.statistic') }}
+            as suppression_reason
+    from shares
 
 ),
 

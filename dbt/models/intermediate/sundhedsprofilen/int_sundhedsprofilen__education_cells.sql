@@ -22,7 +22,7 @@ valid_answers as (
 
 ),
 
-final as (
+cells as (
 
     select
         indicator_code,
@@ -36,6 +36,42 @@ final as (
         year,
         kommune_kode,
         education_group_code
+
+),
+
+strata as (
+
+    select
+        year,
+        kommune_kode,
+        stratum_respondents,
+        stratum_population
+    from {{ ref('int_sundhedsprofilen__strata') }}
+
+),
+
+-- The stratum's size beside each cell: its variance terms are formed per municipality.
+final as (
+
+    select
+        cells.indicator_code,
+        cells.year,
+        cells.kommune_kode,
+        cells.education_group_code,
+        cells.numerator,
+        cells.denominator,
+        cells.sum_squared_weights,
+        cells.sum_squared_weights_positive,
+        cells.n_persons,
+        cells.n_positive,
+        strata.stratum_respondents,
+        strata.stratum_population,
+        cells.is_synthetic
+    from cells
+    inner join strata
+        on
+            cells.year = strata.year
+            and cells.kommune_kode = strata.kommune_kode
 
 )
 

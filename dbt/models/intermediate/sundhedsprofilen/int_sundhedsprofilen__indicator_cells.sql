@@ -21,7 +21,7 @@ valid_answers as (
 
 ),
 
-final as (
+cells as (
 
     select
         indicator_code,
@@ -38,6 +38,44 @@ final as (
         kommune_kode,
         sex_code,
         age_band_code
+
+),
+
+strata as (
+
+    select
+        year,
+        kommune_kode,
+        stratum_respondents,
+        stratum_population
+    from {{ ref('int_sundhedsprofilen__strata') }}
+
+),
+
+-- The stratum's size beside each cell: its variance terms are formed per municipality.
+final as (
+
+    select
+        cells.indicator_code,
+        cells.year,
+        cells.kommune_kode,
+        cells.sex_code,
+        cells.age_band_code,
+        cells.school_stage_code,
+        cells.numerator,
+        cells.denominator,
+        cells.sum_squared_weights,
+        cells.sum_squared_weights_positive,
+        cells.n_persons,
+        cells.n_positive,
+        strata.stratum_respondents,
+        strata.stratum_population,
+        cells.is_synthetic
+    from cells
+    inner join strata
+        on
+            cells.year = strata.year
+            and cells.kommune_kode = strata.kommune_kode
 
 )
 

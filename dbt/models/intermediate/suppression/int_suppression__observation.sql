@@ -180,6 +180,8 @@ final as (
         primary_reasons.numerator,
         primary_reasons.denominator,
         primary_reasons.sum_squared_weights,
+        primary_reasons.sum_squared_weights_positive,
+        primary_reasons.stratum_respondents,
         primary_reasons.n_persons,
         primary_reasons.is_synthetic,
         case
