@@ -36,6 +36,7 @@ ENVIRONMENT = {
     "suppression_passes": "SUNDHEDSDATA_SUPPRESSION_PASSES",
     "protection_level": "SUNDHEDSDATA_PROTECTION_LEVEL",
     "education_min_age": "SUNDHEDSDATA_EDUCATION_MIN_AGE",
+    "survey_finite_population_correction": "SUNDHEDSDATA_SURVEY_FPC",
     "postgres_url": "SUNDHEDSDATA_POSTGRES_URL",
     "duckdb_memory_limit": "SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT",
     "dbt_target": "SUNDHEDSDATA_DBT_TARGET",
@@ -44,6 +45,7 @@ ENVIRONMENT = {
     "chromium": "SUNDHEDSDATA_CHROMIUM",
     "statbank_url": "SUNDHEDSDATA_STATBANK_URL",
 }
+BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 # The engines the nightly job can build the dbt models with (dbt/profiles.yml's outputs).
 # PostgreSQL is a publication target and a tested dbt target, but not one the night builds on.
 DBT_TARGETS = ("duckdb", "spark")
@@ -73,6 +75,10 @@ class Settings(ConfigurableResource):
     # Values by education are for persons of at least this age: education is not finished
     # before (mart_indicator_education_year, mart_inequality_year, docs/inequality.md).
     education_min_age: int = 25
+    # Survey standard errors are design-based with municipalities as strata; the
+    # finite-population correction (1 - n/N per municipality, N from FOLK1A) is off, as in the
+    # publisher's own intervals, unless this is set (docs/domain.md).
+    survey_finite_population_correction: bool = False
     # libpq connection string or URI of a PostgreSQL publication target; None publishes only
     # the embedded DuckDB file and Parquet. Keep the password in PGPASSWORD or ~/.pgpass.
     postgres_url: str | None = None
@@ -111,7 +117,11 @@ class Settings(ConfigurableResource):
             if not value:
                 continue
             annotation = cls.model_fields[field].annotation
-            if annotation is int:
+            if annotation is bool:
+                if value.lower() not in BOOLEANS:
+                    raise ValueError(f"{variable} must be true or false, got {value!r}")
+                values[field] = BOOLEANS[value.lower()]
+            elif annotation is int:
                 try:
                     values[field] = int(value)
                 except ValueError as exc:
@@ -208,6 +218,7 @@ class Settings(ConfigurableResource):
             "suppression_passes": self.suppression_passes,
             "protection_level": self.protection_level,
             "education_min_age": self.education_min_age,
+            "survey_finite_population_correction": self.survey_finite_population_correction,
         }
 
     def connect(
