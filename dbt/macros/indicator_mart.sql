@@ -12,6 +12,7 @@
       geography_on: the join condition between estimates and geographies
       region_comparison: whether region_value and compared_to_region are columns (not for the
         region mart, where the region is the row itself)
+      funnel: whether the funnel limits around the region's value are columns (municipalities)
 -#}
 {% macro indicator_mart(
     geography_levels,
@@ -21,7 +22,8 @@
     name_columns,
     geography_on,
     geography_join='inner',
-    region_comparison=true
+    region_comparison=true,
+    funnel=false
 ) %}
 with
 
@@ -73,6 +75,17 @@ final as (
         estimates.compared_to_region,
         {%- endif %}
         estimates.compared_to_denmark,
+        {%- if region_comparison %}
+        estimates.compared_to_region_998,
+        {%- endif %}
+        estimates.compared_to_denmark_998,
+        {%- if funnel %}
+        estimates.funnel_lower_95,
+        estimates.funnel_upper_95,
+        estimates.funnel_lower_998,
+        estimates.funnel_upper_998,
+        estimates.funnel_position,
+        {%- endif %}
         indicators.indicator_name_da,
         {%- for column in name_columns %}
         {{ column }},

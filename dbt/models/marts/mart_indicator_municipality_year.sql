@@ -6,4 +6,5 @@
     key_columns=['estimates.geography_code as kommune_kode'],
     name_columns=['geographies.kommune_name_da', 'geographies.region_code'],
     geography_on='estimates.geography_code = geographies.kommune_kode',
+    funnel=true,
 ) }}

@@ -41,6 +41,11 @@ from_cells as (
         proportion,
         proportion_ci_lower,
         proportion_ci_upper,
+        -- The 99.8% interval by the same method (Wilson's on the same effective n).
+        {{ wilson_ci_lower('proportion', 'effective_n', var('ci_z_998')) }}
+            as proportion_ci_lower_998,
+        {{ wilson_ci_upper('proportion', 'effective_n', var('ci_z_998')) }}
+            as proportion_ci_upper_998,
         standard_error
     from {{ ref('int_indicators__cell_estimates') }}
 
@@ -97,6 +102,16 @@ from_published as (
         proportion,
         proportion_ci_lower,
         proportion_ci_upper,
+        -- The publisher gives a 95% interval and a standard error: the 99.8% interval is the
+        -- normal one on that standard error, inside 0-1.
+        case
+            when standard_error is not null
+                then greatest(0.0, proportion - {{ var('ci_z_998') }} * standard_error)
+        end as proportion_ci_lower_998,
+        case
+            when standard_error is not null
+                then least(1.0, proportion + {{ var('ci_z_998') }} * standard_error)
+        end as proportion_ci_upper_998,
         standard_error
     from published
 
@@ -213,6 +228,8 @@ final as (
         proportion,
         proportion_ci_lower,
         proportion_ci_upper,
+        proportion_ci_lower_998,
+        proportion_ci_upper_998,
         standard_error,
         {{ join_notes([
             "case when is_synthetic then 'synthetic data' end",

@@ -2,7 +2,11 @@
     Every estimate with the values a mart publishes: percentages rounded for display (null when
     suppressed, primarily or to protect another cell) and the comparison with its region and
     with Denmark, made on the unrounded figures ("similar" when the benchmark lies inside the
-    row's 95% interval, "not compared" when the row has no interval).
+    row's 95% interval, "not compared" when the row has no interval), and again at 99.8% as
+    Fingertips does. A municipality also gets the funnel limits around its region's value at
+    its size (PHEindicatormethods' method for proportions, macro funnel_limit; the design's
+    effective n for a survey share) and where it lies in them - only where its value is
+    published, since the limits are a function of its size.
 -#}
 
 with
@@ -43,6 +47,9 @@ estimates as (
         primary_estimates.proportion,
         primary_estimates.proportion_ci_lower,
         primary_estimates.proportion_ci_upper,
+        primary_estimates.proportion_ci_lower_998,
+        primary_estimates.proportion_ci_upper_998,
+        primary_estimates.effective_n,
         primary_estimates.is_suppressed or secondary.geography_code is not null as is_suppressed,
         coalesce(
             primary_estimates.suppression_reason,
@@ -98,6 +105,10 @@ published as (
             as shown_ci_lower,
         case when not estimates.is_suppressed then estimates.proportion_ci_upper end
             as shown_ci_upper,
+        case when not estimates.is_suppressed then estimates.proportion_ci_lower_998 end
+            as shown_ci_lower_998,
+        case when not estimates.is_suppressed then estimates.proportion_ci_upper_998 end
+            as shown_ci_upper_998,
         region_benchmarks.benchmark_proportion as region_proportion,
         country_benchmarks.benchmark_proportion as country_proportion
     from estimates
@@ -116,6 +127,30 @@ published as (
             country_benchmarks.geography_level = 'country'
             and estimates.indicator_code = country_benchmarks.indicator_code
             and estimates.year = country_benchmarks.year
+
+),
+
+funnels as (
+
+    select
+        *,
+        case
+            when geography_level = 'municipality' and shown_proportion is not null
+                then {{ funnel_limit('region_proportion', 'effective_n', var('ci_z'), 'low') }}
+        end as funnel_lower_95,
+        case
+            when geography_level = 'municipality' and shown_proportion is not null
+                then {{ funnel_limit('region_proportion', 'effective_n', var('ci_z'), 'high') }}
+        end as funnel_upper_95,
+        case
+            when geography_level = 'municipality' and shown_proportion is not null
+                then {{ funnel_limit('region_proportion', 'effective_n', var('ci_z_998'), 'low') }}
+        end as funnel_lower_998,
+        case
+            when geography_level = 'municipality' and shown_proportion is not null
+                then {{ funnel_limit('region_proportion', 'effective_n', var('ci_z_998'), 'high') }}
+        end as funnel_upper_998
+    from published
 
 ),
 
@@ -150,8 +185,24 @@ final as (
         ) }} as compared_to_region,
         {{ compare_to_benchmark(
             'shown_ci_lower', 'shown_ci_upper', 'shown_proportion', 'country_proportion', 'direction'
-        ) }} as compared_to_denmark
-    from published
+        ) }} as compared_to_denmark,
+        {{ compare_to_benchmark(
+            'shown_ci_lower_998', 'shown_ci_upper_998', 'shown_proportion', 'region_proportion',
+            'direction'
+        ) }} as compared_to_region_998,
+        {{ compare_to_benchmark(
+            'shown_ci_lower_998', 'shown_ci_upper_998', 'shown_proportion', 'country_proportion',
+            'direction'
+        ) }} as compared_to_denmark_998,
+        {{ round_to('100 * funnel_lower_95', 1) }} as funnel_lower_95,
+        {{ round_to('100 * funnel_upper_95', 1) }} as funnel_upper_95,
+        {{ round_to('100 * funnel_lower_998', 1) }} as funnel_lower_998,
+        {{ round_to('100 * funnel_upper_998', 1) }} as funnel_upper_998,
+        {{ funnel_position(
+            'shown_proportion', 'funnel_lower_95', 'funnel_upper_95', 'funnel_lower_998',
+            'funnel_upper_998'
+        ) }} as funnel_position
+    from funnels
 
 )
 
