@@ -34,6 +34,18 @@ estimates as (
 
 ),
 
+trends as (
+
+    select
+        geography_level,
+        geography_code,
+        indicator_code,
+        year,
+        recent_trend
+    from {{ ref('int_indicators__recent_trends') }}
+
+),
+
 indicators as (
 
     select
@@ -79,6 +91,7 @@ final as (
         estimates.compared_to_region_998,
         {%- endif %}
         estimates.compared_to_denmark_998,
+        trends.recent_trend,
         {%- if funnel %}
         estimates.funnel_lower_95,
         estimates.funnel_upper_95,
@@ -100,6 +113,12 @@ final as (
         estimates.is_synthetic,
         estimates.source_kind
     from estimates
+    inner join trends
+        on
+            estimates.geography_level = trends.geography_level
+            and estimates.geography_code = trends.geography_code
+            and estimates.indicator_code = trends.indicator_code
+            and estimates.year = trends.year
     inner join indicators
         on estimates.indicator_code = indicators.indicator_code
     {{ geography_join }} join geographies

@@ -50,6 +50,7 @@ estimates as (
         primary_estimates.proportion_ci_lower_998,
         primary_estimates.proportion_ci_upper_998,
         primary_estimates.effective_n,
+        primary_estimates.standard_error,
         primary_estimates.is_suppressed or secondary.geography_code is not null as is_suppressed,
         coalesce(
             primary_estimates.suppression_reason,
@@ -201,7 +202,18 @@ final as (
         {{ funnel_position(
             'shown_proportion', 'funnel_lower_95', 'funnel_upper_95', 'funnel_lower_998',
             'funnel_upper_998'
-        ) }} as funnel_position
+        ) }} as funnel_position,
+        -- Unrounded, for the trend test (int_indicators__recent_trends): the shown share and
+        -- the n it rests on (a published estimate's from its standard error, p(1 - p) / se²).
+        shown_proportion,
+        case
+            when shown_proportion is not null
+                then coalesce(
+                    effective_n,
+                    shown_proportion * (1 - shown_proportion)
+                    / nullif(standard_error * standard_error, 0)
+                )
+        end as shown_effective_n
     from funnels
 
 )
