@@ -7,7 +7,8 @@ intervals as whiskers. The y-axis is fitted to everything drawn, values and inte
 ticks; where it does not start at zero, the axis shows a break so that a small change is not
 read as a large one. A line never bridges a gap: a suppressed or missing year breaks it, and so
 does a series break (a changed definition), which is also marked with a labelled vertical rule.
-Each chart carries a text alternative (``<desc>``) with every value it draws.
+Each chart carries a text alternative (``<desc>``) with every value it draws. A funnel plot
+shows the region's municipalities in one year around the region's value.
 """
 
 import math
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from html import escape
 
 from dagster_project.report.content import REGION_SERIES, Indicator, Series
-from dagster_project.report.formatting import SUPPRESSED, interval, number, percent
+from dagster_project.report.formatting import FUNNEL_DA, SUPPRESSED, interval, number, percent
 
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 52, 230, 16, 34
@@ -278,3 +279,112 @@ def _series_path(series: Series, years, break_years, x, y, style: dict, fmt=perc
         else ""
     )
     return f'<g class="series-group" data-series="{series.key}">{path}{"".join(dots)}</g>'
+
+
+def funnel_chart(indicator: Indicator, highlight: set[str] | None = None) -> str:
+    """The region's municipalities against the region's value: each municipality a dot at its
+    n (the survey design's effective n, or the denominator) and value, with the mart's 95 % and
+    99.8 % limits drawn through the municipalities' own limits in order of n. ``highlight``
+    (a cluster's members) are drawn filled, the others hollow. A dot beyond a limit is a
+    municipality that differs from the region by more than chance at that level, whatever its
+    size - which a ranking cannot tell."""
+    funnel = indicator.funnel
+    if funnel is None:
+        return ""
+    highlight = highlight or set()
+    points = funnel.points
+    drawn = [funnel.region_value] + [
+        v for p in points for v in (p.value, p.lower_998, p.upper_998) if v is not None
+    ]
+    low, high, step = axis_range(drawn)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    n_max = max(p.n for p in points) * 1.05 or 1.0
+
+    def x(n: float) -> float:
+        return LEFT + n / n_max * plot_w
+
+    def y(value: float) -> float:
+        return TOP + plot_h - (value - low) / (high - low) * plot_h
+
+    title = f"Kommunerne {funnel.year} mod regionen: {indicator.name}"
+    chart_id = f"funnel-{indicator.code}"
+    parts = [
+        f'<svg class="funnel-chart" id="{chart_id}" data-indicator="{indicator.code}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(funnel_text(indicator))}</desc>'
+    ]
+    for i in range(round((high - low) / step) + 1):
+        value = low + i * step
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" '
+            f'y2="{y(value):.1f}" stroke="#ddd"/><text class="tick" x="{LEFT - 6}" '
+            f'y="{y(value) + 4:.1f}" text-anchor="end" font-size="11">'
+            f"{percent(value, 0 if value == int(value) else 1)}</text>"
+        )
+    parts.append(
+        f'<line class="y-axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" '
+        f'stroke="#666"/><text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 4}" '
+        'text-anchor="middle" font-size="11">Antal (effektivt antal svarpersoner eller personer)'
+        "</text>"
+    )
+    magnitude = 10 ** math.floor(math.log10(n_max / 4))
+    n_step = next(m * magnitude for m in (1, 2, 5, 10) if n_max / (m * magnitude) <= 5)
+    for i in range(int(n_max // n_step) + 1):
+        parts.append(
+            f'<text class="tick" x="{x(i * n_step):.1f}" y="{HEIGHT - BOTTOM + 14}" '
+            f'text-anchor="middle" font-size="11">{number(i * n_step, 0)}</text>'
+        )
+    region = STYLES["region"]
+    level = y(funnel.region_value)
+    parts.append(
+        f'<line class="baseline" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{level:.1f}" '
+        f'y2="{level:.1f}" stroke="{region["stroke"]}" stroke-width="2"/>'
+    )
+    for name, dash in (("95", "5 3"), ("998", "")):
+        for side in ("lower", "upper"):
+            path = " ".join(
+                f"{'M' if i == 0 else 'L'}{x(p.n):.1f},{y(getattr(p, f'{side}_{name}')):.1f}"
+                for i, p in enumerate(points)
+            )
+            parts.append(
+                f'<path class="limit limit-{name}" d="{path}" fill="none" stroke="#555" '
+                f'stroke-width="1.2" stroke-dasharray="{dash}"/>'
+            )
+    for p in points:
+        filled = p.code in highlight or not highlight
+        parts.append(
+            f'<circle class="municipality position-{p.position}" data-kommune="{p.code}" '
+            f'cx="{x(p.n):.1f}" cy="{y(p.value):.1f}" r="4" stroke="#000" '
+            f'fill="{"#E69F00" if filled else "#fff"}"><title>{escape(p.name)}: '
+            f"{percent(p.value)}</title></circle>"
+        )
+    legend = [
+        (region["stroke"], "", f"Regionen, {percent(funnel.region_value)}"),
+        ("#555", "5 3", "95 %-grænser"),
+        ("#555", "", "99,8 %-grænser"),
+    ]
+    for i, (stroke, dash, label) in enumerate(legend):
+        legend_y = TOP + 14 + i * 18
+        parts.append(
+            f'<line x1="{WIDTH - RIGHT + 12}" x2="{WIDTH - RIGHT + 36}" y1="{legend_y - 4}" '
+            f'y2="{legend_y - 4}" stroke="{stroke}" stroke-width="1.5" '
+            f'stroke-dasharray="{dash}"/><text class="legend" x="{WIDTH - RIGHT + 42}" '
+            f'y="{legend_y}" font-size="11">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def funnel_text(indicator: Indicator) -> str:
+    """The funnel plot in words: every municipality's value, n and place in the funnel."""
+    funnel = indicator.funnel
+    lines = [f"Regionens værdi {funnel.year}: {percent(funnel.region_value)}."]
+    lines += [
+        f"{p.name}: {percent(p.value)}, antal {number(p.n, 0)}, "
+        f"{FUNNEL_DA[p.position].lower()} (95 %: {interval(p.lower_95, p.upper_95)}; "
+        f"99,8 %: {interval(p.lower_998, p.upper_998)})."
+        for p in funnel.points
+    ]
+    return " ".join(lines)

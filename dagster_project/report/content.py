@@ -26,6 +26,34 @@ class Estimate:
     # the region against Denmark; None for Denmark itself, the benchmark.
     compared: str | None = None
     note_da: str | None = None  # the value note in Danish, without "syntetiske data"
+    # The mart's recent trend up to this year (Fingertips' markers), None where withheld.
+    trend: str | None = None
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    """A municipality in the funnel plot: its published value, the n the funnel puts it at
+    (the survey design's effective n, or the denominator) and its limits at that n."""
+
+    code: str
+    name: str
+    n: float
+    value: float
+    lower_95: float
+    upper_95: float
+    lower_998: float
+    upper_998: float
+    position: str
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """The region's municipalities in the indicator's latest year around the region's value
+    (PHEindicatormethods' limits, computed in the mart); withheld municipalities are left out."""
+
+    year: int
+    region_value: float
+    points: list[FunnelPoint]
 
 
 @dataclass(frozen=True)
@@ -80,6 +108,7 @@ class Indicator:
     series: list[Series]
     progress: list[Progress]
     provenance: list[Provenance] = field(default_factory=list)
+    funnel: Funnel | None = None
 
     @property
     def is_synthetic(self) -> bool:
@@ -257,6 +286,7 @@ def estimate_of(row: dict, notes: NoteTranslator, compared_column: str | None) -
         is_suppressed=bool(row["is_suppressed"]),
         compared=row[compared_column] if compared_column else None,
         note_da=notes.danish(row["value_note"], leave_out=("synthetic data",)),
+        trend=row.get("recent_trend"),
     )
 
 
@@ -359,6 +389,30 @@ def _indicator(
         series=series,
         progress=progress,
         provenance=provenance,
+        funnel=_funnel(conn, code, region_code, years[-1]) if years else None,
+    )
+
+
+def _funnel(
+    conn: duckdb.DuckDBPyConnection, indicator_code: str, region_code: str, year: int
+) -> Funnel | None:
+    """The region's municipalities with a published value and funnel limits in ``year``."""
+    rows = fetch_dicts(
+        conn,
+        "select kommune_kode as code, kommune_name_da as name, effective_n as n, value, "
+        "funnel_lower_95 as lower_95, funnel_upper_95 as upper_95, "
+        "funnel_lower_998 as lower_998, funnel_upper_998 as upper_998, "
+        "funnel_position as position, region_value "
+        "from mart_indicator_municipality_year where indicator_code = ? and year = ? "
+        "and region_code = ? and funnel_position is not null order by effective_n",
+        [indicator_code, year, region_code],
+    )
+    if not rows:
+        return None
+    return Funnel(
+        year=year,
+        region_value=rows[0]["region_value"],
+        points=[FunnelPoint(**{k: v for k, v in r.items() if k != "region_value"}) for r in rows],
     )
 
 

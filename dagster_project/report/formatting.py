@@ -42,6 +42,26 @@ COMPARED_DA = {
     "lower": "Lavere",
     "not compared": "Ikke sammenlignet",
 }
+# The mart's recent trend (OHID Fingertips' trend markers, in Danish): the chi-squared test for
+# trend on the last 3-5 points of the series at the 99.8 % level.
+TREND_DA = {
+    "increasing_better": "Stigende og bedre",
+    "increasing_worse": "Stigende og dårligere",
+    "decreasing_better": "Faldende og bedre",
+    "decreasing_worse": "Faldende og dårligere",
+    "increasing": "Stigende",
+    "decreasing": "Faldende",
+    "no_significant_change": "Ingen signifikant ændring",
+    "could_not_be_calculated": "Kan ikke beregnes (under tre år med tal)",
+}
+# Where a municipality lies in the funnel around the region's value.
+FUNNEL_DA = {
+    "below_998": "Under 99,8 %-grænsen",
+    "below_95": "Under 95 %-grænsen",
+    "within": "Inden for grænserne",
+    "above_95": "Over 95 %-grænsen",
+    "above_998": "Over 99,8 %-grænsen",
+}
 SIGNIFICANT_CHANGE = ("improving", "worsening")
 # How a delivery reached the warehouse, as the report names it beside the register or survey.
 SOURCE_KIND_DA = {

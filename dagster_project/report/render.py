@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from dagster_project.report import formatting
 from dagster_project.report.browser import print_pdfs
-from dagster_project.report.charts import trend_chart
+from dagster_project.report.charts import funnel_chart, trend_chart
 from dagster_project.report.cluster_report import ClusterReport, load_cluster_report
 from dagster_project.report.content import (
     DENMARK_SERIES,
@@ -89,6 +89,8 @@ def _environment() -> Environment:
         PROGRESS_STATUS_DA=formatting.PROGRESS_STATUS_DA,
         DIRECTION_DA=formatting.DIRECTION_DA,
         COMPARED_DA=formatting.COMPARED_DA,
+        TREND_DA=formatting.TREND_DA,
+        FUNNEL_DA=formatting.FUNNEL_DA,
         SOURCE_DA=formatting.SOURCE_DA,
         source_line=formatting.source_line,
         percent=formatting.percent,
@@ -120,6 +122,7 @@ def render_html(
             document_title=f"Statusrapport {report.year} – {report.period_name}",
             series_keys=[s.key for s in report.indicators[0].series],
             charts={i.code: trend_chart(i) for i in report.indicators if i.has_data},
+            funnels={i.code: funnel_chart(i) for i in report.indicators if i.funnel},
             inequality=inequality,
             education_min_age=education_min_age,
             sii_charts={
@@ -152,6 +155,11 @@ def render_cluster_html(
                 i.code: trend_chart(i, series_keys=keys, selected=cluster.cluster_code)
                 for i in report.indicators
                 if i.has_data
+            },
+            funnels={
+                i.code: funnel_chart(i, highlight={m.code for m in cluster.municipalities})
+                for i in report.indicators
+                if i.funnel
             },
             min_cell_count=min_cell_count,
             min_survey_respondents=min_survey_respondents,

@@ -93,6 +93,7 @@ final as (
         estimates.compared_to_denmark_998,
         trends.recent_trend,
         {%- if funnel %}
+        {{ round_to('estimates.shown_effective_n', 0) }} as effective_n,
         estimates.funnel_lower_95,
         estimates.funnel_upper_95,
         estimates.funnel_lower_998,
