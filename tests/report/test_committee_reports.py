@@ -366,3 +366,67 @@ def test_the_inequality_section_gives_each_cluster_its_gradient_and_a_danish_sen
         f"article[data-indicator='{gap[0]}'] li[data-geography='000']"
     ).inner_text()
     assert f"er {abs(gap[2]):.1f} procentpoint".replace(".", ",") in sentence
+
+
+# Region Syddanmark's 22 municipalities (kommunekoder, Danmarks Statistik).
+SYDDANMARK = {
+    "410", "420", "430", "440", "450", "461", "479", "480", "482", "492", "510", "530",
+    "540", "550", "561", "563", "573", "575", "580", "607", "621", "630",
+}  # fmt: skip
+# Fingertips' trend markers as the committee reads them (literal, not the report's dictionary).
+TREND_WORDS = {
+    "increasing_better": "Stigende og bedre",
+    "increasing_worse": "Stigende og dårligere",
+    "decreasing_better": "Faldende og bedre",
+    "decreasing_worse": "Faldende og dårligere",
+    "no_significant_change": "Ingen signifikant ændring",
+    "could_not_be_calculated": "Kan ikke beregnes (under tre år med tal)",
+}
+
+
+def test_each_indicator_has_a_funnel_plot_of_the_regions_published_municipalities(
+    refreshed: Refreshed, reports: dict[str, Path], browser_page
+) -> None:
+    """One funnel plot per indicator with municipal values: a dot for every municipality of the
+    region whose value is published in the indicator's latest year, none for a withheld one; in
+    a cluster report the cluster's own municipalities are the filled dots."""
+    latest = dict(
+        _published(
+            refreshed,
+            "select indicator_code, max(year) from mart_indicator_municipality_year"
+            " where value is not null group by 1",
+        )
+    )
+    page = _open(browser_page, reports["annual"])
+    funnels = page.locator("svg.funnel-chart")
+    assert funnels.count() == len(latest) > 5
+    for indicator, year in latest.items():
+        shown = {
+            code
+            for (code,) in _published(
+                refreshed,
+                "select kommune_kode from mart_indicator_municipality_year"
+                " where indicator_code = ? and year = ? and value is not null",
+                [indicator, year],
+            )
+        } & SYDDANMARK
+        dots = page.locator(f"svg.funnel-chart[data-indicator='{indicator}'] circle")
+        drawn = set(dots.evaluate_all("cs => cs.map(c => c.dataset.kommune)"))
+        assert drawn == shown, indicator
+    page = _open(browser_page, reports["soenderjylland"])
+    filled = page.locator("svg.funnel-chart circle[fill='#E69F00']").evaluate_all(
+        "cs => cs.map(c => c.dataset.kommune)"
+    )
+    assert filled and set(filled) <= MEMBERS["soenderjylland"]
+
+
+def test_the_latest_values_carry_the_recent_trend_in_danish(
+    reports: dict[str, Path], browser_page
+) -> None:
+    page = _open(browser_page, reports["annual"])
+    cells = page.locator("table.latest td.trend[data-trend]:not([data-trend=''])")
+    pairs = cells.evaluate_all("cs => cs.map(c => [c.dataset.trend, c.innerText.trim()])")
+    assert len(pairs) > 20
+    assert {code for code, _ in pairs} & {"no_significant_change", "could_not_be_calculated"}
+    for code, text in pairs:
+        assert text == TREND_WORDS[code], code
