@@ -86,6 +86,10 @@ noted as (
             as shown_ci_lower,
         case when not estimates.is_suppressed then estimates.proportion_ci_upper end
             as shown_ci_upper,
+        case when not estimates.is_suppressed then estimates.proportion_ci_lower_998 end
+            as shown_ci_lower_998,
+        case when not estimates.is_suppressed then estimates.proportion_ci_upper_998 end
+            as shown_ci_upper_998,
         region.shown_proportion as region_proportion,
         country.shown_proportion as country_proportion,
         {{ join_notes([
@@ -156,6 +160,14 @@ final as (
             'noted.shown_ci_lower', 'noted.shown_ci_upper', 'noted.shown_proportion',
             'noted.country_proportion', 'indicators.direction'
         ) }} end as compared_to_denmark,
+        case when noted.geography_level = 'cluster' then {{ compare_to_benchmark(
+            'noted.shown_ci_lower_998', 'noted.shown_ci_upper_998', 'noted.shown_proportion',
+            'noted.region_proportion', 'indicators.direction'
+        ) }} end as compared_to_region_998,
+        case when noted.geography_level <> 'country' then {{ compare_to_benchmark(
+            'noted.shown_ci_lower_998', 'noted.shown_ci_upper_998', 'noted.shown_proportion',
+            'noted.country_proportion', 'indicators.direction'
+        ) }} end as compared_to_denmark_998,
         indicators.indicator_name_da,
         indicators.objective_code,
         indicators.vision_code,

@@ -391,6 +391,10 @@ final as (
         withheld.proportion,
         {{ wilson_ci_lower('withheld.proportion', 'withheld.effective_n') }} as proportion_ci_lower,
         {{ wilson_ci_upper('withheld.proportion', 'withheld.effective_n') }} as proportion_ci_upper,
+        {{ wilson_ci_lower('withheld.proportion', 'withheld.effective_n', var('ci_z_998')) }}
+            as proportion_ci_lower_998,
+        {{ wilson_ci_upper('withheld.proportion', 'withheld.effective_n', var('ci_z_998')) }}
+            as proportion_ci_upper_998,
         sqrt(
             withheld.proportion * (1 - withheld.proportion) / nullif(withheld.effective_n, 0)
         ) as standard_error,
