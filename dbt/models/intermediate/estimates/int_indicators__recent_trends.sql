@@ -73,7 +73,7 @@ ranked as (
             and estimates.geography_code = points.geography_code
             and estimates.indicator_code = points.indicator_code
             and estimates.series_number = points.series_number
-            and points.year <= estimates.year
+            and estimates.year >= points.year
     where estimates.shown_proportion is not null
 
 ),
