@@ -12,7 +12,6 @@ from dagster_project.settings import Settings
 from dagster_project.transform.plan import build_plan, record_built_files, reference_tests
 from dagster_project.transform.project import dbt_project
 from dagster_project.transform.spark import (
-    NOT_ON_TARGET,
     export_raw_layer,
     read_back_tables,
     tables_outside_staging,
@@ -80,9 +79,7 @@ def sundhedsdata_dbt_models(
     target = settings.warehouse_dir / "dbt_target"
     manifest = json.loads(dbt_project.manifest_path.read_text())
     unchanged = plan.unaffected_models(manifest)
-    args = dbt_build_args(settings) + plan.dbt_args(
-        unchanged, reference_tests(manifest), NOT_ON_TARGET.get(settings.dbt_target, ())
-    )
+    args = dbt_build_args(settings) + plan.dbt_args(unchanged, reference_tests(manifest))
     events = dbt.cli(args, context=context, target_path=target).stream()
     yield from with_unchanged_models(context, events, unchanged, plan.reason)
     if on_spark:

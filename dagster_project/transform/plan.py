@@ -35,24 +35,22 @@ class BuildPlan:
             return []
         return unaffected_nodes(manifest, self.changed_tables)
 
-    def dbt_args(
-        self, unaffected: list[str], reference: list[str], not_on_target: tuple[str, ...] = ()
-    ) -> list[str]:
-        """The flags for `dbt build`, given unaffected_models() and reference_tests(), and the
-        selectors the target cannot run (not_on_target: the Spark target's unit tests of
-        cte_chain models, transform/spark.py).
+    def dbt_args(self, unaffected: list[str], reference: list[str]) -> list[str]:
+        """The flags for `dbt build`, given unaffected_models() and reference_tests().
 
-        A full refresh - a changed project, its first night, a forced build - runs every test.
-        A night whose project is the one last published runs only the tests whose answer can
-        have changed: not the unit tests (fixed rows) nor the reference tests (seeds and the
-        models built from them alone), which passed with this very project before.
+        No night runs the unit tests: they test the project on fixed rows, not the data, so
+        their answer changes only with the project, and every change of the project passes
+        them in `make test` before it ships (tests/transform/test_dbt_unit_tests.py; dbt Labs
+        advises leaving them out of production builds). A full refresh - a changed project,
+        its first night, a forced build - runs every data test. A night whose project is the
+        one last published runs only the data tests whose answer can have changed: not the
+        reference tests (seeds and the models built from them alone), which passed with this
+        very project before.
         """
-        if self.full_refresh:
-            return ["--full-refresh"] + (
-                ["--exclude", " ".join(not_on_target)] if not_on_target else []
-            )
-        excluded = [*unaffected, *reference, *not_on_target]
         flags = ["--exclude-resource-type", "unit_test"]
+        if self.full_refresh:
+            return ["--full-refresh", *flags]
+        excluded = [*unaffected, *reference]
         return flags + (["--exclude", " ".join(excluded)] if excluded else [])
 
 

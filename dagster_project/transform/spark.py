@@ -26,11 +26,6 @@ from pathlib import Path
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import SOURCES
 
-# dbt selectors a target cannot run, which the dbt asset excludes there: the unit tests of
-# the models written through cte_chain (dbt/macros/cte_chain.sql), whose checkpoints Spark
-# writes while the model renders, where a unit test's fixtures do not exist.
-NOT_ON_TARGET = {"spark": ("tag:not_on_spark",)}
-
 
 @dataclass(frozen=True)
 class HandedOver:

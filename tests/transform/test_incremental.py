@@ -177,7 +177,11 @@ def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
     assert "int_sundhedsprofilen__indicator_cells" in excluded  # not fed by the labour register
     assert "unique_indicators_indicator_code" in excluded  # a seed's test: passed with this project
     assert not [name for name in excluded if "mart_indicator_cluster_year" in name]
-    assert build_plan(settings, force=True).dbt_args(excluded, excluded) == ["--full-refresh"]
+    assert build_plan(settings, force=True).dbt_args(excluded, excluded) == [
+        "--full-refresh",
+        "--exclude-resource-type",
+        "unit_test",
+    ]
 
     with duckdb.connect(str(settings.build_db)) as conn:
         conn.execute("drop table raw._dbt_built_files")
