@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from dagster import RunRequest, SkipReason, build_schedule_context, build_sensor_context
 
 from dagster_project.operations.nightly import landing_folder_sensor, nightly_refresh_schedule
@@ -30,6 +31,7 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         protection_level=2,
         education_min_age=30,
         region_code="081",
+        survey_finite_population_correction=True,
     )
     args = dbt_build_args(settings)
     assert args[:4] == ["build", "--target", "duckdb", "--vars"]
@@ -43,6 +45,7 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         "education_min_age": 30,
         "region_code": "081",
         "country_code": "000",
+        "survey_finite_population_correction": True,
     }
 
 
@@ -91,3 +94,20 @@ def test_the_schedule_skips_a_night_with_nothing_new_and_runs_when_anything_chan
 
 def test_the_schedule_runs_when_there_is_no_warehouse_yet(tmp_path: Path) -> None:
     assert len(_scheduled_tick(settings_in(tmp_path)).run_requests) == 1
+
+
+def test_settings_read_whole_numbers_and_switches_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {"SUNDHEDSDATA_MIN_CELL_COUNT": "7", "SUNDHEDSDATA_SURVEY_FPC": "true"}
+    )
+    assert settings.min_cell_count == 7
+    assert settings.survey_finite_population_correction is True
+    assert (
+        Settings.from_env({"SUNDHEDSDATA_SURVEY_FPC": "0"}).survey_finite_population_correction
+        is False
+    )
+    assert Settings.from_env({}).survey_finite_population_correction is False
+    with pytest.raises(
+        ValueError, match="SUNDHEDSDATA_SURVEY_FPC must be true or false, got 'maybe'"
+    ):
+        Settings.from_env({"SUNDHEDSDATA_SURVEY_FPC": "maybe"})

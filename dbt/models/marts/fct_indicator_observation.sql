@@ -46,9 +46,10 @@ final as (
             as sum_squared_weights,
         case when suppression_reason is null then sum_squared_weights_positive end
             as sum_squared_weights_positive,
-        -- The survey's respondents in the municipality that year (its stratum), whatever the
-        -- cell: a size of the sample, not of the cell.
-        stratum_respondents,
+        -- The survey's sample in the municipality that round (its stratum), whatever the
+        -- cell: a size of the sample, not of the cell; given where the cell is shown (a
+        -- withheld cell's stratum may hold very few respondents).
+        case when suppression_reason is null then stratum_respondents end as stratum_sample_size,
         suppression_reason is not null as is_suppressed,
         {{ published_suppression_code('suppression_reason') }} as suppression_code,
         {{ suppression_note('suppression_reason') }} as value_note,
