@@ -22,7 +22,7 @@ from pathlib import Path
 
 LOCK_NAME = ".refresh.lock"
 RELEASES = "releases"
-# What publication writes before its atomic renames (publish.py): a release folder being
+# What publication writes before its atomic renames (publication/release.py): a release folder being
 # filled, releases/.<release>.tmp, and a link about to replace another, .<name>.link.tmp.
 STAGED_RELEASE = ".*.tmp"
 STAGED_LINK = ".*.link.tmp"

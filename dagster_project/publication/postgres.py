@@ -2,7 +2,7 @@
 
 Power BI, Metabase and Superset connect to a server, not to a file. When
 ``SUNDHEDSDATA_POSTGRES_URL`` is set, the release that was just switched in locally (the
-published DuckDB file, see publish.py) is copied into the schema ``published`` of that
+published DuckDB file, see release.py) is copied into the schema ``published`` of that
 database, in **one transaction**:
 
 1. the tables are created and filled in a staging schema ``published__next``;

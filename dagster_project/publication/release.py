@@ -77,12 +77,6 @@ def releases_dir(warehouse_dir: Path) -> Path:
     return warehouse_dir / RELEASES
 
 
-def current_release(warehouse_dir: Path) -> Path | None:
-    """The release ``warehouse/published`` points at, or None before the first publication."""
-    link = warehouse_dir / "published"
-    return link.resolve() if link.is_symlink() else None
-
-
 def publish_database(
     settings: Settings, run_id: str, inputs_fingerprint: str | None = None
 ) -> Publication:
