@@ -81,3 +81,26 @@
         else {{ kish_effective_n(denominator, sum_squared_weights) }}
     end
 {%- endmacro %}
+
+{#-
+    The three variance terms summed over the municipalities of a geography (inside a grouped
+    select): unknown when one municipality's are, since sum() would leave that stratum out.
+-#}
+{% macro summed_variance_terms(alias=none) -%}
+    {%- set column = (alias ~ '.' if alias else '') ~ 'variance_term_' %}
+    {%- for i in range(3) %}
+    case
+        when count({{ column }}{{ i }}) = count(*)
+            then sum({{ column }}{{ i }})
+    end as variance_term_{{ i }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The terms of a geography filled in for every indicator-year: zero where nobody answered. -#}
+{% macro filled_variance_terms(alias) -%}
+    {%- for i in range(3) %}
+    case
+        when {{ alias }}.geography_code is null then 0 else {{ alias }}.variance_term_{{ i }}
+    end as variance_term_{{ i }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -97,19 +97,7 @@ by_total as (
         sum(by_municipality.numerator) as numerator,
         sum(by_municipality.denominator) as denominator,
         sum(by_municipality.sum_squared_weights) as sum_squared_weights,
-        -- Unknown if one stratum's is (sum() would leave it out).
-        case
-            when count(by_municipality.variance_term_0) = count(*)
-                then sum(by_municipality.variance_term_0)
-        end as variance_term_0,
-        case
-            when count(by_municipality.variance_term_1) = count(*)
-                then sum(by_municipality.variance_term_1)
-        end as variance_term_1,
-        case
-            when count(by_municipality.variance_term_2) = count(*)
-                then sum(by_municipality.variance_term_2)
-        end as variance_term_2,
+        {{ summed_variance_terms('by_municipality') }},
         sum(by_municipality.n_persons) as n_persons,
         sum(by_municipality.n_positive) as n_positive,
         max(by_municipality.synthetic_flag) as synthetic_flag,
@@ -177,15 +165,7 @@ final as (
         coalesce(sums.numerator, 0) as numerator,
         coalesce(sums.denominator, 0) as denominator,
         coalesce(sums.sum_squared_weights, 0) as sum_squared_weights,
-        case
-            when sums.geography_code is null then 0 else sums.variance_term_0
-        end as variance_term_0,
-        case
-            when sums.geography_code is null then 0 else sums.variance_term_1
-        end as variance_term_1,
-        case
-            when sums.geography_code is null then 0 else sums.variance_term_2
-        end as variance_term_2,
+        {{ filled_variance_terms('sums') }},
         cast(coalesce(sums.n_persons, 0) as {{ dbt.type_bigint() }}) as n_persons,
         cast(coalesce(sums.n_positive, 0) as {{ dbt.type_bigint() }}) as n_positive,
         coalesce(sums.synthetic_flag, 0) as synthetic_flag,

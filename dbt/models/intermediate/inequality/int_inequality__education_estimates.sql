@@ -121,12 +121,7 @@ sums as (
         sum(numerator) as numerator,
         sum(denominator) as denominator,
         sum(sum_squared_weights) as sum_squared_weights,
-        {%- for i in range(3) %}
-        -- Unknown if one stratum's is (sum() would leave it out).
-        case
-            when count(variance_term_{{ i }}) = count(*) then sum(variance_term_{{ i }})
-        end as variance_term_{{ i }},
-        {%- endfor %}
+        {{ summed_variance_terms() }},
         sum(n_persons) as n_persons,
         sum(n_positive) as n_positive,
         max(synthetic_flag) as synthetic_flag
@@ -189,11 +184,7 @@ filled as (
         coalesce(sums.numerator, 0) as numerator,
         coalesce(sums.denominator, 0) as denominator,
         coalesce(sums.sum_squared_weights, 0) as sum_squared_weights,
-        {%- for i in range(3) %}
-        case
-            when sums.geography_code is null then 0 else sums.variance_term_{{ i }}
-        end as variance_term_{{ i }},
-        {%- endfor %}
+        {{ filled_variance_terms('sums') }},
         cast(coalesce(sums.n_persons, 0) as {{ dbt.type_bigint() }}) as n_persons,
         cast(coalesce(sums.n_positive, 0) as {{ dbt.type_bigint() }}) as n_positive,
         coalesce(sums.synthetic_flag, 0) = 1 as is_synthetic
