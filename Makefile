@@ -8,7 +8,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: install manifest chromium run dev docs dbt-vars bench test lint format sample clean
+.PHONY: install manifest instance chromium run dev serve soak docs dbt-vars bench test lint format sample clean
 
 # uv installs the locked set in about a quarter of pip's time (40 s against 150 s on a fresh
 # machine); it reads PyPI, or the index in UV_DEFAULT_INDEX (docs/stack.md). pip itself
@@ -33,10 +33,10 @@ $(MANIFEST): $(STAMP) $(shell find dbt seeds -type f \( -name '*.sql' -o -name '
 
 manifest: $(MANIFEST)
 
-# An empty dagster.yaml: the instance's defaults, without Dagster saying it found none.
-$(DAGSTER_HOME)/dagster.yaml:
-	mkdir -p $(DAGSTER_HOME)
-	touch $@
+# The instance's dagster.yaml, written from the settings every time (operations/instance.py):
+# SQLite or PostgreSQL storage, run monitoring, one refresh at a time, retention, no telemetry.
+instance: $(STAMP)
+	@$(BIN)/python -m dagster_project.operations.instance
 
 # The status report's PDF is printed by Debian's Chromium: installed once if missing.
 chromium:
@@ -44,12 +44,23 @@ chromium:
 
 # The nightly refresh, once, on the embedded DuckDB with the shipped sample extracts.
 # A summary per stage on the terminal; the full event log goes to warehouse/logs/.
-run: $(MANIFEST) chromium | $(DAGSTER_HOME)/dagster.yaml
+run: $(MANIFEST) chromium instance
 	@$(BIN)/python -m dagster_project
 
 # The Dagster UI (assets, lineage, checks), with the schedule and the landing-folder sensor.
-dev: $(MANIFEST) | $(DAGSTER_HOME)/dagster.yaml
+dev: $(MANIFEST) instance
 	$(BIN)/dagster dev -w workspace.yaml
+
+# Production on one machine: the webserver and the daemon as two processes over the persistent
+# instance in DAGSTER_HOME (docs/guides/deploy-and-operate.md; systemd units in deploy/).
+serve: $(MANIFEST) chromium
+	$(BIN)/python -m dagster_project.operations.serve
+
+# Outside the test suite: the real webserver and daemon driven through NIGHTS nights of
+# deliveries, failures and restarts on a scratch instance (soak/); prints a table of nights.
+NIGHTS ?= 30
+soak: $(MANIFEST)
+	$(BIN)/python -m soak --nights $(NIGHTS)
 
 # dbt docs as one page that opens offline: every model, column and indicator definition.
 # After `make run` the catalog also has every column's type; before it, descriptions only.

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dagster import AssetChecksDefinition, Definitions, in_process_executor
 
 from dagster_project.operations.alerts import refresh_failure_alert
+from dagster_project.operations.freshness import freshness_checks
+from dagster_project.operations.heartbeat import warehouse_heartbeat
+from dagster_project.operations.housekeeping import housekeeping, housekeeping_schedule
 from dagster_project.operations.nightly import (
     landing_folder_sensor,
     nightly_refresh,
-    nightly_refresh_schedule,
+    nightly_schedule,
 )
 from dagster_project.operations.statbank_fetch import fetch_statbank_folk1a
 from dagster_project.operations.synthetic_extracts import generate_synthetic_extracts
@@ -48,10 +51,10 @@ def build_definitions(
         resources["postgres"] = PostgresTarget(conninfo=settings.postgres_url)
     return Definitions(
         assets=assets,
-        asset_checks=[*GATE_CHECKS, audit_check],
-        jobs=[nightly_refresh, fetch_statbank_folk1a, generate_synthetic_extracts],
-        schedules=[nightly_refresh_schedule],
-        sensors=[landing_folder_sensor, refresh_failure_alert],
+        asset_checks=[*GATE_CHECKS, audit_check, freshness_checks],
+        jobs=[nightly_refresh, fetch_statbank_folk1a, generate_synthetic_extracts, housekeeping],
+        schedules=[nightly_schedule(settings.refresh_cron), housekeeping_schedule],
+        sensors=[landing_folder_sensor, refresh_failure_alert, warehouse_heartbeat],
         resources=resources,
         # DuckDB allows one writer process: steps run one after another in the run's process.
         executor=in_process_executor,

@@ -23,6 +23,12 @@ class PostgresTarget(ConfigurableResource):
     conninfo: str
 
 
+# The Dagster concurrency pool of every step that writes the warehouse (the steps that take
+# RefreshLock). The instance limits it to one run at a time (operations/instance.py), so a
+# second refresh waits in Dagster's queue; the lock stays the guard for runs outside it.
+WAREHOUSE_POOL = "warehouse"
+
+
 class RefreshLock(ConfigurableResource):
     """Held by every step that writes the warehouse, for the whole run (see locking.py).
 

@@ -44,6 +44,19 @@ ENVIRONMENT = {
     "country_code": "SUNDHEDSDATA_COUNTRY_CODE",
     "chromium": "SUNDHEDSDATA_CHROMIUM",
     "statbank_url": "SUNDHEDSDATA_STATBANK_URL",
+    "publication_max_age_hours": "SUNDHEDSDATA_PUBLICATION_MAX_AGE_HOURS",
+    "delivery_grace_days": "SUNDHEDSDATA_DELIVERY_GRACE_DAYS",
+    "run_timeout_minutes": "SUNDHEDSDATA_RUN_TIMEOUT_MINUTES",
+    "history_days": "SUNDHEDSDATA_HISTORY_DAYS",
+    "instance_postgres_url": "SUNDHEDSDATA_INSTANCE_POSTGRES_URL",
+    "alert_webhook_url": "SUNDHEDSDATA_ALERT_WEBHOOK_URL",
+    "alert_smtp_host": "SUNDHEDSDATA_ALERT_SMTP_HOST",
+    "alert_smtp_port": "SUNDHEDSDATA_ALERT_SMTP_PORT",
+    "alert_email_from": "SUNDHEDSDATA_ALERT_EMAIL_FROM",
+    "alert_email_to": "SUNDHEDSDATA_ALERT_EMAIL_TO",
+    "refresh_cron": "SUNDHEDSDATA_REFRESH_CRON",
+    "serve_host": "SUNDHEDSDATA_SERVE_HOST",
+    "serve_port": "SUNDHEDSDATA_SERVE_PORT",
 }
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 # The engines the nightly job can build the dbt models with (dbt/profiles.yml's outputs).
@@ -98,6 +111,35 @@ class Settings(ConfigurableResource):
     chromium: str | None = None
     # Statistics Denmark's StatBank API, for the fetch_statbank_folk1a job.
     statbank_url: str = "https://api.statbank.dk/v1"
+    # When the nightly refresh looks for work (cron, Europe/Copenhagen): 02:00 every night.
+    refresh_cron: str = "0 2 * * *"
+    # Unattended operation (docs/guides/deploy-and-operate.md). The publication is stale when
+    # neither a refresh nor the 02:00 schedule has confirmed it current for this long: one
+    # night and two hours for its run.
+    publication_max_age_hours: int = 26
+    # A source whose newest landing file is older than its delivery interval and this many days
+    # is overdue (a warning: suppliers are late, but someone should ask).
+    delivery_grace_days: int = 61
+    # A run still going after this long is stopped and marked failed by the daemon.
+    run_timeout_minutes: int = 240
+    # Runs, their event logs, sensor and schedule ticks and warehouse/logs files older than
+    # this are deleted by the daemon's housekeeping.
+    history_days: int = 90
+    # PostgreSQL for the Dagster instance's own run, event and schedule storage (one URL; the
+    # default is SQLite under DAGSTER_HOME). Written into dagster.yaml as a reference to the
+    # variable, never as the URL itself.
+    instance_postgres_url: str | None = None
+    # Where alerts go besides warehouse/alerts.log (operations/alerts.py): an incoming webhook
+    # (Teams/Slack style, JSON POST) and/or e-mail over SMTP, to comma-separated addresses.
+    alert_webhook_url: str | None = None
+    alert_smtp_host: str | None = None
+    alert_smtp_port: int = 25
+    alert_email_from: str | None = None
+    alert_email_to: str | None = None
+    # Where `make serve` has the Dagster UI listen: loopback unless told otherwise (put a
+    # reverse proxy with authentication in front before opening it to a network).
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 3000
 
     @field_validator("dbt_target")
     @classmethod
@@ -201,6 +243,16 @@ class Settings(ConfigurableResource):
     @property
     def spark_tables_dir(self) -> Path:
         return self.spark_dir / "tables"
+
+    @property
+    def alerts_log(self) -> Path:
+        """Every alert, one JSON object a line: written even when no channel is configured."""
+        return self.warehouse_dir / "alerts.log"
+
+    @property
+    def heartbeat_file(self) -> Path:
+        """The daemon's heartbeat and the freshness verdicts, rewritten every few minutes."""
+        return self.warehouse_dir / "heartbeat.json"
 
     @property
     def logs_dir(self) -> Path:

@@ -1,21 +1,18 @@
-"""Telling the data engineers when the nightly refresh fails, and why.
+"""Telling the data engineers when the nightly refresh fails or the warehouse falls behind.
 
 A run-failure sensor collects the failed steps of the run (an ingestion asset with the rejected
 file, dbt with the failing test, a quality gate with its failing expectations, publication) and
-sends one alert: to a webhook (JSON POST) and/or by SMTP e-mail when configured, and always to a
-log file (warehouse/alerts.log, one JSON object a line), so an unattended failure is never
-silent even with nothing configured.
-
-Configuration (environment):
-    SUNDHEDSDATA_ALERT_WEBHOOK_URL   e.g. a Teams/Slack-compatible incoming webhook
-    SUNDHEDSDATA_ALERT_SMTP_HOST, SUNDHEDSDATA_ALERT_SMTP_PORT (25),
-    SUNDHEDSDATA_ALERT_EMAIL_FROM, SUNDHEDSDATA_ALERT_EMAIL_TO (comma-separated)
+sends one alert; the heartbeat sensor (operations/heartbeat.py) sends one when a freshness check
+starts failing. Each alert goes to a webhook (JSON POST) and/or by SMTP e-mail when configured,
+and always to a log file (warehouse/alerts.log, one JSON object a line), so an unattended
+failure is never silent even with nothing configured. The channels are Settings fields
+(SUNDHEDSDATA_ALERT_WEBHOOK_URL, _SMTP_HOST, _SMTP_PORT, _EMAIL_FROM, _EMAIL_TO).
 """
 
 from __future__ import annotations
 
 import json
-import os
+import re
 import smtplib
 import urllib.request
 from dataclasses import asdict, dataclass, field
@@ -23,14 +20,23 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
+from dagster import (
+    DagsterEventType,
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    run_failure_sensor,
+)
 
 from dagster_project.operations.nightly import nightly_refresh
 from dagster_project.settings import Settings
 
+FRESHNESS = "freshness"
+
 
 @dataclass
 class Alert:
+    """A failed run (job and run id), or failing freshness checks (job FRESHNESS, no run)."""
+
     job: str
     run_id: str
     failures: list[dict] = field(default_factory=list)  # {"step": ..., "reason": ...}
@@ -39,12 +45,18 @@ class Alert:
     @property
     def subject(self) -> str:
         steps = ", ".join(f["step"] for f in self.failures) or "the run"
+        if self.job == FRESHNESS:
+            return f"sundhedsdata: freshness check failing: {steps}"
         return f"sundhedsdata: {self.job} failed in {steps}"
 
     def body(self) -> str:
-        lines = [f"Run {self.run_id} of {self.job} failed at {self.at}.", ""]
+        if self.job == FRESHNESS:
+            lines = [f"Freshness checks started failing at {self.at}.", ""]
+        else:
+            lines = [f"Run {self.run_id} of {self.job} failed at {self.at}.", ""]
         lines += [f"- {f['step']}: {f['reason']}" for f in self.failures]
-        lines += ["", "The published warehouse was left unchanged."]
+        if self.job != FRESHNESS:
+            lines += ["", "The published warehouse was left unchanged."]
         return "\n".join(lines)
 
 
@@ -58,17 +70,15 @@ class AlertChannels:
     email_to: tuple[str, ...] = ()
 
     @classmethod
-    def from_env(cls, log_file: Path) -> AlertChannels:
+    def from_settings(cls, settings: Settings) -> AlertChannels:
         return cls(
-            log_file=log_file,
-            webhook_url=os.environ.get("SUNDHEDSDATA_ALERT_WEBHOOK_URL") or None,
-            smtp_host=os.environ.get("SUNDHEDSDATA_ALERT_SMTP_HOST") or None,
-            smtp_port=int(os.environ.get("SUNDHEDSDATA_ALERT_SMTP_PORT") or 25),
-            email_from=os.environ.get("SUNDHEDSDATA_ALERT_EMAIL_FROM") or None,
+            log_file=settings.alerts_log,
+            webhook_url=settings.alert_webhook_url,
+            smtp_host=settings.alert_smtp_host,
+            smtp_port=settings.alert_smtp_port,
+            email_from=settings.alert_email_from,
             email_to=tuple(
-                a.strip()
-                for a in os.environ.get("SUNDHEDSDATA_ALERT_EMAIL_TO", "").split(",")
-                if a.strip()
+                a.strip() for a in (settings.alert_email_to or "").split(",") if a.strip()
             ),
         )
 
@@ -105,18 +115,45 @@ def send_alert(alert: Alert, channels: AlertChannels, timeout_s: float = 10) -> 
     return delivered
 
 
+def failure_reason(error, step: str) -> str:
+    """The first line of a step's error, without the exception's class (Dagster's or another
+    library's): what the asset said, e.g. ingestion's file, row, column and rule."""
+    if error is None:
+        return f"step {step} failed"
+    while error.cause is not None and error.cls_name != "Failure":
+        error = error.cause
+    lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
+    # dagster-dbt's error opens with the command; the failing model or test follows this line.
+    marker = "Errors parsed from dbt logs:"
+    if marker in lines and lines.index(marker) + 1 < len(lines):
+        return f"dbt: {lines[lines.index(marker) + 1]}"
+    first = lines[0]
+    return re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", first)
+
+
 def failures_of_run(context: RunFailureSensorContext) -> list[dict]:
     """Each failed step of the run with its reason (the error message, first line kept whole)."""
     failures = []
     for event in context.get_step_failure_events():
         error = event.step_failure_data.error
         user = event.step_failure_data.user_failure_data
-        reason = (user.description if user and user.description else None) or (
-            error.message.strip() if error else "unknown error"
+        reason = (user.description if user and user.description else None) or failure_reason(
+            error, event.step_key
         )
         failures.append({"step": event.step_key, "reason": reason})
     if not failures:
         message = context.failure_event.message or "the run failed before any step ran"
+        # A run whose process was killed is failed "from outside the execution context"; the
+        # code server logged the signal, which is what the engineer needs to read.
+        killed = [
+            record.message
+            for record in context.instance.all_logs(
+                context.dagster_run.run_id, of_type=DagsterEventType.ENGINE_EVENT
+            )
+            if "terminated by signal" in (record.message or "")
+        ]
+        if killed:
+            message = killed[-1].removeprefix("[DagsterApiServer] ").split(". ")[0]
         failures.append({"step": "run", "reason": message})
     return failures
 
@@ -131,6 +168,5 @@ def failures_of_run(context: RunFailureSensorContext) -> list[dict]:
 def refresh_failure_alert(context: RunFailureSensorContext, settings: Settings) -> None:
     alert = Alert(job=context.dagster_run.job_name, run_id=context.dagster_run.run_id)
     alert.failures = failures_of_run(context)
-    channels = AlertChannels.from_env(settings.warehouse_dir / "alerts.log")
-    delivered = send_alert(alert, channels)
+    delivered = send_alert(alert, AlertChannels.from_settings(settings))
     context.log.info(f"alert sent via {', '.join(delivered)}: {alert.subject}")

@@ -5,9 +5,13 @@ import hashlib
 import duckdb
 from dagster import (
     AssetSelection,
+    DagsterInstance,
+    DagsterRunStatus,
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
+    RunsFilter,
+    ScheduleDefinition,
     ScheduleEvaluationContext,
     SensorEvaluationContext,
     SkipReason,
@@ -16,14 +20,18 @@ from dagster import (
     sensor,
 )
 
+from dagster_project.operations.freshness import freshness_checks
+from dagster_project.publication.currency import confirmation
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import SOURCES
 from dagster_project.sources.landing import scan_source_folder
 from dagster_project.transform.plan import build_plan
 
+# Everything but the freshness checks, which ask whether the nights keep up: the heartbeat
+# sensor evaluates them between nights (operations/freshness.py).
 nightly_refresh = define_asset_job(
     name="nightly_refresh",
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all() - AssetSelection.checks(freshness_checks),
     description=(
         "Load changed landing files, build the dbt star schema and marts, run every quality "
         "gate and publish only if all passed."
@@ -57,26 +65,60 @@ def pending_work(settings: Settings) -> str | None:
     return plan.reason if plan else None
 
 
-@schedule(
-    name="nightly_refresh_schedule",
-    job=nightly_refresh,
-    cron_schedule="0 2 * * *",
-    execution_timezone="Europe/Copenhagen",
-    default_status=DefaultScheduleStatus.RUNNING,
-    description=(
-        "The refresh at 02:00, Danish time, when anything is new: a night with no new landing "
-        "file and no changed project is a skipped tick, not a run that finds nothing to do."
-    ),
-)
-def nightly_refresh_schedule(context: ScheduleEvaluationContext, settings: Settings):
-    reason = pending_work(settings)
-    if reason is None:
-        return SkipReason(
-            "nothing new: every landing file is ingested and the publication is current "
-            "(`dagster job execute -j nightly_refresh` runs it anyway)"
-        )
-    context.log.info(reason)
-    return RunRequest(tags={"trigger": "schedule"})
+# A refresh of this job that has not ended: the schedule does not queue a second one behind it.
+UNFINISHED = [
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+]
+
+
+def refresh_under_way(instance: DagsterInstance) -> str | None:
+    """The id of a nightly refresh that is queued or running, if there is one."""
+    records = instance.get_run_records(
+        RunsFilter(job_name=nightly_refresh.name, statuses=UNFINISHED), limit=1
+    )
+    return records[0].dagster_run.run_id if records else None
+
+
+def nightly_schedule(cron_schedule: str = "0 2 * * *") -> ScheduleDefinition:
+    """The refresh schedule; definitions.py builds it with Settings.refresh_cron (the soak runs
+    a night a minute)."""
+
+    @schedule(
+        name="nightly_refresh_schedule",
+        job=nightly_refresh,
+        cron_schedule=cron_schedule,
+        execution_timezone="Europe/Copenhagen",
+        default_status=DefaultScheduleStatus.RUNNING,
+        description=(
+            "The refresh at 02:00, Danish time, when anything is new: a night with no new "
+            "landing file and no changed project is a skipped tick, not a run that finds "
+            "nothing to do."
+        ),
+    )
+    def nightly_refresh_schedule(context: ScheduleEvaluationContext, settings: Settings):
+        running = refresh_under_way(context.instance)
+        if running:
+            return SkipReason(f"refresh {running} is queued or running: it takes what is new")
+        reason = pending_work(settings)
+        if reason is None:
+            # The skip is itself news: the publication was checked and is current (freshness).
+            context.instance.report_runless_asset_event(
+                confirmation("schedule", "every landing file is in the publication")
+            )
+            return SkipReason(
+                "nothing new: every landing file is ingested and the publication is current "
+                "(`dagster job execute -j nightly_refresh` runs it anyway)"
+            )
+        context.log.info(reason)
+        return RunRequest(tags={"trigger": "schedule"})
+
+    return nightly_refresh_schedule
+
+
+nightly_refresh_schedule = nightly_schedule()
 
 
 def landing_fingerprint(settings: Settings) -> str:

@@ -12,7 +12,6 @@ stage took.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, Definitions, EventLogEntry
 
+from dagster_project.operations.alerts import failure_reason
 from dagster_project.quality.scorecard import SCORECARD_ASSET, describe_protection_cost
 from dagster_project.settings import Settings
 
@@ -60,22 +60,6 @@ def stage_of_step(defs: Definitions) -> dict[str, str]:
             group = next(iter(assets_def.group_names_by_key.values()), "quality")
             stages[assets_def.node_def.name] = STAGE_OF_GROUP.get(group, "quality")
     return stages
-
-
-def failure_reason(error, step: str) -> str:
-    """The first line of a step's error, without the exception's class (Dagster's or another
-    library's): what the asset said, e.g. ingestion's file, row, column and rule."""
-    if error is None:
-        return f"step {step} failed"
-    while error.cause is not None and error.cls_name != "Failure":
-        error = error.cause
-    lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
-    # dagster-dbt's error opens with the command; the failing model or test follows this line.
-    marker = "Errors parsed from dbt logs:"
-    if marker in lines and lines.index(marker) + 1 < len(lines):
-        return f"dbt: {lines[lines.index(marker) + 1]}"
-    first = lines[0]
-    return re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", first)
 
 
 def _value(metadata: dict, name: str):

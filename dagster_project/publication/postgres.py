@@ -34,7 +34,7 @@ from dagster import (
 )
 from psycopg import sql
 
-from dagster_project.resources import PostgresTarget, RefreshLock
+from dagster_project.resources import WAREHOUSE_POOL, PostgresTarget, RefreshLock
 from dagster_project.settings import Settings
 
 PUBLISHED_SCHEMA = "published"
@@ -181,6 +181,7 @@ def published_postgres_asset():
 
     @asset(
         name="published_postgres",
+        pool=WAREHOUSE_POOL,
         group_name="publication",
         owners=["team:sundhedsdata"],
         kinds={"postgres"},

@@ -12,7 +12,7 @@ from dagster import (
     asset,
 )
 
-from dagster_project.resources import RefreshLock
+from dagster_project.resources import WAREHOUSE_POOL, RefreshLock
 from dagster_project.settings import Settings
 from dagster_project.sources.boernedatabasen import BOERNEDATABASEN
 from dagster_project.sources.cluster_status import CLUSTER_STATUS
@@ -107,6 +107,7 @@ def ingestion_asset(source: RawSource):
     @asset(
         key=key,
         check_specs=checks,
+        pool=WAREHOUSE_POOL,
         group_name="ingestion",
         owners=OWNERS,
         kinds={"duckdb"},

@@ -84,6 +84,10 @@ class RawSource:
     # The integer column holding the year a row reports on, where the raw table has one: the
     # Parquet handover to Spark partitions the table by it (transform/spark.py).
     year_column: str | None = None
+    # How often the supplier delivers, in months (None: no schedule to expect): the freshness
+    # check warns when the newest file is older than that and a grace period
+    # (operations/freshness.py).
+    delivered_every_months: int | None = 12
 
 
 @dataclass
@@ -477,6 +481,7 @@ def tabular_source(
     description: str,
     patterns=("*.csv",),
     year_sql: str = "year",
+    delivered_every_months: int | None = 12,
 ) -> RawSource:
     """A landing source whose files are plain tables with a contract (most sources)."""
     return RawSource(
@@ -490,6 +495,7 @@ def tabular_source(
         coverage=(year_sql, "kommune_kode"),
         added_columns={c: contract.columns[c] for c in contract.optional},
         year_column=year_sql if year_sql.isidentifier() else None,
+        delivered_every_months=delivered_every_months,
     )
 
 

@@ -75,4 +75,6 @@ SUNDHEDSPROFILEN = tabular_source(
     CONTRACT,
     "Sundhedsprofilen respondent microdata with calibrated weights (person-level).",
     year_sql="survey_year",
+    # A survey round every four years (2010, 2013, 2017, 2021, 2025).
+    delivered_every_months=48,
 )

@@ -243,4 +243,6 @@ SUNDHEDSPROFILEN_ESTIMATES = RawSource(
     unique_key=("indicator_key", "year", "area_code", "sex_code"),
     year_column="year",
     skipped=unknown_indicator_names,
+    # Published with each survey round, every four years.
+    delivered_every_months=48,
 )

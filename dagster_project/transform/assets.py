@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dagster import AssetExecutionContext, AssetKey, Config, Output
 from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
-from dagster_project.resources import RefreshLock
+from dagster_project.publication.currency import confirmation
+from dagster_project.resources import WAREHOUSE_POOL, RefreshLock
 from dagster_project.settings import Settings
 from dagster_project.transform.plan import build_plan, record_built_files, reference_tests
 from dagster_project.transform.project import dbt_project
@@ -41,7 +42,7 @@ class DbtBuildConfig(Config):
     force: bool = False
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL)
 def sundhedsdata_dbt_models(
     context: AssetExecutionContext,
     dbt: DbtCliResource,
@@ -53,10 +54,12 @@ def sundhedsdata_dbt_models(
     if plan is None:
         # Nothing is yielded: the models, their checks and everything downstream (gate,
         # publication, report) are skipped, and the publication stays as it is.
-        context.log.info(
+        nothing = (
             "no landing file, model, seed, suite, threshold or code changed since the last "
-            "publication: nothing to build (config force: true rebuilds anyway)"
+            "publication: nothing to build"
         )
+        context.log.info(f"{nothing} (config force: true rebuilds anyway)")
+        context.log_event(confirmation("refresh", nothing))
         return
     context.log.info(plan.reason)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
