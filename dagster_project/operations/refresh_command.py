@@ -12,6 +12,7 @@ stage took.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -22,9 +23,11 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, Definitions, EventLogEntry
 
+from dagster_project.locking import warehouse_lock
 from dagster_project.operations.alerts import failure_reason
 from dagster_project.quality.scorecard import SCORECARD_ASSET, describe_protection_cost
 from dagster_project.settings import Settings
+from dagster_project.sources.deliveries import source_deliveries
 
 JOB = "nightly_refresh"
 # Dagster asset groups -> the stage a reader knows them by, in the order they run.
@@ -161,6 +164,14 @@ def describe(name: str, stage: Stage) -> str:
     return ""
 
 
+def delivery_summary(settings: Settings) -> str:
+    """How old each source's newest landing file is, in days, for the run summary."""
+    return ", ".join(
+        f"{d.source} {d.age_days:.0f} d" if d.age_days is not None else f"{d.source} none"
+        for d in source_deliveries(settings)
+    )
+
+
 def write_log(records: list[EventLogEntry], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as log:
@@ -192,20 +203,45 @@ def output_to(path: Path) -> Iterator[None]:
             os.close(saved[1])
 
 
-def run_once(defs: Definitions, settings: Settings) -> int:
+# What `python -m dagster_project --rebuild` deletes: everything the nights derive from the
+# landing folder but the releases readers hold (and the logs, alerts and reports of past nights).
+DERIVED = ("build.duckdb", "build.duckdb.wal", "raw_parquet", "dbt_target", "spark")
+
+
+def remove_derived_layers(settings: Settings) -> list[str]:
+    """Delete the raw and build layers, under the refresh lock; returns what was there."""
+    removed = []
+    with warehouse_lock(settings.warehouse_dir, "rebuild from the landing folder"):
+        for name in DERIVED:
+            path = settings.warehouse_dir / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+            else:
+                continue
+            removed.append(name)
+    return removed
+
+
+def run_once(defs: Definitions, settings: Settings, force: bool = False) -> int:
     """Run the nightly job of `defs` once and print its summary; the exit status of `make run`.
 
     The definitions are passed in by the entry point (dagster_project/__main__.py), which sits
-    above them: this module is part of operations/, which the definitions import.
+    above them: this module is part of operations/, which the definitions import. ``force``
+    builds every model although nothing changed (a rebuild).
     """
     job = defs.resolve_job_def(JOB)
+    run_config = dict(QUIET)
+    if force:
+        run_config["ops"] = {"sundhedsdata_dbt_models": {"config": {"force": True}}}
     started = datetime.now(UTC)
     print(f"{JOB}: landing {settings.landing_dir}, warehouse {settings.warehouse_dir}", flush=True)
     output = settings.logs_dir / f"{started:%Y%m%dT%H%M%S}.output.log"
     with DagsterInstance.get() as instance:
         with output_to(output):
             result = job.execute_in_process(
-                instance=instance, run_config=QUIET, raise_on_error=False
+                instance=instance, run_config=run_config, raise_on_error=False
             )
         records = list(instance.all_logs(result.run_id))
     log = settings.logs_dir / f"{started:%Y%m%dT%H%M%S}-{result.run_id[:8]}.log"
@@ -217,6 +253,7 @@ def run_once(defs: Definitions, settings: Settings) -> int:
         print(f"  {name:<12} {stage.seconds:6.1f} s  {describe(name, stage)}")
         for failure in stage.failures:
             print(f"  {'':<12} {'':>8}  failed: {failure}")
+    print(f"  {'sources':<12} {'':>8}  newest files: {delivery_summary(settings)}")
     seconds = (datetime.now(UTC) - started).total_seconds()
     verdict = "succeeded" if result.success else "FAILED"
     print(f"{JOB} {result.run_id[:8]} {verdict} in {seconds:.0f} s")

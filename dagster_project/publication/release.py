@@ -29,6 +29,7 @@ import duckdb
 from dagster import (
     AssetExecutionContext,
     AssetKey,
+    DagsterEventType,
     Failure,
     MaterializeResult,
     MetadataValue,
@@ -104,7 +105,7 @@ def publish_database(
         _fsync(releases)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _switch_to(warehouse_dir, target)
+    switch_to(warehouse_dir, target)
     _prune(releases, keep=target)
     return Publication(target, tables, published_at.isoformat(timespec="seconds"))
 
@@ -153,7 +154,7 @@ def _write_release(
     return tables
 
 
-def _switch_to(warehouse_dir: Path, release: Path) -> None:
+def switch_to(warehouse_dir: Path, release: Path) -> None:
     """Point ``published`` at the release (the one atomic step) and make sure the file link exists.
 
     A warehouse published before releases existed has a plain published.duckdb file; it is
@@ -201,14 +202,22 @@ def refuse_cpr_like_text(conn: duckdb.DuckDBPyConnection) -> None:
 
 def failed_gates(context: AssetExecutionContext) -> list[str]:
     """Gate checks and the disclosure audit that did not pass in this run (missing counts as not
-    passed)."""
+    passed).
+
+    Read from this run's own event log: the instance's "latest execution" of a check can be a
+    run queued behind this one, whose checks are planned but not evaluated yet.
+    """
     keys = [gate_check_key(mart) for mart in GATED_MARTS] + [DISCLOSURE_AUDIT_KEY]
-    latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    evaluations = {}
+    for record in context.instance.all_logs(
+        context.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+    ):
+        evaluation = record.dagster_event.event_specific_data
+        evaluations[evaluation.asset_check_key] = evaluation
     problems = []
     for key in keys:
-        record = latest.get(key)
-        evaluation = record.evaluation if record else None
-        if record is None or record.run_id != context.run_id or evaluation is None:
+        evaluation = evaluations.get(key)
+        if evaluation is None:
             problems.append(f"{key.name}: did not run in this run")
         elif not evaluation.passed and evaluation.severity.value == "ERROR":
             problems.append(f"{key.name}: {evaluation.description}")

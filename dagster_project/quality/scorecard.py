@@ -5,7 +5,8 @@ behind that answer from night to night - rows and the share of cells withheld by
 control, per mart - as asset metadata, which Dagster plots. A slowly rising suppressed share is
 the early sign of a thinning delivery long before a gate fails.
 
-It also says what disclosure control cost that night: cells withheld by the primary rule and as
+It keeps how old each source's newest landing file is, and it also says what disclosure control
+cost that night: cells withheld by the primary rule and as
 complements, and the values - municipality, cluster, region, Denmark and by education - that
 could have been published but were withheld to protect a small count (docs/disclosure.md).
 """
@@ -15,6 +16,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from dagster_project.quality.gate import GATED_MARTS, MART_SCHEMA
 from dagster_project.settings import Settings
+from dagster_project.sources.deliveries import source_deliveries
 
 
 def mart_scorecard(conn: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -87,6 +89,16 @@ def describe_protection_cost(metadata: dict) -> str:
     )
 
 
+def delivery_ages(settings: Settings) -> dict[str, float]:
+    """Days since each delivered source's newest landing file was written (sources/deliveries.py):
+    plotted night after night, a line that only rises is a supplier that stopped delivering."""
+    return {
+        f"delivery.{d.source}.age_days": d.age_days
+        for d in source_deliveries(settings)
+        if d.age_days is not None
+    }
+
+
 def scorecard_asset(mart_keys: list[AssetKey]):
     @asset(
         name=SCORECARD_ASSET,
@@ -102,7 +114,7 @@ def scorecard_asset(mart_keys: list[AssetKey]):
     )
     def _scorecard(context: AssetExecutionContext, settings: Settings) -> MaterializeResult:
         with settings.connect(read_only=True) as conn:
-            metrics = mart_scorecard(conn) | protection_cost(conn)
+            metrics = mart_scorecard(conn) | protection_cost(conn) | delivery_ages(settings)
         context.log.info(", ".join(f"{k} {v}" for k, v in metrics.items()))
         return MaterializeResult(metadata=metrics)
 

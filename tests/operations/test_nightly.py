@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from dagster import RunRequest, SkipReason, build_schedule_context, build_sensor_context
+from dagster import (
+    DagsterInstance,
+    DagsterRunStatus,
+    RunRequest,
+    SkipReason,
+    build_schedule_context,
+    build_sensor_context,
+    instance_for_test,
+)
+from dagster._core.test_utils import create_run_for_test
 
 from dagster_project.operations.nightly import landing_folder_sensor, nightly_refresh_schedule
+from dagster_project.publication.currency import PUBLISHED_WAREHOUSE, last_confirmed_current
 from dagster_project.settings import Settings
 from dagster_project.transform.assets import dbt_build_args
 from tests.conftest import Refreshed, settings_in
@@ -69,16 +80,23 @@ def test_the_landing_sensor_starts_a_run_only_when_a_file_is_new_or_changed(tmp_
     assert changed.run_key != first.run_key
 
 
-def _scheduled_tick(settings: Settings):
-    context = build_schedule_context(resources={"settings": settings})
-    return nightly_refresh_schedule.evaluate_tick(context)
+def _scheduled_tick(settings: Settings, instance: DagsterInstance | None = None):
+    with ExitStack() as stack:
+        if instance is None:
+            instance = stack.enter_context(instance_for_test())
+        context = build_schedule_context(instance=instance, resources={"settings": settings})
+        return nightly_refresh_schedule.evaluate_tick(context)
 
 
 def test_the_schedule_skips_a_night_with_nothing_new_and_runs_when_anything_changed(
-    fresh_copy: Refreshed,
+    fresh_copy: Refreshed, tmp_path: Path
 ) -> None:
     settings = fresh_copy.settings
-    quiet = _scheduled_tick(settings)
+    with instance_for_test() as instance:
+        quiet = _scheduled_tick(settings, instance)
+        # The skip says the publication is current: the freshness check's evidence.
+        (observation,) = instance.fetch_observations(PUBLISHED_WAREHOUSE, limit=5).records
+        assert last_confirmed_current(instance).timestamp() == pytest.approx(observation.timestamp)
     assert quiet.run_requests == [] and "nothing new" in quiet.skip_message
 
     stricter = _scheduled_tick(settings.replace(min_cell_count=settings.min_cell_count + 1))
@@ -94,6 +112,18 @@ def test_the_schedule_skips_a_night_with_nothing_new_and_runs_when_anything_chan
 
 def test_the_schedule_runs_when_there_is_no_warehouse_yet(tmp_path: Path) -> None:
     assert len(_scheduled_tick(settings_in(tmp_path)).run_requests) == 1
+
+
+def test_the_schedule_starts_no_second_refresh_beside_one_under_way(tmp_path: Path) -> None:
+    with instance_for_test() as instance:
+        run = create_run_for_test(
+            instance, job_name="nightly_refresh", status=DagsterRunStatus.STARTED
+        )
+        waiting = _scheduled_tick(settings_in(tmp_path), instance)
+        assert waiting.run_requests == []
+        assert run.run_id in waiting.skip_message
+        instance.report_run_failed(run)
+        assert len(_scheduled_tick(settings_in(tmp_path), instance).run_requests) == 1
 
 
 def test_settings_read_whole_numbers_and_switches_from_the_environment() -> None:

@@ -1,0 +1,1 @@
+"""`make soak`: the real webserver and daemon driven through nights on a scratch instance."""

@@ -1,0 +1,345 @@
+"""Drive the real webserver and daemon through nights, and check each morning as an engineer would.
+
+The schedule runs a night a minute on the scratch instance (SUNDHEDSDATA_REFRESH_CRON); the
+landing-folder sensor is stopped, so each night is exactly one schedule tick: a skip when
+nothing is new, or one run. Each morning checks what a data engineer would:
+
+- the outcome the night should have had (published, unchanged, failed);
+- the publication: a new release holds exactly the landing folder's files (its landing
+  fingerprint equals one computed here from the files), an unchanged one has the same release
+  and the same digest, a re-delivery of the same rows publishes the same figures;
+- one alert for a failed run and none otherwise (no freshness alert either);
+- the quarantine report of a refused file names its row, column and rule;
+- no run left queued or started, no refresh lock held, the webserver answering, the heartbeat
+  file written in the last ten minutes.
+"""
+
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
+
+from dagster_project.locking import LOCK_NAME
+from dagster_project.operations.run_launcher import run_worker_pid
+from dagster_project.operations.serve import BIN, WORKSPACE
+from dagster_project.publication.currency import PUBLISHED_WAREHOUSE
+from dagster_project.publication.digest import publication_digest
+from dagster_project.settings import Settings
+from dagster_project.sources.assets import SOURCES
+from dagster_project.sources.landing import scan_source_folder
+from dagster_project.transform.fingerprint import published_fingerprint
+from soak.nights import (
+    CATCH_UP,
+    EITHER,
+    FAILED,
+    KILL_RUN,
+    POSTGRES,
+    PUBLISHED,
+    RESTART_DAEMON,
+    UNCHANGED,
+    Night,
+)
+from soak.servers import Servers, scratch_environment
+
+# How long a night may take: the next minute's tick and a full refresh on a busy machine.
+NIGHT_TIMEOUT = timedelta(minutes=12)
+UNFINISHED = [
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+    DagsterRunStatus.CANCELING,
+]
+# How long the failure alert may take after the run ended.
+ALERT_WAIT_S = 120
+# Digits the figures are compared at (publication/digest.py says why not all of them).
+DIGITS = 10
+
+
+@dataclass
+class Morning:
+    """What one night did and what its morning found wrong (nothing, on a good night)."""
+
+    number: int
+    event: str
+    outcome: str = ""
+    run_id: str = ""
+    seconds: float = 0.0
+    release: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def landing_fingerprint(settings: Settings) -> str:
+    """The landing part of the fingerprint publication records, computed from the files."""
+    files = sorted(
+        (source.name, file.name, file.sha256)
+        for source in SOURCES
+        for file in scan_source_folder(settings.landing_dir / source.name, source.patterns)
+    )
+    return hashlib.sha256(json.dumps(files).encode()).hexdigest()
+
+
+def current_release(settings: Settings) -> str:
+    link = settings.warehouse_dir / "published"
+    return Path(os.readlink(link)).name if link.is_symlink() else ""
+
+
+def alert_lines(settings: Settings) -> list[dict]:
+    path = settings.alerts_log
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def lock_is_free(settings: Settings) -> bool:
+    path = settings.warehouse_dir / LOCK_NAME
+    if not path.exists():
+        return True
+    with path.open("rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return True
+
+
+class Soak:
+    def __init__(self, servers: Servers, sample: Path, log=print):
+        self.servers = servers
+        self.sample = sample
+        self.log = log
+        self.work_left = False
+
+    @property
+    def settings(self) -> Settings:
+        return self.servers.settings
+
+    def instance(self) -> DagsterInstance:
+        os.environ["DAGSTER_HOME"] = str(self.servers.home)
+        return DagsterInstance.get()
+
+    def wait_for_outcome(self, instance: DagsterInstance, since: float, night: Night):
+        """Wait for the night's tick: a run started after ``since`` and ended, or a skip."""
+        deadline = time.monotonic() + NIGHT_TIMEOUT.total_seconds()
+        troubled = False
+        while time.monotonic() < deadline:
+            runs = instance.get_run_records(
+                RunsFilter(
+                    job_name="nightly_refresh", created_after=datetime.fromtimestamp(since, UTC)
+                )
+            )
+            if runs:
+                run = instance.get_run_by_id(runs[-1].dagster_run.run_id)
+                if night.trouble in (KILL_RUN, RESTART_DAEMON) and not troubled:
+                    troubled = self.make_trouble(instance, run, night.trouble)
+                if run.is_finished:
+                    return run
+            else:
+                observations = instance.fetch_observations(PUBLISHED_WAREHOUSE, limit=1).records
+                if observations and observations[0].timestamp > since:
+                    return None
+            time.sleep(2)
+        raise TimeoutError(f"no outcome within {NIGHT_TIMEOUT} for {night.event}")
+
+    def make_trouble(self, instance: DagsterInstance, run, trouble: str) -> bool:
+        """Once the run is building (its dbt step started), kill it or restart the daemon."""
+        if run.status != DagsterRunStatus.STARTED:
+            return False
+        building = any(
+            record.step_key == "sundhedsdata_dbt_models"
+            for record in instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_START)
+        )
+        if not building:
+            return False
+        time.sleep(3)
+        if trouble == KILL_RUN:
+            pid = run_worker_pid(instance, run.run_id)
+            self.log(f"    killing run {run.run_id[:8]} (pid {pid}) with SIGKILL")
+            os.kill(pid, signal.SIGKILL)
+        else:
+            self.log("    restarting the daemon")
+            self.servers.stop("daemon")
+            self.servers.start("daemon")
+        return True
+
+    def night(self, number: int, night: Night) -> Morning:
+        morning = Morning(number, night.event)
+        settings = self.settings
+        if night.trouble == POSTGRES:
+            self.servers.stop()
+            self.servers.environment["SUNDHEDSDATA_INSTANCE_POSTGRES_URL"] = os.environ[
+                "SUNDHEDSDATA_INSTANCE_POSTGRES_URL"
+            ]
+            bring_up(self.servers)
+        before_release = current_release(settings)
+        before_digest = (
+            publication_digest(settings.published_db, DIGITS) if before_release else None
+        )
+        before_alerts = len(alert_lines(settings))
+        quarantined = set(settings.quarantine_dir.rglob("*.report.txt"))
+        # Keep clear of a tick being evaluated: the change lands between :05 and :55, so the
+        # tick that sees it is the next minute's and the one before has finished.
+        second = datetime.now(UTC).second + datetime.now(UTC).microsecond / 1e6
+        if not 5 <= second <= 55:
+            time.sleep((65 - second) % 60)
+        since = time.time()
+        night.change(self.sample, settings.landing_dir)
+        instance = self.instance()
+        run = self.wait_for_outcome(instance, since, night)
+        morning.seconds = round(time.time() - since)
+        if run is None:
+            morning.outcome = "skipped"
+        else:
+            morning.run_id = run.run_id[:8]
+            morning.outcome = (
+                "published"
+                if run.status == DagsterRunStatus.SUCCESS
+                and current_release(settings) != before_release
+                else "succeeded, nothing published"
+                if run.status == DagsterRunStatus.SUCCESS
+                else "failed"
+            )
+        morning.release = current_release(settings)[:22]
+        self.check(morning, night, before_release, before_digest, before_alerts, quarantined)
+        return morning
+
+    def expected(self, night: Night) -> str:
+        if night.expect == CATCH_UP:
+            return PUBLISHED if self.work_left else UNCHANGED
+        return night.expect
+
+    def check(self, morning, night, before_release, before_digest, before_alerts, quarantined):
+        settings = self.settings
+        problems = morning.problems
+        expect = self.expected(night)
+        published = morning.outcome == "published"
+        failed = morning.outcome == "failed"
+        if expect == PUBLISHED and not published:
+            problems.append(f"expected a publication, got {morning.outcome}")
+        if expect == UNCHANGED and (published or failed):
+            problems.append(f"expected nothing to change, got {morning.outcome}")
+        if expect == FAILED and not failed:
+            problems.append(f"expected a failed run, got {morning.outcome}")
+        if expect == EITHER and not (published or failed):
+            problems.append(f"expected a publication or a failed run, got {morning.outcome}")
+        # Work is left when a run with new files failed for a reason other than a file
+        # (which is in quarantine now); a publication does all that was left.
+        self.work_left = (failed and night.hostile_file is None) or (
+            self.work_left and not published
+        )
+
+        after_release = current_release(settings)
+        if published:
+            fingerprint, _ = published_fingerprint(settings)
+            if fingerprint is None or fingerprint.landing != landing_fingerprint(settings):
+                problems.append("the new release does not hold exactly the landing files")
+            same = night.same_figures and before_digest is not None
+            if same and publication_digest(settings.published_db, DIGITS) != before_digest:
+                problems.append("a re-delivery of the same rows changed published figures")
+        else:
+            if after_release != before_release:
+                problems.append("the release changed on a night that published nothing")
+            elif before_digest and before_digest != publication_digest(
+                settings.published_db, DIGITS
+            ):
+                problems.append("the published tables changed without a new release")
+
+        # The failure sensor delivers the alert on its next tick (every 30 s).
+        deadline = time.monotonic() + ALERT_WAIT_S
+        while failed and len(alert_lines(settings)) == before_alerts:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        alerts = alert_lines(settings)[before_alerts:]
+        run_alerts = [a for a in alerts if a["job"] == "nightly_refresh"]
+        if failed and len(run_alerts) != 1:
+            problems.append(f"a failed run gave {len(run_alerts)} alerts, not one")
+        if not failed and run_alerts:
+            problems.append(f"an alert on a night without failure: {run_alerts[0]['subject']}")
+        if any(a["job"] != "nightly_refresh" for a in alerts):
+            problems.append("a freshness alert during the soak")
+
+        if night.hostile_file:
+            reports = set(settings.quarantine_dir.rglob("*.report.txt")) - quarantined
+            text = "".join(r.read_text(encoding="utf-8") for r in reports)
+            if Path(night.hostile_file).name not in text or "row " not in text:
+                problems.append("no quarantine report naming the refused file and its row")
+            if (settings.landing_dir / night.hostile_file).exists():
+                problems.append("the refused file is still in the landing folder")
+
+        instance = self.instance()
+        left = instance.get_run_records(RunsFilter(statuses=UNFINISHED))
+        if left:
+            problems.append(f"{len(left)} runs left queued or started")
+        if not lock_is_free(settings):
+            problems.append("the refresh lock is still held")
+        if not self.servers.webserver_answers():
+            problems.append("the webserver does not answer")
+        heartbeat = settings.heartbeat_file
+        if not heartbeat.exists() or time.time() - heartbeat.stat().st_mtime > 600:
+            problems.append("no heartbeat in the last ten minutes")
+
+
+def bring_up(servers: Servers) -> None:
+    """The webserver, the landing sensor stopped, then the daemon: each night is one schedule
+    tick, and the sensor would start runs of its own on the first look at the landing folder."""
+    servers.start("webserver")
+    servers.wait_for_webserver()
+    subprocess.run(
+        [str(BIN / "dagster"), "sensor", "stop", "landing_folder_sensor", "-w", str(WORKSPACE)],
+        env=servers.environment,
+        check=True,
+        capture_output=True,
+    )
+    servers.start("daemon")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def table(mornings: list[Morning]) -> str:
+    lines = [
+        f"{'night':>5}  {'what happened':<62} {'outcome':<28} {'run':<8} {'s':>4}  morning",
+        "-" * 130,
+    ]
+    for m in mornings:
+        verdict = "ok" if not m.problems else "; ".join(m.problems)
+        lines.append(
+            f"{m.number:>5}  {m.event[:62]:<62} {m.outcome:<28} {m.run_id:<8} "
+            f"{m.seconds:>4.0f}  {verdict}"
+        )
+    return "\n".join(lines)
+
+
+def run_soak(root: Path, nights: list[Night], sample: Path, log=print) -> list[Morning]:
+    """Run the nights in ``root`` (which may already hold a landing folder and a warehouse)
+    and return what each morning found."""
+    port = free_port()
+    for name in ("landing", "logs"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    servers = Servers(root / "dagster_home", scratch_environment(root, port), port, root / "logs")
+    soak = Soak(servers, sample, log)
+    mornings = []
+    try:
+        bring_up(servers)
+        for number, night in enumerate(nights, start=1):
+            log(f"night {number}: {night.event}" + (f" + {night.trouble}" if night.trouble else ""))
+            morning = soak.night(number, night)
+            log(f"  {morning.outcome} in {morning.seconds:.0f} s: {morning.problems or 'ok'}")
+            mornings.append(morning)
+    finally:
+        servers.stop()
+    return mornings
