@@ -7,10 +7,14 @@ moved to PostgreSQL storage). Each says what the morning should find: a new publ
 previous one unchanged, or a failed run with its alert.
 """
 
+import hashlib
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from dagster_project.sources.landing import SYNTHETIC_MANIFEST
 
 # What a morning expects.
 PUBLISHED = "published"  # a new release, holding exactly the landing folder's files
@@ -83,11 +87,20 @@ def removal(name: str) -> Callable[[Path, Path], None]:
 
 
 def redelivery(name: str) -> Callable[[Path, Path], None]:
-    """The same file again with its rows in reverse order: new bytes, the same rows."""
+    """The same file again with its rows in reverse order: new bytes, the same rows.
+
+    The rows are the generator's, so the new file is entered in the landing folder's synthetic
+    manifest as the generator would: a file missing from it is taken for real data, and its
+    figures would lose their synthetic label (which the morning would see as changed figures).
+    """
 
     def change(sample: Path, landing: Path) -> None:
         header, *rows = (landing / name).read_text(encoding="utf-8").splitlines()
         (landing / name).write_text("\n".join([header, *reversed(rows)]) + "\n", encoding="utf-8")
+        manifest_path = landing / SYNTHETIC_MANIFEST
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest["files"][name] = hashlib.sha256((landing / name).read_bytes()).hexdigest()
+        manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
     return change
 

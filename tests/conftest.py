@@ -26,6 +26,7 @@ SAMPLE_DIR = REPO_ROOT / "data"
 # which is what keeps the two workers finishing together.
 SLOWEST_FIRST = (
     "tests/transform/test_spark.py",
+    "tests/operations/test_soak.py",
     "tests/quality/test_gate.py",
     "tests/publication/test_crash_safety.py",
     "tests/transform/test_incremental.py",
