@@ -150,6 +150,18 @@ class Settings(ConfigurableResource):
             )
         return value
 
+    @field_validator("instance_postgres_url")
+    @classmethod
+    def _psycopg2_url(cls, value: str | None) -> str | None:
+        # Dagster's PostgreSQL storage sends NOTIFY with a bound parameter, which only psycopg2
+        # accepts; SQLAlchemy 2.1 takes psycopg 3 for a plain postgresql:// URL (docs/stack.md).
+        if value and not value.startswith("postgresql+psycopg2://"):
+            raise ValueError(
+                "SUNDHEDSDATA_INSTANCE_POSTGRES_URL must be a URL starting with "
+                "postgresql+psycopg2:// (Dagster's storage needs the psycopg2 driver)"
+            )
+        return value
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         environ = os.environ if environ is None else environ

@@ -9,7 +9,9 @@ night moves the instance to PostgreSQL storage.
 """
 
 import argparse
+import functools
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -24,10 +26,13 @@ def main() -> int:
     parser.add_argument("--nights", type=int, default=30)
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
+    # Stopped (SIGTERM, a timeout), it still stops the webserver and daemon it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     root = args.workdir or Path(tempfile.mkdtemp(prefix="sundhedsdata-soak-"))
     print(f"soak in {root}: {args.nights} nights, a night a minute", flush=True)
     postgres = bool(os.environ.get("SUNDHEDSDATA_INSTANCE_POSTGRES_URL"))
-    mornings = run_soak(root, plan(args.nights, postgres), REPO_ROOT / "data" / "landing")
+    log = functools.partial(print, flush=True)
+    mornings = run_soak(root, plan(args.nights, postgres), REPO_ROOT / "data" / "landing", log)
     print(table(mornings))
     bad = [m for m in mornings if m.problems]
     print(f"{len(mornings)} nights, {len(bad)} with problems")

@@ -66,13 +66,38 @@ def test_the_instance_config_turns_on_monitoring_and_off_telemetry(tmp_path: Pat
 
 
 def test_postgres_storage_is_a_reference_to_the_variable_never_the_url(tmp_path: Path) -> None:
-    secret = "postgresql://dagster:s3cret@db.example/dagster"
+    with pytest.raises(ValueError, match=r"must be a URL starting with postgresql\+psycopg2://"):
+        settings_in(tmp_path).replace(instance_postgres_url="postgresql://db.example/dagster")
+    secret = "postgresql+psycopg2://dagster:s3cret@db.example/dagster"
     write_instance_config(settings_in(tmp_path).replace(instance_postgres_url=secret), tmp_path)
     text = (tmp_path / "dagster.yaml").read_text()
     assert "s3cret" not in text
     assert yaml.safe_load(text)["storage"] == {
         "postgres": {"postgres_url": {"env": "SUNDHEDSDATA_INSTANCE_POSTGRES_URL"}}
     }
+
+
+def test_the_instance_keeps_its_runs_in_postgresql_when_a_url_is_set(
+    tmp_path: Path, postgres_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    # Dagster's PostgreSQL storage takes a URL (SQLAlchemy's), not libpq's key=value form.
+    parts = conninfo_to_dict(postgres_database)
+    url = (
+        f"postgresql+psycopg2://{parts['user']}:{parts['password']}@{parts['host']}:"
+        f"{parts.get('port', 5432)}/{parts['dbname']}"
+    )
+    monkeypatch.setenv("SUNDHEDSDATA_INSTANCE_POSTGRES_URL", url)
+    settings = settings_in(tmp_path).replace(instance_postgres_url=url)
+    write_instance_config(settings, tmp_path / "home")
+    with DagsterInstance.from_config(str(tmp_path / "home")) as instance:
+        run_id = _small.execute_in_process(instance=instance).run_id
+    import psycopg
+
+    with psycopg.connect(postgres_database) as conn:
+        stored = conn.execute("select run_id, status from runs").fetchall()
+    assert stored == [(run_id, "SUCCESS")]
 
 
 def test_a_dagster_yaml_written_by_hand_is_left_alone(tmp_path: Path) -> None:
