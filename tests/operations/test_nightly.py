@@ -84,7 +84,11 @@ def _scheduled_tick(settings: Settings, instance: DagsterInstance | None = None)
     with ExitStack() as stack:
         if instance is None:
             instance = stack.enter_context(instance_for_test())
-        context = build_schedule_context(instance=instance, resources={"settings": settings})
+        # Entered as the daemon does: the context opens its own instance from the reference
+        # and must close it (left open, it stays Dagster's current one after the test).
+        context = stack.enter_context(
+            build_schedule_context(instance=instance, resources={"settings": settings})
+        )
         return nightly_refresh_schedule.evaluate_tick(context)
 
 

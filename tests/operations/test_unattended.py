@@ -216,9 +216,9 @@ def test_the_heartbeat_alerts_once_when_a_check_starts_failing(tmp_path: Path) -
     (tmp_path / "home").mkdir()
     with instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
         watched = {"watching_since": (NOW - timedelta(hours=30)).isoformat()}
-        first = beat(
-            build_sensor_context(instance=instance, cursor=json.dumps(watched)), settings, NOW
-        )
+        # Contexts entered as the daemon does: each opens (and must close) its own instance.
+        with build_sensor_context(instance=instance, cursor=json.dumps(watched)) as context:
+            first = beat(context, settings, NOW)
         failing = [e for e in first.asset_events if not e.passed]
         assert [e.check_name for e in failing] == ["release_is_current"]
         alerts = settings.alerts_log.read_text(encoding="utf-8").splitlines()
@@ -227,11 +227,8 @@ def test_the_heartbeat_alerts_once_when_a_check_starts_failing(tmp_path: Path) -
             "sundhedsdata: freshness check failing: published_warehouse:release_is_current"
         )
         # Five minutes later: still failing, no second alert, nothing new to record.
-        later = beat(
-            build_sensor_context(instance=instance, cursor=first.cursor),
-            settings,
-            NOW + timedelta(minutes=5),
-        )
+        with build_sensor_context(instance=instance, cursor=first.cursor) as context:
+            later = beat(context, settings, NOW + timedelta(minutes=5))
         assert later.asset_events == []
         assert len(settings.alerts_log.read_text(encoding="utf-8").splitlines()) == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import time
 
 import duckdb
 import pytest
@@ -221,6 +222,14 @@ def test_the_quality_scorecard_records_rows_and_suppressed_share_of_every_gated_
     assert metadata["protection.values_lost.cluster"] <= 11
     assert metadata["protection.values_lost.region"] <= 1
     assert 0 < withheld < 1
+    # How old each source's newest landing file is, from the files' own modification times.
+    folders = sorted(p for p in refreshed.settings.landing_dir.iterdir() if p.is_dir())
+    assert len(folders) == 9
+    for folder in folders:
+        newest = max(f.stat().st_mtime for f in folder.iterdir() if f.is_file())
+        age_days = metadata[f"delivery.{folder.name}.age_days"]
+        # Measured when the fixture's night ran, minutes ago at most: well within 0.1 day.
+        assert age_days == pytest.approx((time.time() - newest) / 86400, abs=0.1)
 
 
 def test_the_gate_keeps_a_bounded_history_of_validation_results(fresh_copy: Refreshed) -> None:
