@@ -47,6 +47,7 @@ from soak.nights import (
     RESTART_DAEMON,
     UNCHANGED,
     Night,
+    nothing,
 )
 from soak.servers import Servers, scratch_environment
 
@@ -119,6 +120,9 @@ class Soak:
         self.sample = sample
         self.log = log
         self.work_left = False
+        # When the last night's outcome was known: a run the schedule starts after it, while
+        # the morning is being checked (a night is a minute here), belongs to the next night.
+        self.outcome_at = 0.0
 
     @property
     def settings(self) -> Settings:
@@ -150,6 +154,15 @@ class Soak:
                     return None
             time.sleep(2)
         raise TimeoutError(f"no outcome within {NIGHT_TIMEOUT} for {night.event}")
+
+    def wait_for_run(self, instance: DagsterInstance, run_id: str):
+        deadline = time.monotonic() + NIGHT_TIMEOUT.total_seconds()
+        while time.monotonic() < deadline:
+            run = instance.get_run_by_id(run_id)
+            if run.is_finished:
+                return run
+            time.sleep(2)
+        raise TimeoutError(f"run {run_id} did not finish within {NIGHT_TIMEOUT}")
 
     def make_trouble(self, instance: DagsterInstance, run, trouble: str) -> bool:
         """Once the run is building (its dbt step started), kill it or restart the daemon."""
@@ -195,7 +208,22 @@ class Soak:
         since = time.time()
         night.change(self.sample, settings.landing_dir)
         instance = self.instance()
-        run = self.wait_for_outcome(instance, since, night)
+        early = (
+            instance.get_run_records(
+                RunsFilter(
+                    job_name="nightly_refresh",
+                    created_after=datetime.fromtimestamp(self.outcome_at, UTC),
+                )
+            )
+            if night.change is nothing
+            else []
+        )
+        if early:
+            # The schedule took last night's leftover work before this night began.
+            run = self.wait_for_run(instance, early[0].dagster_run.run_id)
+        else:
+            run = self.wait_for_outcome(instance, since, night)
+        self.outcome_at = time.time()
         morning.seconds = round(time.time() - since)
         if run is None:
             morning.outcome = "skipped"
@@ -278,7 +306,11 @@ class Soak:
                 problems.append("the refused file is still in the landing folder")
 
         instance = self.instance()
-        left = instance.get_run_records(RunsFilter(statuses=UNFINISHED))
+        left = [
+            r
+            for r in instance.get_run_records(RunsFilter(statuses=UNFINISHED))
+            if r.create_timestamp.timestamp() <= self.outcome_at
+        ]
         if left:
             problems.append(f"{len(left)} runs left queued or started")
         if not lock_is_free(settings):

@@ -5,6 +5,7 @@ can restart the daemon alone in the middle of a run. Both get the scratch folder
 SUNDHEDSDATA_ variables, as the units get them from their environment file.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -46,17 +47,25 @@ class Servers:
                 start_new_session=True,
             )
 
-    def stop(self, *names: str, sig: int = signal.SIGTERM) -> None:
+    def stop(self, *names: str, whole_group: bool = True) -> None:
+        """Stop processes with SIGTERM: with their children (the end of the soak), or the main
+        process alone, as systemd's ``KillMode=process`` restarts the daemon (runs go on)."""
         for name in names or tuple(self.processes):
             process = self.processes.pop(name, None)
             if process is None or process.poll() is not None:
                 continue
-            os.killpg(process.pid, sig)
+            if whole_group:
+                os.killpg(process.pid, signal.SIGTERM)
+            else:
+                process.terminate()
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                process.kill()
                 process.wait()
+            if whole_group:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)  # what is left of the group
 
     def webserver_answers(self) -> bool:
         try:
