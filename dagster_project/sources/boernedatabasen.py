@@ -6,15 +6,16 @@ number measured, and n_severe_overweight may not exceed n_overweight.
 
 from __future__ import annotations
 
-from dagster_project.reference_data import municipality_codes
 from dagster_project.sources.contracts import (
     TableContract,
     integer,
+    municipality,
     not_above,
     one_of,
     period_school_year,
     required,
     school_year,
+    sex,
 )
 from dagster_project.sources.raw_layer import tabular_source
 
@@ -34,9 +35,9 @@ CONTRACT = TableContract(
         *(required(c) for c in ("school_year", "kommune_kode", "school_stage", "sex", *COUNTS)),
         school_year("school_year"),
         period_school_year("school_year"),
-        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
+        municipality(),
         one_of("school_stage", ["indskoling", "udskoling"], "indskoling or udskoling"),
-        one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
+        sex(),
         *(integer(c, low=0) for c in COUNTS),
         not_above("n_overweight", "n_measured"),
         not_above("n_severe_overweight", "n_overweight"),

@@ -16,7 +16,11 @@ from datetime import date
 
 import duckdb
 
-from dagster_project.reference_data import calendar_years, education_group_codes
+from dagster_project.reference_data import (
+    calendar_years,
+    education_group_codes,
+    municipality_codes,
+)
 from dagster_project.sources.landing import LandingFileError
 from dagster_project.sources.structure import missing_columns_error
 
@@ -64,6 +68,16 @@ def one_of(column: str, allowed: list[str], words: str) -> ColumnRule:
             f"{{v}} is not null and not list_contains([{values}], {{v}}::varchar)",
         )
     return ColumnRule(column, f"must be {words}", f"{{v}} is not null and {{v}} not in ({values})")
+
+
+def municipality(column: str = "kommune_kode") -> ColumnRule:
+    """The contract's municipality rule, written once: one of the 98 codes of the seed."""
+    return one_of(column, municipality_codes(), "one of the 98 municipality codes")
+
+
+def sex(column: str = "sex") -> ColumnRule:
+    """The contract's sex rule for person-level and per-sex rows: Statistics Denmark's 1 and 2."""
+    return one_of(column, ["1", "2"], "1 (male) or 2 (female)")
 
 
 def education_group(column: str) -> ColumnRule:

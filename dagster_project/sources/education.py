@@ -5,12 +5,13 @@ Person-level: the person key stays in raw and staging only.
 
 from __future__ import annotations
 
-from dagster_project.reference_data import municipality_codes
 from dagster_project.sources.contracts import (
     TableContract,
+    municipality,
     one_of,
     period_year,
     required,
+    sex,
 )
 from dagster_project.sources.raw_layer import tabular_source
 
@@ -28,8 +29,8 @@ CONTRACT = TableContract(
     rules=lambda: [
         *(required(c) for c in ("person_key", "year", "kommune_kode", "sex", *FLAGS)),
         period_year("year"),
-        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
-        one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
+        municipality(),
+        sex(),
         *(one_of(flag, ["0", "1"], "0 or 1") for flag in FLAGS),
     ],
     person_key="person_key",

@@ -5,14 +5,15 @@ Person-level: the person key stays in raw and staging only.
 
 from __future__ import annotations
 
-from dagster_project.reference_data import municipality_codes
 from dagster_project.sources.contracts import (
     TableContract,
     education_group,
     integer,
+    municipality,
     one_of,
     period_year,
     required,
+    sex,
 )
 from dagster_project.sources.raw_layer import tabular_source
 
@@ -33,8 +34,8 @@ CONTRACT = TableContract(
     rules=lambda: [
         *(required(c) for c in ("person_key", "year", "kommune_kode", "sex", "age", *FLAGS)),
         period_year("year"),
-        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
-        one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
+        municipality(),
+        sex(),
         integer("age", 0, 120),
         *(one_of(flag, ["0", "1"], "0 or 1") for flag in FLAGS),
         education_group("education_group"),

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import duckdb
 
-from dagster_project.reference_data import municipality_codes, read_seed
+from dagster_project.reference_data import read_seed
 from dagster_project.sources.contracts import (
     ColumnRule,
     TableContract,
     check_contract,
+    municipality,
     one_of,
     period_year,
     quoted,
@@ -75,7 +76,7 @@ def _rules() -> list[ColumnRule]:
         *(required(c) for c in KEY),
         one_of("indicator_code", registers, "a register indicator of seeds/indicators.csv"),
         period_year("year"),
-        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
+        municipality(),
         one_of("sex", ["1", "2", "TOT"], "1, 2 or TOT"),
         one_of("age_band", [*bands, "TOT"], "an age band of seeds/age_bands.csv or TOT"),
         *(_count(c) for c in COUNTS),

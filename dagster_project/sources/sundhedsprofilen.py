@@ -7,15 +7,16 @@ weight that is not positive - each is an error naming the row.
 
 from __future__ import annotations
 
-from dagster_project.reference_data import municipality_codes
 from dagster_project.sources.contracts import (
     TableContract,
     education_group,
     integer,
+    municipality,
     number,
     one_of,
     period_year,
     required,
+    sex,
 )
 from dagster_project.sources.raw_layer import tabular_source
 
@@ -29,8 +30,8 @@ def _rules() -> list:
             for c in ("respondent_id", "survey_year", "kommune_kode", "sex", "age", "weight")
         ),
         period_year("survey_year"),
-        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
-        one_of("sex", ["1", "2"], "1 (male) or 2 (female)"),
+        municipality(),
+        sex(),
         integer("age", 16, 120),
         number("weight", low=0, strict_low=True),
         one_of("daily_smoker", *FLAG),

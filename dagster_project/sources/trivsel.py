@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dagster_project.reference_data import municipality_codes
 from dagster_project.sources.contracts import (
     TableContract,
     integer,
+    municipality,
     not_above,
-    one_of,
     period_school_year,
     required,
     school_year,
@@ -28,7 +27,7 @@ CONTRACT = TableContract(
         ),
         school_year("school_year"),
         period_school_year("school_year"),
-        one_of("kommune_kode", municipality_codes(), "one of the 98 municipality codes"),
+        municipality(),
         integer("n_respondents", low=0),
         integer("n_high_wellbeing", low=0),
         not_above("n_high_wellbeing", "n_respondents"),
