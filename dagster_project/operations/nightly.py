@@ -118,9 +118,6 @@ def nightly_schedule(cron_schedule: str = "0 2 * * *") -> ScheduleDefinition:
     return nightly_refresh_schedule
 
 
-nightly_refresh_schedule = nightly_schedule()
-
-
 def landing_fingerprint(settings: Settings) -> str:
     """A digest of every landing file's name, size and modification time.
 

@@ -18,17 +18,21 @@ from dagster import (
 )
 from dagster._core.test_utils import create_run_for_test
 
-from dagster_project.operations.nightly import landing_folder_sensor, nightly_refresh_schedule
+from dagster_project.definitions import build_definitions
+from dagster_project.operations.nightly import landing_folder_sensor, nightly_schedule
 from dagster_project.publication.currency import PUBLISHED_WAREHOUSE, last_confirmed_current
 from dagster_project.settings import Settings
 from dagster_project.transform.assets import dbt_build_args
 from tests.conftest import Refreshed, settings_in
 
 
-def test_the_refresh_runs_at_two_oclock_copenhagen_time() -> None:
-    assert nightly_refresh_schedule.cron_schedule == "0 2 * * *"
-    assert nightly_refresh_schedule.execution_timezone == "Europe/Copenhagen"
-    assert nightly_refresh_schedule.job_name == "nightly_refresh"
+def test_the_refresh_runs_at_two_oclock_copenhagen_time(tmp_path: Path) -> None:
+    shipped = build_definitions(settings_in(tmp_path)).resolve_schedule_def(
+        "nightly_refresh_schedule"
+    )
+    assert shipped.cron_schedule == "0 2 * * *"
+    assert shipped.execution_timezone == "Europe/Copenhagen"
+    assert shipped.job_name == "nightly_refresh"
 
 
 def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path) -> None:
@@ -89,7 +93,7 @@ def _scheduled_tick(settings: Settings, instance: DagsterInstance | None = None)
         context = stack.enter_context(
             build_schedule_context(instance=instance, resources={"settings": settings})
         )
-        return nightly_refresh_schedule.evaluate_tick(context)
+        return nightly_schedule().evaluate_tick(context)
 
 
 def test_the_schedule_skips_a_night_with_nothing_new_and_runs_when_anything_changed(
