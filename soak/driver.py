@@ -29,6 +29,7 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from dagster_project.locking import LOCK_NAME
+from dagster_project.operations import nightly
 from dagster_project.operations.run_launcher import run_worker_pid
 from dagster_project.operations.serve import BIN, WORKSPACE
 from dagster_project.publication.currency import PUBLISHED_WAREHOUSE
@@ -53,13 +54,8 @@ from soak.servers import Servers, scratch_environment
 
 # How long a night may take: the next minute's tick and a full refresh on a busy machine.
 NIGHT_TIMEOUT = timedelta(minutes=12)
-UNFINISHED = [
-    DagsterRunStatus.QUEUED,
-    DagsterRunStatus.NOT_STARTED,
-    DagsterRunStatus.STARTING,
-    DagsterRunStatus.STARTED,
-    DagsterRunStatus.CANCELING,
-]
+# The schedule's unfinished statuses, and a run being cancelled.
+UNFINISHED = [*nightly.UNFINISHED, DagsterRunStatus.CANCELING]
 # How long the failure alert may take after the run ended.
 ALERT_WAIT_S = 120
 # Digits the figures are compared at (publication/digest.py says why not all of them).

@@ -60,25 +60,21 @@ class Verdict:
     def key(self) -> AssetCheckKey:
         return AssetCheckKey(self.asset_key, self.check_name)
 
+    def _fields(self) -> dict:
+        return {
+            "asset_key": self.asset_key,
+            "check_name": self.check_name,
+            "passed": self.passed,
+            "severity": self.severity,
+            "description": self.description,
+            "metadata": self.metadata,
+        }
+
     def result(self) -> AssetCheckResult:
-        return AssetCheckResult(
-            asset_key=self.asset_key,
-            check_name=self.check_name,
-            passed=self.passed,
-            severity=self.severity,
-            description=self.description,
-            metadata=self.metadata,
-        )
+        return AssetCheckResult(**self._fields())
 
     def evaluation(self) -> AssetCheckEvaluation:
-        return AssetCheckEvaluation(
-            asset_key=self.asset_key,
-            check_name=self.check_name,
-            passed=self.passed,
-            severity=self.severity,
-            description=self.description,
-            metadata=self.metadata,
-        )
+        return AssetCheckEvaluation(**self._fields())
 
 
 def _hours(delta: timedelta) -> float:

@@ -83,12 +83,20 @@ def write_instance_config(settings: Settings, dagster_home: Path) -> str:
     return f"{path}: {storage} storage, run monitoring, one refresh at a time"
 
 
-def main() -> int:
+def dagster_home() -> Path | None:
+    """The instance's folder from DAGSTER_HOME, or None after saying it is not set."""
     home = os.environ.get("DAGSTER_HOME")
     if not home:
         print("DAGSTER_HOME is not set: it names the instance's folder", file=sys.stderr)
+        return None
+    return Path(home)
+
+
+def main() -> int:
+    home = dagster_home()
+    if home is None:
         return 1
-    print(write_instance_config(Settings.from_env(), Path(home)))
+    print(write_instance_config(Settings.from_env(), home))
     return 0
 
 

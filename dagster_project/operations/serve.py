@@ -10,14 +10,13 @@ so a supervisor restarts the pair rather than running half a server.
 """
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from dagster_project.operations.instance import write_instance_config
+from dagster_project.operations.instance import dagster_home, write_instance_config
 from dagster_project.settings import REPO_ROOT, Settings
 
 BIN = Path(sys.executable).parent
@@ -40,11 +39,10 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
 
 
 def serve(settings: Settings, host: str, port: int) -> int:
-    home = os.environ.get("DAGSTER_HOME")
-    if not home:
-        print("DAGSTER_HOME is not set: it names the instance's folder", file=sys.stderr)
+    home = dagster_home()
+    if home is None:
         return 1
-    print(write_instance_config(settings, Path(home)), flush=True)
+    print(write_instance_config(settings, home), flush=True)
     processes = {
         name: subprocess.Popen(command, cwd=REPO_ROOT)
         for name, command in commands(host, port).items()

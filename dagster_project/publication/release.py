@@ -37,6 +37,7 @@ from dagster import (
 )
 
 from dagster_project.locking import RELEASES, remove_leftovers
+from dagster_project.publication.currency import PUBLISHED_WAREHOUSE
 from dagster_project.quality.disclosure_audit import DISCLOSURE_AUDIT_KEY
 from dagster_project.quality.gate import GATED_MARTS, MART_SCHEMA, gate_check_key
 from dagster_project.resources import WAREHOUSE_POOL, RefreshLock
@@ -226,7 +227,7 @@ def failed_gates(context: AssetExecutionContext) -> list[str]:
 
 def published_warehouse_asset(mart_keys: list[AssetKey]):
     @asset(
-        name="published_warehouse",
+        key=PUBLISHED_WAREHOUSE,
         pool=WAREHOUSE_POOL,
         group_name="publication",
         owners=["team:sundhedsdata"],
