@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from dagster_project.settings import REPO_ROOT
-from soak.driver import run_soak, table
+from soak.driver import figures, run_soak, table
 from soak.nights import plan
 
 
@@ -32,11 +32,10 @@ def main() -> int:
     print(f"soak in {root}: {args.nights} nights, a night a minute", flush=True)
     postgres = bool(os.environ.get("SUNDHEDSDATA_INSTANCE_POSTGRES_URL"))
     log = functools.partial(print, flush=True)
-    mornings = run_soak(root, plan(args.nights, postgres), REPO_ROOT / "data" / "landing", log)
-    print(table(mornings))
-    bad = [m for m in mornings if m.problems]
-    print(f"{len(mornings)} nights, {len(bad)} with problems")
-    return 1 if bad else 0
+    result = run_soak(root, plan(args.nights, postgres), REPO_ROOT / "data" / "landing", log)
+    print(table(result.mornings))
+    print(figures(result))
+    return 1 if any(m.problems for m in result.mornings) else 0
 
 
 if __name__ == "__main__":

@@ -72,7 +72,18 @@ class Morning:
     run_id: str = ""
     seconds: float = 0.0
     release: str = ""
+    # Alerts the night's run sent, and any other alert (freshness) that came that night.
+    run_alerts: int = 0
+    other_alerts: int = 0
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SoakResult:
+    """The mornings, and the daemon's memory (with its code server and runs) after the last."""
+
+    mornings: list[Morning]
+    daemon_rss_mb: float
 
 
 def landing_fingerprint(settings: Settings) -> str:
@@ -97,17 +108,21 @@ def alert_lines(settings: Settings) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def lock_is_free(settings: Settings) -> bool:
+def lock_holder(settings: Settings) -> str | None:
+    """The holder the refresh lock names while it is held (locking.py writes it), else None."""
     path = settings.warehouse_dir / LOCK_NAME
     if not path.exists():
-        return True
+        return None
     with path.open("rb") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return False
+            try:
+                return json.loads(handle.read().decode("utf-8"))["holder"]
+            except (ValueError, KeyError):
+                return "unknown"
         fcntl.flock(handle, fcntl.LOCK_UN)
-    return True
+    return None
 
 
 class Soak:
@@ -286,6 +301,8 @@ class Soak:
             time.sleep(2)
         alerts = alert_lines(settings)[before_alerts:]
         run_alerts = [a for a in alerts if a["job"] == "nightly_refresh"]
+        morning.run_alerts = len(run_alerts)
+        morning.other_alerts = len(alerts) - len(run_alerts)
         if failed and len(run_alerts) != 1:
             problems.append(f"a failed run gave {len(run_alerts)} alerts, not one")
         if not failed and run_alerts:
@@ -309,8 +326,17 @@ class Soak:
         ]
         if left:
             problems.append(f"{len(left)} runs left queued or started")
-        if not lock_is_free(settings):
-            problems.append("the refresh lock is still held")
+        # A run the schedule started after the outcome (the next night's, a minute later here)
+        # holds the lock rightly; any other holder was left behind.
+        holder = lock_holder(settings)
+        next_nights = {
+            f"run {r.dagster_run.run_id}"
+            for r in instance.get_run_records(
+                RunsFilter(created_after=datetime.fromtimestamp(self.outcome_at, UTC))
+            )
+        }
+        if holder is not None and holder not in next_nights:
+            problems.append(f"the refresh lock is still held ({holder})")
         if not self.servers.webserver_answers():
             problems.append("the webserver does not answer")
         heartbeat = settings.heartbeat_file
@@ -352,7 +378,30 @@ def table(mornings: list[Morning]) -> str:
     return "\n".join(lines)
 
 
-def run_soak(root: Path, nights: list[Night], sample: Path, log=print) -> list[Morning]:
+def figures(result: SoakResult) -> str:
+    """What the deploy guide reports of a soak: nights survived, alerts sent, missed and false,
+    the longest night, the daemon's memory at the end."""
+    mornings = result.mornings
+    failed = [m for m in mornings if m.outcome == "failed"]
+    missed = sum(1 for m in failed if m.run_alerts == 0)
+    false = sum(m.run_alerts for m in mornings if m.outcome != "failed") + sum(
+        m.other_alerts for m in mornings
+    )
+    longest = max(mornings, key=lambda m: m.seconds)
+    return "\n".join(
+        [
+            f"nights survived: {sum(1 for m in mornings if not m.problems)} of {len(mornings)}",
+            f"failed runs: {len(failed)}; alerts sent: "
+            f"{sum(m.run_alerts + m.other_alerts for m in mornings)}, missed: {missed}, "
+            f"false: {false}",
+            f"longest night: {longest.seconds:.0f} s (night {longest.number}, {longest.event})",
+            f"daemon memory after the last night: {result.daemon_rss_mb:.0f} MB "
+            "(resident, with its code server)",
+        ]
+    )
+
+
+def run_soak(root: Path, nights: list[Night], sample: Path, log=print) -> SoakResult:
     """Run the nights in ``root`` (which may already hold a landing folder and a warehouse)
     and return what each morning found."""
     port = free_port()
@@ -368,6 +417,7 @@ def run_soak(root: Path, nights: list[Night], sample: Path, log=print) -> list[M
             morning = soak.night(number, night)
             log(f"  {morning.outcome} in {morning.seconds:.0f} s: {morning.problems or 'ok'}")
             mornings.append(morning)
+        daemon_rss_mb = servers.resident_mb("daemon")
     finally:
         servers.stop()
-    return mornings
+    return SoakResult(mornings, daemon_rss_mb)

@@ -67,6 +67,11 @@ class Servers:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)  # what is left of the group
 
+    def resident_mb(self, name: str) -> float:
+        """Resident memory of a process and every process below it (the daemon's code server
+        and any run), from /proc: what the host gives the service, as systemd counts it."""
+        return sum(resident_kb(pid) for pid in process_tree(self.processes[name].pid)) / 1024
+
     def webserver_answers(self) -> bool:
         try:
             with urllib.request.urlopen(
@@ -82,6 +87,30 @@ class Servers:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the webserver did not answer on port {self.port}")
             time.sleep(1)
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and its descendants, from the parent pids in /proc/<pid>/stat."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # The command name (field 2) may hold spaces; the fields after its ")" are fixed.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def resident_kb(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 
 def scratch_environment(root: Path, port: int, extra: dict[str, str] | None = None) -> dict:
