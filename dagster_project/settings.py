@@ -3,9 +3,10 @@
 All variables are prefixed ``SUNDHEDSDATA_``. ``Settings.from_env()`` is called once, in
 definitions.py, and the object is the Dagster resource ``settings`` every asset, check and
 sensor receives, so the launchpad can override any field for one run. Each default is written
-once, on its field below; dbt gets the thresholds from ``dbt_vars()`` through ``--vars`` and has
-no copy of its own. The dbt profile reads ``SUNDHEDSDATA_WAREHOUSE_DIR`` and
-``SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT``, which the dbt asset sets from this object before it runs dbt.
+once, on its field below; dbt gets the thresholds from ``dbt_vars()`` and where and with what
+it runs (the warehouse folder, DuckDB's memory cap, Spark's master) from ``dbt_profile_vars()``,
+both through ``--vars`` on the command the dbt asset runs: nothing reaches dbt by changing the
+process environment. The profile falls back on the same variables for dbt run by hand.
 
 Every DuckDB connection of the product is opened by ``connect()``, which applies the memory
 limit and the read-only mode in one place.
@@ -40,6 +41,8 @@ ENVIRONMENT = {
     "postgres_url": "SUNDHEDSDATA_POSTGRES_URL",
     "duckdb_memory_limit": "SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT",
     "dbt_target": "SUNDHEDSDATA_DBT_TARGET",
+    "spark_master": "SUNDHEDSDATA_SPARK_MASTER",
+    "spark_driver_memory": "SUNDHEDSDATA_SPARK_DRIVER_MEMORY",
     "region_code": "SUNDHEDSDATA_REGION_CODE",
     "country_code": "SUNDHEDSDATA_COUNTRY_CODE",
     "chromium": "SUNDHEDSDATA_CHROMIUM",
@@ -102,6 +105,10 @@ class Settings(ConfigurableResource):
     # (dbt-spark; the raw layer handed over as Parquet and the built tables read back,
     # transform/spark.py and docs/spark.md).
     dbt_target: str = "duckdb"
+    # Where the Spark target's driver sends work (local[2]: in the dbt process, two cores; a
+    # spark:// or yarn master for a cluster, docs/spark.md) and the driver's memory.
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "2g"
     # The region whose agreement the warehouse follows (Statistics Denmark's code: 083 is Region
     # Syddanmark), and the code Denmark as a whole is published under. The models, the audit
     # and the reports read them from here (dbt through dbt_vars()).
@@ -283,6 +290,17 @@ class Settings(ConfigurableResource):
             "protection_level": self.protection_level,
             "education_min_age": self.education_min_age,
             "survey_finite_population_correction": self.survey_finite_population_correction,
+        }
+
+    def dbt_profile_vars(self) -> dict[str, str]:
+        """Where dbt builds and with what (dbt/profiles.yml and the Spark handover macro read
+        these vars). Apart from dbt_vars(): moving the warehouse is not a change of the build."""
+        return {
+            "warehouse_dir": str(self.warehouse_dir),
+            "duckdb_memory_limit": self.duckdb_memory_limit,
+            "raw_parquet_dir": str(self.raw_parquet_dir),
+            "spark_master": self.spark_master,
+            "spark_driver_memory": self.spark_driver_memory,
         }
 
     def connect(

@@ -234,7 +234,7 @@ class Soak:
             run = self.wait_for_run(instance, early[0].dagster_run.run_id)
         else:
             run = self.wait_for_outcome(instance, since, night)
-        self.outcome_at = time.time()
+        self.outcome_at = outcome_time(instance, run)
         morning.seconds = round(time.time() - since)
         if run is None:
             morning.outcome = "skipped"
@@ -342,6 +342,17 @@ class Soak:
         heartbeat = settings.heartbeat_file
         if not heartbeat.exists() or time.time() - heartbeat.stat().st_mtime > 600:
             problems.append("no heartbeat in the last ten minutes")
+
+
+def outcome_time(instance: DagsterInstance, run) -> float:
+    """When the night's outcome was settled: its run's end as the instance recorded it, else now.
+
+    The run's end, not the moment the driver saw it: the schedule may start the next run between
+    the two (a tick in the seconds between the driver's polls), and that run is the next night's.
+    """
+    record = instance.get_run_record_by_id(run.run_id) if run is not None else None
+    end_time = record.end_time if record is not None else None
+    return min(time.time(), end_time) if end_time else time.time()
 
 
 def bring_up(servers: Servers) -> None:

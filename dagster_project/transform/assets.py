@@ -1,7 +1,6 @@
 """The dbt project as Dagster assets (dagster-dbt): seeds, models and their tests as checks."""
 
 import json
-import os
 from collections.abc import Iterator
 
 from dagster import AssetExecutionContext, AssetKey, Config, Output
@@ -31,7 +30,7 @@ def dbt_build_args(settings: Settings) -> list[str]:
         "--target",
         settings.dbt_target,
         "--vars",
-        json.dumps(settings.dbt_vars(), sort_keys=True),
+        json.dumps({**settings.dbt_vars(), **settings.dbt_profile_vars()}, sort_keys=True),
     ]
 
 
@@ -63,14 +62,9 @@ def sundhedsdata_dbt_models(
         return
     context.log.info(plan.reason)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    # dbt/profiles.yml reads the build database's folder and DuckDB's memory cap from these
-    # variables; set them from the resource so a launchpad override reaches dbt too.
-    os.environ["SUNDHEDSDATA_WAREHOUSE_DIR"] = str(settings.warehouse_dir)
-    os.environ["SUNDHEDSDATA_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
     on_spark = settings.dbt_target == "spark"
     if on_spark:
         handed_over = export_raw_layer(settings, plan.changed_tables)
-        os.environ["SUNDHEDSDATA_RAW_PARQUET_DIR"] = str(settings.raw_parquet_dir)
         context.log.info(
             f"raw layer handed over to Spark as Parquet in {settings.raw_parquet_dir}: "
             + ", ".join(

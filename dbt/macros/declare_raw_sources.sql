@@ -14,7 +14,7 @@
 
 {% macro spark__declare_raw_sources() -%}
     {%- if execute -%}
-        {%- set folder = env_var('SUNDHEDSDATA_RAW_PARQUET_DIR', '../warehouse/raw_parquet') -%}
+        {%- set folder = var('raw_parquet_dir', env_var('SUNDHEDSDATA_RAW_PARQUET_DIR', '../warehouse/raw_parquet')) -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- for source in graph.sources.values() if source.source_name == 'raw' -%}
             {%- do run_query(

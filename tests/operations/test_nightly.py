@@ -47,6 +47,9 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         education_min_age=30,
         region_code="081",
         survey_finite_population_correction=True,
+        duckdb_memory_limit="700MB",
+        spark_master="spark://master.example:7077",
+        spark_driver_memory="6g",
     )
     args = dbt_build_args(settings)
     assert args[:4] == ["build", "--target", "duckdb", "--vars"]
@@ -61,6 +64,12 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         "region_code": "081",
         "country_code": "000",
         "survey_finite_population_correction": True,
+        # Where and with what dbt runs: as arguments, not through the process's environment.
+        "warehouse_dir": str(tmp_path),
+        "duckdb_memory_limit": "700MB",
+        "raw_parquet_dir": str(tmp_path / "raw_parquet"),
+        "spark_master": "spark://master.example:7077",
+        "spark_driver_memory": "6g",
     }
 
 

@@ -7,6 +7,7 @@ same landing files, so "incremental" can never drift from "full".
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -78,10 +79,15 @@ def _withheld_by_education(refreshed: Refreshed, year: int) -> dict[tuple[str, s
 
 
 def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_removes_it(
-    fresh_copy: Refreshed, tmp_path: Path
+    fresh_copy: Refreshed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The new year arrives in the register's older form, without education_group: everyone is
-    of unknown education, so a withheld unknown group can have no complement with persons."""
+    of unknown education, so a withheld unknown group can have no complement with persons.
+
+    The process's environment points dbt's profile somewhere else: the settings reach dbt as
+    arguments, so the build lands in the settings' warehouse and the environment is untouched."""
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("SUNDHEDSDATA_WAREHOUSE_DIR", str(elsewhere))
     labour = fresh_copy.settings.landing_dir / "labour"
     newest = max(labour.glob("labour_*.parquet"))
     year = int(newest.stem.split("_")[1]) + 1
@@ -106,6 +112,8 @@ def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_rem
         e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
     }
     _agrees_with_floor(fresh_copy, tmp_path)
+    assert not elsewhere.exists()
+    assert os.environ["SUNDHEDSDATA_WAREHOUSE_DIR"] == str(elsewhere)
     # The night passed the disclosure audit. Each cluster either shows its one group with
     # persons, the unknown one, beside five known-empty groups, or (the cluster guarding Vejen)
     # withholds all six without saying which are empty: withholding the unknown group alone
