@@ -2,8 +2,9 @@
 
 The daemon has the code location loaded when the tick comes, so the tick's cost is the
 schedule's own evaluation: checksum every landing file, compare with what was ingested and
-published, and skip the run (nightly.pending_work). This process loads the definitions first,
-as the daemon did at start-up, then times the tick alone and prints it for benchmarks.run.
+published, and skip the run (night_plan in transform/plan.py). This process loads the
+definitions first, as the daemon did at start-up, then times the tick alone and prints it for
+benchmarks.run.
 """
 
 import tempfile

@@ -15,7 +15,6 @@ nothing is new, or one run. Each morning checks what a data engineer would:
 """
 
 import fcntl
-import hashlib
 import json
 import os
 import signal
@@ -35,9 +34,8 @@ from dagster_project.operations.serve import BIN, WORKSPACE
 from dagster_project.publication.currency import PUBLISHED_WAREHOUSE
 from dagster_project.publication.digest import publication_digest
 from dagster_project.settings import Settings
-from dagster_project.sources.assets import SOURCES
-from dagster_project.sources.landing import scan_source_folder
-from dagster_project.transform.fingerprint import published_fingerprint
+from dagster_project.transform.fingerprint import files_fingerprint, published_fingerprint
+from dagster_project.transform.plan import delivered_files
 from soak.nights import (
     CATCH_UP,
     EITHER,
@@ -88,12 +86,7 @@ class SoakResult:
 
 def landing_fingerprint(settings: Settings) -> str:
     """The landing part of the fingerprint publication records, computed from the files."""
-    files = sorted(
-        (source.name, file.name, file.sha256)
-        for source in SOURCES
-        for file in scan_source_folder(settings.landing_dir / source.name, source.patterns)
-    )
-    return hashlib.sha256(json.dumps(files).encode()).hexdigest()
+    return files_fingerprint(delivered_files(settings))
 
 
 def current_release(settings: Settings) -> str:

@@ -2,7 +2,6 @@
 
 import hashlib
 
-import duckdb
 from dagster import (
     AssetSelection,
     DagsterInstance,
@@ -23,9 +22,7 @@ from dagster import (
 from dagster_project.operations.freshness import freshness_checks
 from dagster_project.publication.currency import confirmation
 from dagster_project.settings import Settings
-from dagster_project.sources.assets import SOURCES
-from dagster_project.sources.landing import scan_source_folder
-from dagster_project.transform.plan import build_plan
+from dagster_project.transform.plan import night_plan
 
 # Everything but the freshness checks, which ask whether the nights keep up: the heartbeat
 # sensor evaluates them between nights (operations/freshness.py).
@@ -37,32 +34,6 @@ nightly_refresh = define_asset_job(
         "gate and publish only if all passed."
     ),
 )
-
-
-def pending_work(settings: Settings) -> str | None:
-    """Why tonight's refresh has work to do, or None when the publication is current.
-
-    Current means: every landing file has the checksum ingestion recorded for it, no file came
-    or went, and the publication was made from those files with this project, seeds, suites,
-    thresholds and code (transform/plan.py). A warehouse that cannot be read (none yet, or a run
-    holding it) is work: the run finds out.
-    """
-    delivered = {
-        (source.name, file.name, file.sha256)
-        for source in SOURCES
-        for file in scan_source_folder(settings.landing_dir / source.name, source.patterns)
-    }
-    try:
-        with settings.connect(read_only=True) as conn:
-            ingested = set(
-                conn.execute("select source, file_name, sha256 from raw._ingested_files").fetchall()
-            )
-    except duckdb.Error as error:
-        return f"the build database cannot be read ({str(error).splitlines()[0]})"
-    if delivered != ingested:
-        return "landing files are new, changed or removed since they were ingested"
-    plan = build_plan(settings)
-    return plan.reason if plan else None
 
 
 # A refresh of this job that has not ended: the schedule does not queue a second one behind it.
@@ -102,8 +73,8 @@ def nightly_schedule(cron_schedule: str = "0 2 * * *") -> ScheduleDefinition:
         running = refresh_under_way(context.instance)
         if running:
             return SkipReason(f"refresh {running} is queued or running: it takes what is new")
-        reason = pending_work(settings)
-        if reason is None:
+        plan = night_plan(settings)
+        if plan.current:
             # The skip is itself news: the publication was checked and is current (freshness).
             context.instance.report_runless_asset_event(
                 confirmation("schedule", "every landing file is in the publication")
@@ -112,7 +83,7 @@ def nightly_schedule(cron_schedule: str = "0 2 * * *") -> ScheduleDefinition:
                 "nothing new: every landing file is ingested and the publication is current "
                 "(`dagster job execute -j nightly_refresh` runs it anyway)"
             )
-        context.log.info(reason)
+        context.log.info(plan.reason)
         return RunRequest(tags={"trigger": "schedule"})
 
     return nightly_refresh_schedule
@@ -121,8 +92,8 @@ def nightly_schedule(cron_schedule: str = "0 2 * * *") -> ScheduleDefinition:
 def landing_fingerprint(settings: Settings) -> str:
     """A digest of every landing file's name, size and modification time.
 
-    Cheap enough for a 60-second tick; ingestion itself compares SHA-256 checksums, so a touched
-    but unchanged file starts a run that loads nothing.
+    Cheap enough for a 60-second tick: the night's plan, which checksums every file, is asked
+    only when this changed.
     """
     landing = settings.landing_dir
     digest = hashlib.sha256()
@@ -147,4 +118,8 @@ def landing_folder_sensor(context: SensorEvaluationContext, settings: Settings):
     if fingerprint == context.cursor:
         return SkipReason("no new or changed landing files")
     context.update_cursor(fingerprint)
+    plan = night_plan(settings)
+    if plan.current:
+        # A file touched or copied over with the same bytes: its checksum is the ingested one.
+        return SkipReason(f"landing files touched, but {plan.reason}")
     return RunRequest(run_key=f"landing-{fingerprint[:16]}", tags={"trigger": "landing_folder"})

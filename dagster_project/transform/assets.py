@@ -9,7 +9,7 @@ from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 from dagster_project.publication.currency import confirmation
 from dagster_project.resources import WAREHOUSE_POOL, RefreshLock
 from dagster_project.settings import Settings
-from dagster_project.transform.plan import build_plan, record_built_files, reference_tests
+from dagster_project.transform.plan import dbt_manifest, night_plan, record_built_files
 from dagster_project.transform.project import dbt_project
 from dagster_project.transform.spark import (
     export_raw_layer,
@@ -22,7 +22,7 @@ def dbt_build_args(settings: Settings) -> list[str]:
     """`dbt build` on the configured engine with the configured disclosure thresholds as vars.
 
     A pure function so the exact command is unit-tested; the build plan adds what tonight
-    leaves out (plan.BuildPlan.dbt_args) and dagster-dbt the selection of the assets being
+    leaves out (plan.NightPlan.dbt_args) and dagster-dbt the selection of the assets being
     materialised.
     """
     return [
@@ -49,16 +49,17 @@ def sundhedsdata_dbt_models(
     refresh_lock: RefreshLock,
     config: DbtBuildConfig,
 ):
-    plan = build_plan(settings, config.force)
-    if plan is None:
+    plan = night_plan(settings, config.force)
+    if not plan.to_build:
         # Nothing is yielded: the models, their checks and everything downstream (gate,
         # publication, report) are skipped, and the publication stays as it is.
         nothing = (
-            "no landing file, model, seed, suite, threshold or code changed since the last "
+            "no ingested file, model, seed, suite, threshold or code changed since the last "
             "publication: nothing to build"
         )
         context.log.info(f"{nothing} (config force: true rebuilds anyway)")
-        context.log_event(confirmation("refresh", nothing))
+        if plan.current:
+            context.log_event(confirmation("refresh", nothing))
         return
     context.log.info(plan.reason)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
@@ -74,15 +75,14 @@ def sundhedsdata_dbt_models(
     # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
     # and per-run folders do not pile up in the repository.
     target = settings.warehouse_dir / "dbt_target"
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    unchanged = plan.unaffected_models(manifest)
-    args = dbt_build_args(settings) + plan.dbt_args(unchanged, reference_tests(manifest))
+    args = dbt_build_args(settings) + plan.dbt_args()
     events = dbt.cli(args, context=context, target_path=target).stream()
+    unchanged = list(plan.unaffected_models)
     yield from with_unchanged_models(context, events, unchanged, plan.reason)
     if on_spark:
         # Before the step ends, so the gate, the audit and publication (later steps) read
         # what Spark built, from the build database as after a DuckDB build.
-        count = read_back_tables(settings, tables_outside_staging(manifest, unchanged))
+        count = read_back_tables(settings, tables_outside_staging(dbt_manifest(), unchanged))
         context.log.info(f"read back {count} tables Spark built into {settings.build_db}")
     if not context.is_subset:
         # Only a build of the whole project may say "built from these files": after a partial

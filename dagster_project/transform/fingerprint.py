@@ -5,16 +5,17 @@ in raw._ingested_files) and of the project: the dbt project and seeds, the GX su
 disclosure thresholds and the code of the stages that shape published output (SHAPING_CODE:
 ingestion, transform, gate, publication, report; not the schedules, sensors and alerts of
 operations/, nor the synthetic generator, which lives outside the package). Publication stores a
-SHA-256 of each part in ``_publication.inputs_fingerprint`` ("<project>:<landing>"). The dbt
-step compares it with the current inputs. Equal: it builds nothing, so the gate, publication
-and report are skipped too and the nightly run takes seconds. A different project: a full
-refresh, since incremental models must not keep years computed by older SQL, and so deploying
-new code rebuilds everything on its first night. Different landing files only: an incremental
-build of what they feed (plan.py).
+SHA-256 of each part in ``_publication.inputs_fingerprint`` ("<project>:<landing>"). The
+night's plan (plan.py) compares it with the current inputs. Equal: dbt builds nothing, so the
+gate, publication and report are skipped too and the nightly run takes seconds. A different
+project: a full refresh, since incremental models must not keep years computed by older SQL,
+and so deploying new code rebuilds everything on its first night. Different landing files
+only: an incremental build of what they feed.
 """
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,21 +70,28 @@ class Fingerprint:
         return cls(project, landing)
 
 
-def inputs_fingerprint(settings: Settings) -> Fingerprint:
-    with settings.connect(read_only=True) as conn:
-        landing = conn.execute(
-            "select source, file_name, sha256 from raw._ingested_files order by all"
-        ).fetchall()
+def project_fingerprint(settings: Settings) -> str:
+    """SHA-256 over the thresholds, the engine and every file of the project."""
     # The engine is part of the project: a night on another engine than the last builds all.
     built_with = {**settings.dbt_vars(), "dbt_target": settings.dbt_target}
     project = hashlib.sha256(json.dumps(built_with, sort_keys=True).encode())
     for name, path in _project_files():
         project.update(name.encode())
         project.update(hashlib.sha256(path.read_bytes()).digest())
-    return Fingerprint(
-        project=project.hexdigest(),
-        landing=hashlib.sha256(json.dumps(landing).encode()).hexdigest(),
-    )
+    return project.hexdigest()
+
+
+def files_fingerprint(files: Iterable[tuple[str, str, str]]) -> str:
+    """SHA-256 over (source, file name, sha256) of landing files, in sorted order."""
+    return hashlib.sha256(json.dumps(sorted(files)).encode()).hexdigest()
+
+
+def inputs_fingerprint(settings: Settings) -> Fingerprint:
+    """What a publication made now is made from: the project and the ingested files."""
+    with settings.connect(read_only=True) as conn:
+        landing = conn.execute("select source, file_name, sha256 from raw._ingested_files")
+        files = landing.fetchall()
+    return Fingerprint(project=project_fingerprint(settings), landing=files_fingerprint(files))
 
 
 def published_fingerprint(settings: Settings) -> tuple[Fingerprint | None, str | None]:

@@ -1,80 +1,193 @@
-"""Which part of the dbt project a night has to build, from what changed since the last build.
+"""Tonight's plan: one read of the warehouse's state, one immutable answer to "what changed?".
 
-A night that adds one year's labour extract must not rebuild the survey, school and status
-models: nothing they read changed. After each successful dbt build, the build database keeps
-raw._dbt_built_files, a copy of raw._ingested_files as dbt saw it. The next night compares the
-two: the raw tables whose files changed are the changed sources, and dbt builds their
-descendants only (the incremental models among them re-sum only the changed years). Anything
-else - a changed project (dbt, seeds, suites, thresholds, code), a first build, a build
-database without the record - is a full build.
+The schedule, the landing-folder sensor and the dbt asset ask the same question and get their
+answer from ``night_plan()``: the schedule and the sensor before a run (is there work at all?),
+the dbt step after ingestion (what does dbt build, with which tests, what does Spark get?).
+
+The state is read once per question (``read_state``): the landing folder's files and their
+checksums, and from the build database in one read-only connection raw._ingested_files (what
+ingestion loaded) and raw._dbt_built_files (what the last successful dbt build read), and the
+publication's fingerprint (transform/fingerprint.py). From that:
+
+- landing files that differ from the ingested ones are work for ingestion;
+- a publication whose fingerprint equals the current inputs' is current: nothing to build;
+- a different project (dbt, seeds, suites, thresholds, code), a first build or a build database
+  without the record of its last build is a full refresh;
+- otherwise dbt builds the descendants of the raw tables whose files changed since the last
+  build (the incremental models among them re-sum only the changed years), and Spark is handed
+  those tables again.
 """
 
+from __future__ import annotations
+
+import json
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
 
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import SOURCES
-from dagster_project.transform.fingerprint import inputs_fingerprint, published_fingerprint
+from dagster_project.sources.landing import scan_source_folder
+from dagster_project.transform.fingerprint import (
+    Fingerprint,
+    files_fingerprint,
+    project_fingerprint,
+    published_fingerprint,
+)
+from dagster_project.transform.project import dbt_project
 
 BUILT_FILES_DDL = """
 create table if not exists raw._dbt_built_files as
 select source, file_name, sha256 from raw._ingested_files where false
 """
 RAW_TABLE_OF_SOURCE = {source.name: source.table for source in SOURCES}
+# No night runs the unit tests: they test the project on fixed rows, not the data, so their
+# answer changes only with the project, and every change of the project passes them in
+# `make test` before it ships (tests/transform/test_dbt_unit_tests.py; dbt Labs advises leaving
+# them out of production builds).
+NO_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
+Files = frozenset[tuple[str, str, str]]  # (source, file name, sha256)
 
 
 @dataclass(frozen=True)
-class BuildPlan:
-    """How to run dbt this night: everything, or the descendants of some raw tables."""
+class WarehouseState:
+    """What a plan is made from, read in one go."""
 
-    full_refresh: bool
-    changed_tables: tuple[str, ...] | None  # None: build everything
-    reason: str
+    delivered: Files  # the landing folder now
+    ingested: Files | None  # raw._ingested_files; None when the build database cannot be read
+    built: Files | None  # raw._dbt_built_files; None when there is no record of a build
+    unreadable: str | None  # why the build database cannot be read
+    project: str  # the project's fingerprint (transform/fingerprint.py)
+    published: Fingerprint | None
+    published_run: str | None
 
-    def unaffected_models(self, manifest: dict) -> list[str]:
-        if self.changed_tables is None:
-            return []
-        return unaffected_nodes(manifest, self.changed_tables)
-
-    def dbt_args(self, unaffected: list[str], reference: list[str]) -> list[str]:
-        """The flags for `dbt build`, given unaffected_models() and reference_tests().
-
-        No night runs the unit tests: they test the project on fixed rows, not the data, so
-        their answer changes only with the project, and every change of the project passes
-        them in `make test` before it ships (tests/transform/test_dbt_unit_tests.py; dbt Labs
-        advises leaving them out of production builds). A full refresh - a changed project,
-        its first night, a forced build - runs every data test. A night whose project is the
-        one last published runs only the data tests whose answer can have changed: not the
-        reference tests (seeds and the models built from them alone), which passed with this
-        very project before.
-        """
-        flags = ["--exclude-resource-type", "unit_test"]
-        if self.full_refresh:
-            return ["--full-refresh", *flags]
-        excluded = [*unaffected, *reference]
-        return flags + (["--exclude", " ".join(excluded)] if excluded else [])
-
-
-def changed_raw_tables(settings: Settings) -> tuple[str, ...] | None:
-    """Raw tables whose landing files differ from the last successful build; None if unknown."""
-    if not settings.build_db.exists():
-        return None
-    with settings.connect(read_only=True) as conn:
-        tables = {
-            row[0]
-            for row in conn.execute(
-                "select table_name from duckdb_tables() where schema_name = 'raw'"
-            ).fetchall()
-        }
-        if "_dbt_built_files" not in tables or "_ingested_files" not in tables:
+    @property
+    def current(self) -> Fingerprint | None:
+        """The fingerprint a publication of the ingested files would carry."""
+        if self.ingested is None:
             return None
-        changed = conn.execute(
-            "select distinct source from ("
-            "(select source, file_name, sha256 from raw._ingested_files "
-            "except select source, file_name, sha256 from raw._dbt_built_files) union all "
-            "(select source, file_name, sha256 from raw._dbt_built_files "
-            "except select source, file_name, sha256 from raw._ingested_files))"
-        ).fetchall()
-    return tuple(sorted(RAW_TABLE_OF_SOURCE[row[0]] for row in changed))
+        return Fingerprint(self.project, files_fingerprint(self.ingested))
+
+
+def delivered_files(settings: Settings) -> Files:
+    return frozenset(
+        (source.name, file.name, file.sha256)
+        for source in SOURCES
+        for file in scan_source_folder(settings.landing_dir / source.name, source.patterns)
+    )
+
+
+def read_state(settings: Settings) -> WarehouseState:
+    delivered = delivered_files(settings)
+    ingested = built = unreadable = None
+    try:
+        with settings.connect(read_only=True) as conn:
+            tables = {
+                row[0]
+                for row in conn.execute(
+                    "select table_name from duckdb_tables() where schema_name = 'raw'"
+                ).fetchall()
+            }
+
+            def files(table: str) -> Files | None:
+                if table not in tables:
+                    return None
+                query = f"select source, file_name, sha256 from raw.{table}"
+                return frozenset(conn.execute(query).fetchall())
+
+            ingested = files("_ingested_files") or frozenset()
+            built = files("_dbt_built_files")
+    except duckdb.Error as error:
+        unreadable = str(error).splitlines()[0]
+    published, run_id = published_fingerprint(settings)
+    return WarehouseState(
+        delivered, ingested, built, unreadable, project_fingerprint(settings), published, run_id
+    )
+
+
+@dataclass(frozen=True)
+class NightPlan:
+    """What tonight does: ingest, build (all or part), or nothing."""
+
+    reason: str
+    to_ingest: bool  # landing files are new, changed or removed since ingestion
+    to_build: bool  # the publication is not made from the ingested files with this project
+    full_refresh: bool = False
+    changed_tables: tuple[str, ...] | None = None  # None: every raw table (dbt and Spark)
+    # What dbt leaves out tonight: models no changed raw table feeds (current as they are),
+    # and the reference tests, which passed with this very project before.
+    unaffected_models: tuple[str, ...] = ()
+    reference_tests: tuple[str, ...] = ()
+
+    @property
+    def current(self) -> bool:
+        """Nothing to do: every landing file is in the publication."""
+        return not (self.to_ingest or self.to_build)
+
+    def dbt_args(self) -> list[str]:
+        """The flags tonight's `dbt build` adds to dbt_build_args(): a full refresh runs every
+        data test; a partial night leaves out the models no changed raw table feeds and the
+        reference tests, which passed with this very project before (reference_tests())."""
+        if self.full_refresh:
+            return ["--full-refresh", *NO_UNIT_TESTS]
+        excluded = [*self.unaffected_models, *self.reference_tests]
+        return [*NO_UNIT_TESTS, *(["--exclude", " ".join(excluded)] if excluded else [])]
+
+
+def night_plan(
+    settings: Settings, force: bool = False, state: WarehouseState | None = None
+) -> NightPlan:
+    """Tonight's plan from the warehouse's state (read now unless given)."""
+    state = read_state(settings) if state is None else state
+    to_ingest = state.unreadable is not None or state.delivered != state.ingested
+    ingest_reason = (
+        f"the build database cannot be read ({state.unreadable})"
+        if state.unreadable
+        else "landing files are new, changed or removed since they were ingested"
+    )
+    if force:
+        return NightPlan("forced: full refresh of every model", to_ingest, True, True)
+    if state.ingested is None:
+        return NightPlan(ingest_reason, True, True, True)
+    if state.published == state.current:
+        reason = ingest_reason if to_ingest else "every landing file is in the publication"
+        return NightPlan(reason, to_ingest, False)
+    if state.published is None or state.published.project != state.project:
+        reason = (
+            "the dbt project, seeds, suites, thresholds or code differ from the last "
+            f"publication ({state.published_run or 'none'}): full refresh of every model"
+        )
+        return NightPlan(reason, to_ingest, True, True)
+    if state.built is None:
+        reason = "no record of the last build: full refresh of every model"
+        return NightPlan(reason, to_ingest, True, True)
+    changed = tuple(
+        sorted({RAW_TABLE_OF_SOURCE[source] for source, _, _ in state.ingested ^ state.built})
+    )
+    reference = tuple(reference_tests(dbt_manifest()))
+    if not changed:
+        reason = "built from these files but not published yet: building every model"
+        return NightPlan(reason, to_ingest, True, False, None, (), reference)
+    reason = (
+        f"landing files changed for raw.{', raw.'.join(changed)}: building what depends on "
+        "them (incremental models re-sum only the changed years)"
+    )
+    unaffected = tuple(unaffected_nodes(dbt_manifest(), changed))
+    return NightPlan(reason, to_ingest, True, False, changed, unaffected, reference)
+
+
+@cache
+def _manifest_at(path: str, mtime_ns: int) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def dbt_manifest() -> dict:
+    """The dbt manifest, read again only when `make manifest` wrote a new one."""
+    path = dbt_project.manifest_path
+    return _manifest_at(str(path), path.stat().st_mtime_ns)
 
 
 def record_built_files(settings: Settings) -> None:
@@ -111,7 +224,7 @@ def reference_tests(manifest: dict) -> list[str]:
 
     Their answer changes with the repository (a seed, a model's SQL), never with a night's
     data: a full refresh, which every change of the project is, runs them; a night with new
-    data only leaves them out (BuildPlan.dbt_args), as it leaves out the unit tests.
+    data only leaves them out (NightPlan.dbt_args), as it leaves out the unit tests.
     """
     fed = _fed_by(manifest, None)
     return sorted(
@@ -132,34 +245,4 @@ def unaffected_nodes(manifest: dict, changed_tables: tuple[str, ...]) -> list[st
         node["name"]
         for uid, node in manifest["nodes"].items()
         if node["resource_type"] == "model" and uid not in affected
-    )
-
-
-def build_plan(settings: Settings, force: bool = False) -> BuildPlan | None:
-    """Tonight's dbt build, or None when nothing changed since the last publication."""
-    if force:
-        return BuildPlan(True, None, "forced: full refresh of every model")
-    current = inputs_fingerprint(settings)
-    published, run_id = published_fingerprint(settings)
-    if published == current:
-        return None
-    if published is None or published.project != current.project:
-        return BuildPlan(
-            True,
-            None,
-            "the dbt project, seeds, suites, thresholds or code differ from the last publication "
-            f"({run_id or 'none'}): full refresh of every model",
-        )
-    changed = changed_raw_tables(settings)
-    if changed is None:
-        return BuildPlan(True, None, "no record of the last build: full refresh of every model")
-    if not changed:
-        return BuildPlan(
-            False, None, "built from these files but not published yet: building every model"
-        )
-    return BuildPlan(
-        False,
-        changed,
-        f"landing files changed for raw.{', raw.'.join(changed)}: building what depends on "
-        "them (incremental models re-sum only the changed years)",
     )

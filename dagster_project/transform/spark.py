@@ -11,7 +11,7 @@ exactly what they read after a DuckDB build.
 
 The handover is written beside the live folder and switched in by renaming, so a failed export
 never leaves Spark a half-written raw layer. A night that knows which raw tables changed
-(``BuildPlan.changed_tables``) exports only those; every other table's files are hard-linked
+(``NightPlan.changed_tables``) exports only those; every other table's files are hard-linked
 from the live folder into the new one, which costs nothing and keeps the switch whole. On a
 real cluster the same folders are what a job uploads to the cluster's storage (docs/spark.md).
 """

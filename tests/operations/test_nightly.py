@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -91,6 +92,31 @@ def test_the_landing_sensor_starts_a_run_only_when_a_file_is_new_or_changed(tmp_
     changed, new_cursor = tick(cursor)
     assert isinstance(changed, RunRequest) and new_cursor != cursor
     assert changed.run_key != first.run_key
+
+
+def test_the_landing_sensor_starts_no_run_for_a_file_copied_over_with_the_same_bytes(
+    fresh_copy: Refreshed,
+) -> None:
+    """The sensor's cheap look (names, sizes, times) sees the copy; the night's plan, asked
+    next, finds the checksum the one ingested and published."""
+    settings = fresh_copy.settings
+    survey = sorted((settings.landing_dir / "sundhedsprofilen").glob("*.csv"))[-1]
+
+    def tick(cursor: str | None):
+        context = build_sensor_context(cursor=cursor, resources={"settings": settings})
+        return landing_folder_sensor(context), context.cursor
+
+    quiet, cursor = tick(None)
+    assert isinstance(quiet, SkipReason) and "every landing file is in the publication" in str(
+        quiet.skip_message
+    )
+    survey.write_bytes(survey.read_bytes())  # the same bytes, a new modification time
+    os.utime(survey, ns=(survey.stat().st_atime_ns, survey.stat().st_mtime_ns + 10**9))
+    touched, touched_cursor = tick(cursor)
+    assert isinstance(touched, SkipReason) and touched_cursor != cursor
+    survey.write_bytes(survey.read_bytes() + survey.read_bytes().splitlines(keepends=True)[-1])
+    changed, _ = tick(touched_cursor)
+    assert isinstance(changed, RunRequest)
 
 
 def _scheduled_tick(settings: Settings, instance: DagsterInstance | None = None):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,7 @@ import pytest
 
 from dagster_project.sources.labour import LABOUR
 from dagster_project.sources.raw_layer import sync_source
-from dagster_project.transform.plan import build_plan, reference_tests, unaffected_nodes
+from dagster_project.transform.plan import night_plan, reference_tests, unaffected_nodes
 from dagster_project.transform.project import dbt_project
 from tests.benchmark_commands import compare, export_platform_values, run_implementation
 from tests.conftest import Refreshed, run_nightly
@@ -160,11 +161,11 @@ def test_a_labour_change_leaves_out_every_model_the_labour_register_does_not_fee
 
 def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
     settings = fresh_copy.settings
-    assert build_plan(settings) is None, "the copy is exactly what was published"
-    assert build_plan(settings, force=True).full_refresh
+    assert night_plan(settings).current, "the copy is exactly what was published"
+    assert night_plan(settings, force=True).full_refresh
 
     stricter = settings.replace(min_cell_count=settings.min_cell_count + 1)
-    assert build_plan(stricter).full_refresh, "thresholds are part of the project"
+    assert night_plan(stricter).full_refresh, "thresholds are part of the project"
 
     labour = settings.landing_dir / "labour"
     newest = max(labour.glob("labour_*.parquet"))
@@ -173,27 +174,31 @@ def test_the_build_plan_follows_what_changed(fresh_copy: Refreshed) -> None:
             f"copy (select * from '{newest}' order by all offset 1) to '{labour}/corrected.parquet'"
         )
     (labour / "corrected.parquet").replace(newest)
+    before_ingestion = night_plan(settings)
+    assert before_ingestion.to_ingest and not before_ingestion.current
     with duckdb.connect(str(settings.build_db)) as conn:
         sync_source(conn, LABOUR, settings.landing_dir, settings.quarantine_dir)
-    plan = build_plan(settings)
-    assert not plan.full_refresh
+    plan = night_plan(settings)
+    assert not plan.to_ingest and plan.to_build and not plan.full_refresh
     assert plan.changed_tables == ("labour_person_years",)
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    args = plan.dbt_args(plan.unaffected_models(manifest), reference_tests(manifest))
+    args = plan.dbt_args()
     assert args[:3] == ["--exclude-resource-type", "unit_test", "--exclude"]
     excluded = args[3].split()
     assert "int_sundhedsprofilen__indicator_cells" in excluded  # not fed by the labour register
+    assert "int_sundhedsprofilen__indicator_cells" in plan.unaffected_models
     assert "unique_indicators_indicator_code" in excluded  # a seed's test: passed with this project
     assert not [name for name in excluded if "mart_indicator_cluster_year" in name]
-    assert build_plan(settings, force=True).dbt_args(excluded, excluded) == [
+    assert night_plan(settings, force=True).dbt_args() == [
         "--full-refresh",
         "--exclude-resource-type",
         "unit_test",
     ]
+    with pytest.raises(FrozenInstanceError):
+        plan.changed_tables = None  # type: ignore[misc]
 
     with duckdb.connect(str(settings.build_db)) as conn:
         conn.execute("drop table raw._dbt_built_files")
-    assert build_plan(settings).full_refresh, "without a record of the last build, all of it"
+    assert night_plan(settings).full_refresh, "without a record of the last build, all of it"
 
 
 def test_the_reference_tests_are_those_no_raw_table_feeds() -> None:

@@ -16,7 +16,7 @@ from dagster_project.definitions import build_definitions
 from dagster_project.quality.gate import GATED_MARTS
 from dagster_project.settings import Settings
 from dagster_project.transform.assets import dbt_build_args
-from dagster_project.transform.plan import build_plan
+from dagster_project.transform.plan import night_plan
 from dagster_project.transform.spark import export_raw_layer
 from tests.conftest import Refreshed, run_nightly
 
@@ -176,4 +176,4 @@ def test_the_spark_night_builds_with_the_spark_target_and_the_next_night_builds_
     assert args[:3] == ["build", "--target", "spark"]
     assert json.loads(args[4])["suppression_passes"] == on_spark.settings.suppression_passes
     # After the Spark night, nothing changed: the next night on Spark builds nothing.
-    assert build_plan(on_spark.settings) is None
+    assert night_plan(on_spark.settings).current
