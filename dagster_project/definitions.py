@@ -21,7 +21,7 @@ from dagster_project.quality.disclosure_audit import disclosure_audit_check
 from dagster_project.quality.gate import GATE_CHECKS, MART_SCHEMA
 from dagster_project.quality.scorecard import scorecard_asset
 from dagster_project.report.assets import status_report
-from dagster_project.resources import DbtCli, PostgresTarget, RefreshLock, dbt_executable
+from dagster_project.resources import CprKey, DbtCli, PostgresTarget, RefreshLock, dbt_executable
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import INGESTION_ASSETS
 from dagster_project.transform.assets import sundhedsdata_dbt_models
@@ -45,6 +45,7 @@ def build_definitions(
         "dbt": DbtCli(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "settings": settings,
         "refresh_lock": RefreshLock(settings=settings),
+        "cpr_key": CprKey.from_env(),
     }
     if settings.postgres_url:
         assets.append(published_postgres_asset())

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from contextlib import ExitStack
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
-from dagster import ConfigurableResource, InitResourceContext
+from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
 from pydantic import PrivateAttr
 
 from dagster_project.locking import warehouse_lock
 from dagster_project.settings import Settings
+from dagster_project.sources.pseudonymise import KEY_VARIABLE as CPR_KEY_VARIABLE
+
+
+class CprKey(ConfigurableResource):
+    """The key ingestion replaces CPR numbers with (sources/pseudonymise.py), kept out of
+    Settings: a secret. Built from SUNDHEDSDATA_CPR_HMAC_KEY as Dagster's EnvVar, so the UI and
+    the run's config show the variable's name and never the key. None: no key, and a file that
+    carries CPR numbers is refused."""
+
+    key: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> CprKey:
+        environ = os.environ if environ is None else environ
+        return cls(key=EnvVar(CPR_KEY_VARIABLE)) if environ.get(CPR_KEY_VARIABLE) else cls()
 
 
 class PostgresTarget(ConfigurableResource):

@@ -83,6 +83,19 @@ class AlertChannels:
         )
 
 
+def alerted_before(log_file: Path, run_id: str) -> bool:
+    """Whether the alert log already holds this run's alert.
+
+    The sensor's cursor is saved after its tick: a daemon stopped in between (a restart while
+    a run fails) leaves the next daemon to act on the same failure again, as the soak saw. The
+    log is written before any other channel, so it is the record of what was sent.
+    """
+    if not log_file.exists():
+        return False
+    with log_file.open(encoding="utf-8") as log:
+        return any(json.loads(line).get("run_id") == run_id for line in log if line.strip())
+
+
 def send_alert(alert: Alert, channels: AlertChannels, timeout_s: float = 10) -> list[str]:
     """Deliver an alert on every configured channel; returns the channels that delivered.
 
@@ -166,7 +179,11 @@ def failures_of_run(context: RunFailureSensorContext) -> list[dict]:
     default_status=DefaultSensorStatus.RUNNING,
 )
 def refresh_failure_alert(context: RunFailureSensorContext, settings: Settings) -> None:
+    channels = AlertChannels.from_settings(settings)
+    if alerted_before(channels.log_file, context.dagster_run.run_id):
+        context.log.info(f"run {context.dagster_run.run_id} was alerted before: not again")
+        return
     alert = Alert(job=context.dagster_run.job_name, run_id=context.dagster_run.run_id)
     alert.failures = failures_of_run(context)
-    delivered = send_alert(alert, AlertChannels.from_settings(settings))
+    delivered = send_alert(alert, channels)
     context.log.info(f"alert sent via {', '.join(delivered)}: {alert.subject}")

@@ -12,7 +12,7 @@ from dagster import (
     asset,
 )
 
-from dagster_project.resources import WAREHOUSE_POOL, RefreshLock
+from dagster_project.resources import WAREHOUSE_POOL, CprKey, RefreshLock
 from dagster_project.settings import Settings
 from dagster_project.sources.boernedatabasen import BOERNEDATABASEN
 from dagster_project.sources.cluster_status import CLUSTER_STATUS
@@ -117,6 +117,7 @@ def ingestion_asset(source: RawSource):
         context: AssetExecutionContext,
         settings: Settings,
         refresh_lock: RefreshLock,
+        cpr_key: CprKey,
     ) -> MaterializeResult:
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
         # The error is carried out of the block, so the connection is closed before the
@@ -130,6 +131,7 @@ def ingestion_asset(source: RawSource):
                     settings.landing_dir,
                     settings.quarantine_dir,
                     progress=context.log.info,
+                    cpr_key=cpr_key.key,
                 )
             except Exception as error:
                 failure = error

@@ -15,9 +15,10 @@ from dagster_project.sources.contracts import (
     period_school_year,
     required,
     school_year,
+    school_year_end,
     sex,
 )
-from dagster_project.sources.raw_layer import tabular_source
+from dagster_project.sources.loaders import tabular_source
 
 COUNTS = ("n_measured", "n_overweight", "n_severe_overweight")
 
@@ -42,6 +43,7 @@ CONTRACT = TableContract(
         not_above("n_overweight", "n_measured"),
         not_above("n_severe_overweight", "n_overweight"),
     ],
+    derived=school_year_end("school_year"),
     unique_key=("school_year", "kommune_kode", "school_stage", "sex"),
 )
 
@@ -50,5 +52,4 @@ BOERNEDATABASEN = tabular_source(
     "boernedatabasen_school_health_exams",
     CONTRACT,
     "Den Nationale Børnedatabase: measured pupils and IOTF overweight by school stage and sex.",
-    year_sql="cast(substr(school_year, 1, 4) as integer) + 1",
 )

@@ -25,7 +25,8 @@ from dagster_project.sources.contracts import (
     required,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.raw_layer import RawSource, insert_from_landing
+from dagster_project.sources.loaders import insert_from_landing
+from dagster_project.sources.raw_layer import LoadOptions, RawSource
 
 SHEET = "aktiviteter"
 COLUMNS = ("klynge", "aar", "maalsaetning", "titel", "status", "beskrivelse")
@@ -103,7 +104,7 @@ def _read_sheet(file: LandingFile) -> tuple[list[str], list[tuple]]:
 
 
 def load_status_workbook(
-    conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool
+    conn: duckdb.DuckDBPyConnection, file: LandingFile, options: LoadOptions
 ) -> int:
     header, records = _read_sheet(file)
     named = [(i, name) for i, name in enumerate(header) if name]
@@ -126,7 +127,7 @@ def load_status_workbook(
         "cluster_status_activities",
         f"klynge, cast(aar as integer), maalsaetning, titel, case status {cases} end, beskrivelse",
         file,
-        is_synthetic,
+        options.is_synthetic,
     )
 
 

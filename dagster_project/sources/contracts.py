@@ -1,7 +1,7 @@
 """Column contracts checked on a landing file before a single row reaches the raw schema.
 
 A file is read into a temporary table with its row numbers, every column as text; a typed Parquet
-column keeps its type where that type can only hold the contract's values (raw_layer.py). Each
+column keeps its type where that type can only hold the contract's values (readers.py). Each
 rule is a SQL predicate that flags a bad value, and means the same on text and on typed columns.
 All rules are evaluated in one scan, and the first broken rule is reported with file, row, column
 and value, so a data engineer can open the file at that line. Nothing is coerced: a value that
@@ -11,7 +11,7 @@ does not parse is an error, not a null.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -177,6 +177,8 @@ class TableContract:
     # Columns of ``columns`` a file may lack (added to the contract later, so older files stay
     # valid): read as empty when absent, and added to an existing raw table.
     optional: tuple[str, ...] = ()
+    # Raw columns ingestion computes from a valid file's columns: {name: (type, SQL)}.
+    derived: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -249,11 +251,21 @@ def period_year(column: str) -> ColumnRule:
     return _reporting_year_rule(column, "a year", "try_cast({v} as integer)")
 
 
+# The calendar year a school year like 2023/24 is reported as: the year it ends (2024). The
+# well-being survey runs January-March and school health exams are dated the same way. The one
+# place this is written: the contract checks it, and ingestion stores it as the raw column
+# `year` (school_year_end), which dbt reads.
+SCHOOL_YEAR_END = "try_cast(substr({v}, 1, 4) as integer) + 1"
+
+
+def school_year_end(column: str) -> dict[str, tuple[str, str]]:
+    """The derived raw column `year` of a source dated by school year (TableContract.derived)."""
+    return {"year": ("integer", SCHOOL_YEAR_END.format(v=quoted(column)))}
+
+
 def period_school_year(column: str) -> ColumnRule:
     """A school year like 2023/24 whose end year (the year it is reported as) is within reality."""
-    return _reporting_year_rule(
-        column, "a school year ending in a year", "try_cast(substr({v}, 1, 4) as integer) + 1"
-    )
+    return _reporting_year_rule(column, "a school year ending in a year", SCHOOL_YEAR_END)
 
 
 def period_quarter(column: str) -> ColumnRule:

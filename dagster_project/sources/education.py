@@ -13,7 +13,7 @@ from dagster_project.sources.contracts import (
     required,
     sex,
 )
-from dagster_project.sources.raw_layer import tabular_source
+from dagster_project.sources.loaders import tabular_source
 
 FLAGS = ("psychiatric_before_18", "completed_youth_education")
 

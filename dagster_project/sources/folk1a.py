@@ -21,7 +21,9 @@ from dagster_project.sources.contracts import (
     quoted,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.raw_layer import RawSource, insert_from_landing, read_text_file
+from dagster_project.sources.loaders import insert_from_landing
+from dagster_project.sources.raw_layer import LoadOptions, RawSource
+from dagster_project.sources.readers import read_text_file
 from dagster_project.sources.structure import TextLayout
 
 HEADER = ["OMRÅDE", "KØN", "ALDER", "TID", "INDHOLD"]
@@ -48,7 +50,9 @@ def code_list() -> list[tuple[str, str, str]]:
 TOTAL_SPELLINGS = ("TOT", "IALT", "I ALT", "TOTAL", "TOT I ALT", "IALT I ALT")
 
 
-def load_folk1a_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
+def load_folk1a_file(
+    conn: duckdb.DuckDBPyConnection, file: LandingFile, options: LoadOptions
+) -> int:
     read_text_file(conn, file, TextLayout(";", tuple(HEADER)))
     check_has_rows(conn, "_landing", file.name)
     conn.execute(
@@ -110,7 +114,7 @@ def load_folk1a_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synt
         "folk1a_population",
         'area_code, sex_code, age_code, trim("TID"), cast("INDHOLD" as bigint)',
         file,
-        is_synthetic,
+        options.is_synthetic,
     )
 
 

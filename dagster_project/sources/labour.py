@@ -15,7 +15,7 @@ from dagster_project.sources.contracts import (
     required,
     sex,
 )
-from dagster_project.sources.raw_layer import tabular_source
+from dagster_project.sources.loaders import tabular_source
 
 FLAGS = ("somatic_chronic", "psychiatric", "attached")
 

@@ -3,15 +3,16 @@
 Person-level extracts should carry pseudonymous keys, but a delivery may carry the raw
 10-digit CPR number in its key column. Each such value is replaced, in DuckDB and before the
 rows are inserted anywhere, by HMAC-SHA256(key, the ten digits) in hex. The key comes from
-SUNDHEDSDATA_CPR_HMAC_KEY; the same key gives the same pseudonym, so a person links across
-files and years, and without the key the pseudonym cannot be reversed by trying all CPR numbers.
-A CPR-bearing file with no key set is rejected - and the error never repeats the number.
+SUNDHEDSDATA_CPR_HMAC_KEY through the Dagster resource ``cpr_key`` (resources.CprKey, which the
+UI shows as the variable's name, never its value); the same key gives the same pseudonym, so a
+person links across files and years, and without the key the pseudonym cannot be reversed by
+trying all CPR numbers. A CPR-bearing file with no key set is rejected - and the error never
+repeats the number.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 
 import duckdb
 
@@ -30,7 +31,9 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
 
 
-def pseudonymise_cpr(conn: duckdb.DuckDBPyConnection, table: str, column: str, file: str) -> int:
+def pseudonymise_cpr(
+    conn: duckdb.DuckDBPyConnection, table: str, column: str, file: str, key: str | None
+) -> int:
     """Replace CPR-like values in table.column by their keyed hash; return how many."""
     quoted = '"' + column.replace('"', '""') + '"'
     # The spaces trim() would take are in the pattern: the test then needs no copy of each
@@ -41,7 +44,6 @@ def pseudonymise_cpr(conn: duckdb.DuckDBPyConnection, table: str, column: str, f
     ).fetchone()
     if not found:
         return 0
-    key = os.environ.get(KEY_VARIABLE, "")
     if not key:
         raise LandingFileError(
             file,

@@ -27,12 +27,9 @@ from dagster_project.sources.contracts import (
     required,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.raw_layer import (
-    RawSource,
-    columns_ddl,
-    insert_from_landing,
-    read_landing_file,
-)
+from dagster_project.sources.loaders import columns_ddl, insert_from_landing
+from dagster_project.sources.raw_layer import LoadOptions, RawSource
+from dagster_project.sources.readers import read_landing_file
 from dagster_project.sources.structure import TextLayout
 
 TABLE = "register_counts_cells"
@@ -128,7 +125,9 @@ def check_totals(conn: duckdb.DuckDBPyConnection, file: str) -> None:
                 )
 
 
-def load_counts_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool) -> int:
+def load_counts_file(
+    conn: duckdb.DuckDBPyConnection, file: LandingFile, options: LoadOptions
+) -> int:
     read_landing_file(conn, file, LAYOUT)
     check_contract(conn, "_landing", CONTRACT, file.name)
     check_totals(conn, file.name)
@@ -137,7 +136,7 @@ def load_counts_file(conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synt
         "try_cast(numerator as bigint), try_cast(denominator as bigint), "
         "try_cast(numerator as bigint) is null, try_cast(denominator as bigint) is null"
     )
-    return insert_from_landing(conn, TABLE, select_list, file, is_synthetic)
+    return insert_from_landing(conn, TABLE, select_list, file, options.is_synthetic)
 
 
 REGISTER_COUNTS = RawSource(

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from dagster_project.settings import Settings
 from dagster_project.sources.folk1a import check_quarters_complete, load_folk1a_file
 from dagster_project.sources.landing import LandingFile, LandingFileError
+from dagster_project.sources.raw_layer import LoadOptions
 
 
 class StatBankError(RuntimeError):
@@ -77,7 +78,7 @@ def validate_folk1a(settings: Settings, path: Path, quarter: str) -> int:
         )
         file = LandingFile(path=path, name=path.name, sha256="", size_bytes=path.stat().st_size)
         try:
-            rows = load_folk1a_file(conn, file, False)
+            rows = load_folk1a_file(conn, file, LoadOptions())
             found = conn.execute("select distinct quarter_code from raw.folk1a_population")
             quarters = [q for (q,) in found.fetchall()]
             if quarters != [quarter]:

@@ -18,7 +18,7 @@ from dagster_project.sources.contracts import (
     required,
     sex,
 )
-from dagster_project.sources.raw_layer import tabular_source
+from dagster_project.sources.loaders import tabular_source
 
 FLAG = (["0", "1"], "0 or 1 (empty when not answered)")
 

@@ -36,12 +36,9 @@ from dagster_project.sources.contracts import (
     required,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.raw_layer import (
-    RawSource,
-    columns_ddl,
-    insert_from_landing,
-    read_text_file,
-)
+from dagster_project.sources.loaders import columns_ddl, insert_from_landing
+from dagster_project.sources.raw_layer import LoadOptions, RawSource
+from dagster_project.sources.readers import read_text_file
 from dagster_project.sources.structure import TextLayout
 
 REQUIRED = ("indikator", "aar", "kommune", "andel")
@@ -173,7 +170,7 @@ def _rules() -> list[ColumnRule]:
 
 
 def load_estimates_file(
-    conn: duckdb.DuckDBPyConnection, file: LandingFile, is_synthetic: bool
+    conn: duckdb.DuckDBPyConnection, file: LandingFile, options: LoadOptions
 ) -> int:
     read_text_file(conn, file, LAYOUT)
     present = _columns(conn)
@@ -216,7 +213,7 @@ def load_estimates_file(
         "_area_code, _sex_code, cast(andel as double), cast(ki_nedre as double), "
         "cast(ki_oevre as double), cast(antal_svarpersoner as bigint)"
     )
-    return insert_from_landing(conn, TABLE, select_list, file, is_synthetic)
+    return insert_from_landing(conn, TABLE, select_list, file, options.is_synthetic)
 
 
 def unknown_indicator_names(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:

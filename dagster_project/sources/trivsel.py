@@ -10,8 +10,9 @@ from dagster_project.sources.contracts import (
     period_school_year,
     required,
     school_year,
+    school_year_end,
 )
-from dagster_project.sources.raw_layer import tabular_source
+from dagster_project.sources.loaders import tabular_source
 
 CONTRACT = TableContract(
     columns={
@@ -32,6 +33,7 @@ CONTRACT = TableContract(
         integer("n_high_wellbeing", low=0),
         not_above("n_high_wellbeing", "n_respondents"),
     ],
+    derived=school_year_end("school_year"),
     unique_key=("school_year", "kommune_kode"),
 )
 
@@ -40,5 +42,4 @@ TRIVSEL = tabular_source(
     "trivsel_wellbeing",
     CONTRACT,
     "Trivselsmåling: respondents and pupils with high general well-being per municipality.",
-    year_sql="cast(substr(school_year, 1, 4) as integer) + 1",
 )

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-from dagster_project.operations.alerts import Alert, AlertChannels, send_alert
+from dagster_project.operations.alerts import Alert, AlertChannels, alerted_before, send_alert
 
 ALERT = Alert(
     job="nightly_refresh",
@@ -81,3 +81,11 @@ def test_the_failure_alert_ships_running(tmp_path: Path) -> None:
     defs = build_definitions(settings_in(tmp_path))
     sensor = defs.resolve_sensor_def("refresh_failure_alert")
     assert sensor.default_status == DefaultSensorStatus.RUNNING
+
+
+def test_a_run_alerted_once_is_known_from_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "alerts.log"
+    assert not alerted_before(log, "run-123")
+    send_alert(ALERT, AlertChannels(log_file=log))
+    assert alerted_before(log, "run-123")
+    assert not alerted_before(log, "run-124")

@@ -13,6 +13,7 @@ from dagster_project.sources.folk1a import FOLK1A
 from dagster_project.sources.landing import LandingFileError
 from dagster_project.sources.raw_layer import sync_source
 from dagster_project.sources.sundhedsprofilen import SUNDHEDSPROFILEN
+from dagster_project.sources.trivsel import TRIVSEL
 from synthetic.geography import load_geography
 from synthetic.population import write_folk1a
 from tests.conftest import SAMPLE_DIR
@@ -272,3 +273,30 @@ def test_a_redelivery_under_another_name_is_rejected_not_counted_twice(tmp_path:
     assert not again.exists()
     _, (rows_after, _, _) = _sync_survey(landing)
     assert rows_after == rows
+
+
+def test_a_school_year_is_stored_as_the_year_it_ends_also_in_a_raw_table_from_before(
+    tmp_path: Path,
+) -> None:
+    """2021/22 is reported as 2022 (the survey runs in the spring). A raw table created before
+    ingestion stored the year gets it for the rows it holds when the column is added."""
+    landing = tmp_path / "landing" / "trivsel"
+    landing.mkdir(parents=True)
+    shutil.copy(SAMPLE_DIR / "landing" / "trivsel" / "trivsel_2021-22.csv", landing)
+    database = str(tmp_path / "build.duckdb")
+    with duckdb.connect(database) as conn:
+        sync_source(conn, TRIVSEL, tmp_path / "landing", tmp_path / "quarantine")
+        assert conn.execute(
+            "select distinct school_year, year from raw.trivsel_wellbeing"
+        ).fetchall() == [("2021/22", 2022)]
+        conn.execute("alter table raw.trivsel_wellbeing drop column year")
+    shutil.copy(SAMPLE_DIR / "landing" / "trivsel" / "trivsel_2023-24.csv", landing)
+    with duckdb.connect(database) as conn:
+        sync_source(conn, TRIVSEL, tmp_path / "landing", tmp_path / "quarantine")
+        years = conn.execute(
+            "select school_year, year, count(*) from raw.trivsel_wellbeing group by all order by 1"
+        ).fetchall()
+    assert [(school_year, year) for school_year, year, _ in years] == [
+        ("2021/22", 2022),
+        ("2023/24", 2024),
+    ]

@@ -120,7 +120,7 @@ def test_unknown_names_are_a_warning_check_and_counted_in_the_assets_metadata(
 ) -> None:
     from dagster import AssetCheckSeverity, materialize
 
-    from dagster_project.resources import RefreshLock
+    from dagster_project.resources import CprKey, RefreshLock
     from dagster_project.sources.assets import INGESTION_ASSETS
     from tests.conftest import settings_in
 
@@ -133,7 +133,12 @@ def test_unknown_names_are_a_warning_check_and_counted_in_the_assets_metadata(
     )
 
     result = materialize(
-        [asset], resources={"settings": settings, "refresh_lock": RefreshLock(settings=settings)}
+        [asset],
+        resources={
+            "settings": settings,
+            "refresh_lock": RefreshLock(settings=settings),
+            "cpr_key": CprKey(),
+        },
     )
 
     assert result.success  # an unknown name is never an error

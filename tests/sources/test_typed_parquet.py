@@ -1,7 +1,7 @@
 """A typed Parquet delivery is judged on its typed columns, exactly as the same rows in CSV.
 
 Ingestion keeps a Parquet column's type where the type can only hold the contract's values
-(raw_layer.parquet_select) instead of printing every value and parsing it again. That is only
+(readers.parquet_select) instead of printing every value and parsing it again. That is only
 safe if the verdict cannot change: the same rows delivered as CSV and as typed Parquet must load
 the same raw rows or be rejected with the same message.
 """
@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from dagster_project.sources.labour import CONTRACT, LABOUR
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.raw_layer import read_parquet_file, sync_source
+from dagster_project.sources.raw_layer import sync_source
+from dagster_project.sources.readers import read_parquet_file
 
 COLUMNS = ["person_key", "year", "kommune_kode", "sex", "age", *("somatic_chronic",)]
 COLUMNS += ["psychiatric", "attached"]

@@ -4,6 +4,7 @@ source as (
 
     select
         school_year,
+        year,
         kommune_kode,
         school_stage,
         sex,
@@ -20,7 +21,7 @@ renamed as (
 
     select
         school_year,
-        {{ school_year_end('school_year') }} as year,
+        year,
         kommune_kode,
         school_stage as school_stage_code,
         cast(sex as {{ dbt.type_string() }}) as sex_code,

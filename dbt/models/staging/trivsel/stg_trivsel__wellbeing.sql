@@ -4,6 +4,7 @@ source as (
 
     select
         school_year,
+        year,
         kommune_kode,
         n_respondents,
         n_high_wellbeing,
@@ -17,7 +18,7 @@ renamed as (
 
     select
         school_year,
-        {{ school_year_end('school_year') }} as year,
+        year,
         kommune_kode,
         n_respondents as respondent_count,
         n_high_wellbeing as high_wellbeing_count,
