@@ -25,14 +25,8 @@ from dagster_project.quality.disclosure_audit import (
     AUDITED_ASSET,
     DISCLOSURE_AUDIT_KEY,
 )
-from dagster_project.quality.gate import (
-    GATED_MARTS,
-    KEEP_VALIDATIONS,
-    SuiteRaisedError,
-    gate_check_key,
-    load_suite,
-    validate_mart,
-)
+from dagster_project.quality.gate import GATED_MARTS, gate_check_key, validate_mart
+from dagster_project.quality.gx_adapter import KEEP_VALIDATIONS, SuiteRaisedError, load_suite
 from tests.conftest import Refreshed, file_digest, run_nightly
 
 pytestmark = pytest.mark.slow
