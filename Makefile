@@ -105,7 +105,7 @@ test: lint
 sample: $(STAMP)
 	$(BIN)/python -m synthetic --out data --seed 2024 --scale 0.05 \
 		--register-years 2024 2025 --school-years 2022 2023 2024 2025 --status-years 2024 2025 \
-		--published-years 2010 --count-years 2022 2023 2024
+		--published-years 2010 --both-forms-years 2021 --count-years 2022 2023 2024
 
 clean:
 	rm -rf warehouse .dagster_home dbt/target dbt/logs .sqlfluff_warehouse

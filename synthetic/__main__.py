@@ -45,6 +45,13 @@ def main() -> None:
         default=[],
         help="labour-register years delivered as an aggregated count table",
     )
+    parser.add_argument(
+        "--both-forms-years",
+        type=int,
+        nargs="*",
+        default=[],
+        help="survey rounds delivered both as respondents and as published municipal estimates",
+    )
     args = parser.parse_args()
     result = generate_extracts(
         args.out,
@@ -56,6 +63,7 @@ def main() -> None:
         status_years=args.status_years,
         published_years=args.published_years,
         count_years=args.count_years,
+        both_forms_years=args.both_forms_years,
     )
     for path in result.files:
         print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -5,7 +5,8 @@ Layout under ``out``::
     landing/folk1a/FOLK1A_<year>K1.csv            StatBank CSV, presentations rotate
     landing/sundhedsprofilen/sundhedsprofilen_<year>.csv
     landing/sundhedsprofilen_estimates/sundhedsprofilen_estimates_<year>.csv
-                                                  a published round instead of its respondents
+                                                  a published round instead of, or as well
+                                                  as, its respondents
     landing/boernedatabasen/boernedatabasen_<school year>.csv
     landing/trivsel/trivsel_<school year>.csv
     landing/labour/labour_<year>.parquet          person-year rows, 18-64
@@ -163,13 +164,16 @@ def generate_extracts(
     status_years: list[int] | None = None,
     published_years: list[int] | None = None,
     count_years: list[int] | None = None,
+    both_forms_years: list[int] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> GeneratedExtracts:
     """Generate every landing source for all of Denmark, with the true values behind them.
 
     ``published_years`` are survey rounds delivered as the publisher's municipal estimates
-    instead of respondent files; ``count_years`` are labour-register years delivered (also) as
-    an aggregated count table. One extract (a source's year) is in memory at a time, so memory
+    instead of respondent files; ``both_forms_years`` are rounds delivered both ways, as a
+    supplier's respondents and the publisher's estimates of the same year (the warehouse must
+    choose one); ``count_years`` are labour-register years delivered (also) as an aggregated
+    count table. One extract (a source's year) is in memory at a time, so memory
     follows the largest file, not the whole delivery. ``progress`` gets a line per file
     (default: standard error).
     """
@@ -179,8 +183,17 @@ def generate_extracts(
     status_years = sorted(STATUS_YEARS if status_years is None else status_years)
     published_years = sorted(published_years or [])
     count_years = sorted(count_years or [])
-    if not set(published_years) <= set(survey_years):
-        raise ValueError(f"published years {published_years} must be survey years {survey_years}")
+    both_forms_years = sorted(both_forms_years or [])
+    if not set(published_years) | set(both_forms_years) <= set(survey_years):
+        raise ValueError(
+            f"published years {published_years} and years in both forms {both_forms_years} "
+            f"must be survey years {survey_years}"
+        )
+    if set(published_years) & set(both_forms_years):
+        raise ValueError(
+            f"a year is published instead of its respondents {published_years} "
+            f"or in both forms {both_forms_years}, not both"
+        )
     years = sorted(set(survey_years) | set(register_years) | set(school_years) | set(count_years))
     index = {year: i for i, year in enumerate(years)}
     geo = load_geography()
@@ -200,6 +213,7 @@ def generate_extracts(
         + 2 * len(school_years)
         + len(CLUSTERS) * len(status_years)
         + len(count_years)
+        + len(both_forms_years)
     )
     tracker = GenerationProgress(planned, progress)
 
@@ -224,6 +238,7 @@ def generate_extracts(
         respondents = generate_round(geo, survey_pop, pop_bands, prevalences, y, year, scale, seed)
         if year not in published_years:
             write(respondents, landing / "sundhedsprofilen" / f"sundhedsprofilen_{year}.csv")
+        if year not in published_years and year not in both_forms_years:
             continue
         path = landing / "sundhedsprofilen_estimates" / f"sundhedsprofilen_estimates_{year}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -285,6 +300,7 @@ def generate_extracts(
         "status_years": status_years,
         "published_years": published_years,
         "count_years": count_years,
+        "both_forms_years": both_forms_years,
         "syddanmark_targets": {code: m.targets for code, m in SURVEY_INDICATORS.items()},
     }
     (truth_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n")

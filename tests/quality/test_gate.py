@@ -193,6 +193,20 @@ def test_the_quality_scorecard_records_rows_and_suppressed_share_of_every_gated_
         if e.asset_key.to_user_string() == "mart_quality_scorecard"
     ]
     metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+    # The rows, counted by hand from what the sample delivers. Indicator-years: six survey
+    # indicators in five rounds (2013-2025) = 30, four of them in 2010's published estimates
+    # = 4, overweight children, thriving pupils and the two labour-attachment indicators in
+    # 2022-2025 = 16, youth education 2024-2025 = 2; 52 in all. Values by education: five
+    # survey indicators in five rounds (young people's mental health has no education groups,
+    # they are under 25) and the two labour indicators' person-level years 2024-2025: 29.
+    assert {m: metadata[f"{m}.rows"] for m in GATED_MARTS if not m.endswith("activity_status")} == {
+        "mart_indicator_cluster_year": 4 * 52,  # 4 clusters
+        "mart_indicator_municipality_year": 98 * 52,  # every Danish municipality
+        "mart_indicator_region_year": (5 + 1) * 52,  # 5 regions and Denmark
+        "mart_objective_progress": (4 + 1) * 11,  # the clusters and the region, 11 indicators
+        "mart_indicator_education_year": (4 + 2) * 29 * 6,  # + region, Denmark; 6 groups
+        "mart_inequality_year": (4 + 2) * 29,
+    }
     with duckdb.connect(str(refreshed.settings.published_db), read_only=True) as conn:
         for mart in GATED_MARTS:
             rows = conn.execute(f"select count(*) from {mart}").fetchone()[0]

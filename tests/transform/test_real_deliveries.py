@@ -1,6 +1,7 @@
 """Published estimates and aggregated count tables in the marts, on the shipped sample's real
-files: the 2010 survey round as the publisher's municipal estimates, the labour register as
-count tables for 2022-2024 (2024 also person-level). Expected values are computed here from the
+files: the 2010 survey round as the publisher's municipal estimates, the 2021 round both as
+respondents and as the publisher's estimates, the labour register as count tables for
+2022-2024 (2024 also person-level). Expected values are computed here from the
 landing files with plain Python, never read from the warehouse's own intermediate tables."""
 
 from __future__ import annotations
@@ -34,9 +35,11 @@ def published(refreshed: Refreshed) -> Iterator[duckdb.DuckDBPyConnection]:
         yield conn
 
 
-def _estimates(landing: Path, publisher_name: str) -> dict[str, tuple[float, float, float]]:
+def _estimates(
+    landing: Path, publisher_name: str, year: int = 2010
+) -> dict[str, tuple[float, float, float]]:
     """{area name: (share, lower, upper)} in percent, as the file says, decimal commas read."""
-    path = landing / "sundhedsprofilen_estimates" / "sundhedsprofilen_estimates_2010.csv"
+    path = landing / "sundhedsprofilen_estimates" / f"sundhedsprofilen_estimates_{year}.csv"
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = [
             r for r in csv.DictReader(handle, delimiter=";") if r["indikator"] == publisher_name
@@ -266,6 +269,39 @@ def test_person_level_data_win_over_a_count_table_of_the_same_year(
         (2024, ["microdata"]),
         (2025, ["microdata"]),
     ]
+
+
+def test_respondents_win_over_the_publishers_estimates_of_the_same_year(
+    refreshed: Refreshed, published: duckdb.DuckDBPyConnection
+) -> None:
+    """2021 comes both ways: the value is the respondents' weighted share, never the estimate."""
+    landing = refreshed.settings.landing_dir
+    published_share = _estimates(landing, "Andel der ryger dagligt", 2021)["Odense"][0]
+    with (landing / "sundhedsprofilen" / "sundhedsprofilen_2021.csv").open(newline="") as handle:
+        answered = [
+            r
+            for r in csv.DictReader(handle)
+            if r["kommune_kode"] == "461" and r["daily_smoker"] != "" and int(r["age"]) >= 16
+        ]
+    weight = sum(float(r["weight"]) for r in answered)
+    smokers = sum(float(r["weight"]) for r in answered if r["daily_smoker"] == "1")
+    respondents_share = round(100 * smokers / weight, 1)
+    assert respondents_share != published_share  # else the test could not tell them apart
+
+    kind, value, n, note = published.execute(
+        "select source_kind, value, n_unweighted, value_note from mart_indicator_municipality_year "
+        "where indicator_code = 'daily_smoking' and year = 2021 and kommune_kode = '461'"
+    ).fetchone()
+    assert (kind, value, n) == ("microdata", respondents_share, len(answered))
+    assert "person-level data used; the published estimates for the year are not" in note
+    # No geography's 2021 survey value comes from the estimates; 2010's all do.
+    for mart in ("mart_indicator_municipality_year", "mart_indicator_cluster_year"):
+        kinds = published.execute(
+            f"select year, list(distinct source_kind) from {mart} "
+            "where indicator_code = 'daily_smoking' and year in (2010, 2021) "
+            "group by year order by year"
+        ).fetchall()
+        assert kinds == [(2010, ["published_estimate"]), (2021, ["microdata"])], mart
 
 
 def test_every_published_row_says_where_it_came_from(
