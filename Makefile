@@ -15,7 +15,13 @@ MANIFEST := dbt/target/manifest.json
 # fetches only uv. INSTALLER=pip uses pip throughout, through pip's own configuration.
 INSTALLER ?= uv
 UV_VERSION := 0.13.9
-$(STAMP): pyproject.toml requirements.lock
+# The explorer's charting library, vendored from npm into each release (explorer/package.json).
+NODE_STAMP := explorer/node_modules/.package-lock.json
+$(NODE_STAMP): explorer/package.json explorer/package-lock.json
+	@command -v npm >/dev/null 2>&1 || scripts/ci-services --chromium-only
+	npm ci --prefix explorer --no-audit --no-fund --loglevel=error
+
+$(STAMP): pyproject.toml requirements.lock | $(NODE_STAMP)
 	$(PYTHON) -m venv $(VENV)
 ifeq ($(INSTALLER),pip)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'

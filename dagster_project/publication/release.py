@@ -5,10 +5,12 @@ writer locks out readers). Publication writes a complete *release* beside the pu
 
     warehouse/releases/<release>/published.duckdb     every table of the marts schema
     warehouse/releases/<release>/<table>.parquet      the same tables, for Parquet readers
+    warehouse/releases/<release>/explorer/            the offline explorer drawn from them
 
 and then points the symbolic link ``warehouse/published`` at it with ``os.replace``, which is
-atomic on POSIX. ``warehouse/published.duckdb`` is a fixed link to ``published/published.duckdb``,
-so the DuckDB file and the Parquet files switch together in that one rename: a reader never sees
+atomic on POSIX. ``warehouse/published.duckdb`` is a fixed link to ``published/published.duckdb``
+(and ``warehouse/explorer`` to ``published/explorer``), so the DuckDB file, the Parquet files
+and the explorer switch together in that one rename: a reader never sees
 Parquet from one run and DuckDB from another. A reader that has a file open keeps reading it (the
 two newest earlier releases are kept, older ones deleted; an open file outlives its deletion on
 POSIX), a new reader gets the new release, and the refresh never waits for readers.
@@ -40,6 +42,7 @@ from dagster_project.locking import RELEASES, remove_leftovers
 from dagster_project.publication.currency import PUBLISHED_WAREHOUSE
 from dagster_project.quality.disclosure_audit import DISCLOSURE_AUDIT_KEY
 from dagster_project.quality.gate import GATED_MARTS, MART_SCHEMA, gate_check_key
+from dagster_project.report.explorer import EXPLORER_DIR, write_explorer
 from dagster_project.resources import WAREHOUSE_POOL, RefreshLock
 from dagster_project.settings import Settings
 from dagster_project.transform.fingerprint import inputs_fingerprint
@@ -147,6 +150,9 @@ def _write_release(
             [run_id, published_at, len(tables), fingerprint],
         )
         conn.execute("detach build")
+        # The explorer is part of the release: the switch below hands it to readers together
+        # with the tables it was drawn from.
+        write_explorer(conn, folder / EXPLORER_DIR, settings.region_code)
         for name in [*names, "_publication"]:
             conn.execute(
                 f"copy main.{name} to '{folder / name}.parquet' (format parquet, compression zstd)"
@@ -168,6 +174,9 @@ def switch_to(warehouse_dir: Path, release: Path) -> None:
     db_link = warehouse_dir / PUBLISHED_DB_NAME
     if not db_link.is_symlink():
         _replace_with_link(db_link, Path("published") / PUBLISHED_DB_NAME)
+    explorer_link = warehouse_dir / EXPLORER_DIR
+    if not explorer_link.is_symlink():
+        _replace_with_link(explorer_link, Path("published") / EXPLORER_DIR)
     _fsync(warehouse_dir)
 
 
@@ -262,6 +271,12 @@ def published_warehouse_asset(mart_keys: list[AssetKey]):
                 "path": MetadataValue.path(str(publication.release_dir)),
                 "published_at": publication.published_at,
                 "tables": MetadataValue.json(publication.tables),
+                "explorer": MetadataValue.path(str(publication.release_dir / EXPLORER_DIR)),
+                "explorer_bytes": sum(
+                    p.stat().st_size
+                    for p in (publication.release_dir / EXPLORER_DIR).rglob("*")
+                    if p.is_file()
+                ),
                 "dagster/row_count": sum(publication.tables.values()),
             }
         )

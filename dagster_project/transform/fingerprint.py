@@ -32,6 +32,8 @@ SHAPING_CODE = (
     "reference_data.py",
     "settings.py",
 )
+# The explorer's page and the locked versions of the library it vendors: part of each release.
+EXPLORER_INPUTS = ("app", "package-lock.json")
 
 
 def _project_files() -> list[tuple[str, Path]]:
@@ -41,6 +43,7 @@ def _project_files() -> list[tuple[str, Path]]:
         SEEDS_DIR,
         *(DBT_PROJECT_DIR / name for name in DBT_INPUTS),
         *(PACKAGE_DIR / name for name in SHAPING_CODE),
+        *(PACKAGE_DIR.parent / "explorer" / name for name in EXPLORER_INPUTS),
     ]
     found = []
     for entry in entries:
