@@ -42,7 +42,7 @@ from dagster_project.locking import RELEASES, remove_leftovers
 from dagster_project.publication.currency import PUBLISHED_WAREHOUSE
 from dagster_project.quality.disclosure_audit import DISCLOSURE_AUDIT_KEY
 from dagster_project.quality.gate import GATED_MARTS, MART_SCHEMA, gate_check_key
-from dagster_project.report.explorer import EXPLORER_DIR, write_explorer
+from dagster_project.report.explorer import EXPLORER_DIR, explorer_bytes, write_explorer
 from dagster_project.resources import WAREHOUSE_POOL, RefreshLock
 from dagster_project.settings import Settings
 from dagster_project.transform.fingerprint import inputs_fingerprint
@@ -152,7 +152,7 @@ def _write_release(
         conn.execute("detach build")
         # The explorer is part of the release: the switch below hands it to readers together
         # with the tables it was drawn from.
-        write_explorer(conn, folder / EXPLORER_DIR, settings.region_code)
+        write_explorer(conn, folder / EXPLORER_DIR, settings.region_code, settings.country_code)
         for name in [*names, "_publication"]:
             conn.execute(
                 f"copy main.{name} to '{folder / name}.parquet' (format parquet, compression zstd)"
@@ -272,11 +272,7 @@ def published_warehouse_asset(mart_keys: list[AssetKey]):
                 "published_at": publication.published_at,
                 "tables": MetadataValue.json(publication.tables),
                 "explorer": MetadataValue.path(str(publication.release_dir / EXPLORER_DIR)),
-                "explorer_bytes": sum(
-                    p.stat().st_size
-                    for p in (publication.release_dir / EXPLORER_DIR).rglob("*")
-                    if p.is_file()
-                ),
+                "explorer_bytes": explorer_bytes(publication.release_dir / EXPLORER_DIR),
                 "dagster/row_count": sum(publication.tables.values()),
             }
         )

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.report import formatting
+from dagster_project.report.content import fetch_dicts
 from dagster_project.report.notes import NoteTranslator
 from dagster_project.settings import REPO_ROOT
 
@@ -40,35 +41,39 @@ class ExplorerNotInstalled(FileNotFoundError):
     """The explorer's vendored parts are missing: its npm packages were never installed."""
 
 
-def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cursor = conn.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _rounded(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def explorer_data(conn: duckdb.DuckDBPyConnection, region_code: str) -> dict:
+def _estimate(row: dict) -> dict:
+    """The keys every figure in data.js has: indicator, area, year, value and its interval."""
+    return {
+        "i": row["indicator_code"],
+        "a": row["area"],
+        "y": row["year"],
+        "v": _rounded(row["value"]),
+        "lo": _rounded(row["ci_lower"]),
+        "hi": _rounded(row["ci_upper"]),
+    }
+
+
+def explorer_data(conn: duckdb.DuckDBPyConnection, region_code: str, country_code: str) -> dict:
     """Everything the explorer shows, from one release's tables: the catalogue, the areas
     (the region's municipalities, its clusters, the region and Denmark) and their values."""
     notes = NoteTranslator.from_publication(conn)
-    (country_code,) = conn.execute(
-        "select geography_code from mart_indicator_region_year "
-        "where geography_level = 'country' limit 1"
-    ).fetchone()
 
     def note_da(note: str | None) -> str | None:
         return notes.danish(note, leave_out=(SYNTHETIC_NOTE,))
 
-    visions = _rows(conn, "select vision_code, vision_name_da from dim_vision order by sort_order")
-    objectives = _rows(
+    visions = fetch_dicts(
+        conn, "select vision_code, vision_name_da from dim_vision order by sort_order"
+    )
+    objectives = fetch_dicts(
         conn,
         "select objective_code, vision_code, objective_name_da from dim_objective "
         "order by sort_order",
     )
-    indicators = _rows(
+    indicators = fetch_dicts(
         conn,
         "select indicator_code, objective_code, vision_code, indicator_name_da, unit, direction, "
         "source_code, statistic, age_min, age_max, caveats_da, first_series_break_year "
@@ -76,18 +81,18 @@ def explorer_data(conn: duckdb.DuckDBPyConnection, region_code: str) -> dict:
     )
     for indicator in indicators:
         indicator["source_da"] = formatting.SOURCE_DA.get(indicator["source_code"])
-    municipalities = _rows(
+    municipalities = fetch_dicts(
         conn,
         "select kommune_kode as code, kommune_name_da as name from dim_municipality "
         "where region_code = ? order by kommune_name_da",
         [region_code],
     )
-    members = _rows(
+    members = fetch_dicts(
         conn,
         "select cluster_code, kommune_kode from dim_cluster_membership where is_current "
         "order by 1, 2",
     )
-    clusters = _rows(
+    clusters = fetch_dicts(
         conn,
         "select cluster_code as code, cluster_name_da as name from dim_cluster "
         "where region_code = ? order by cluster_name_da",
@@ -116,73 +121,61 @@ def explorer_data(conn: duckdb.DuckDBPyConnection, region_code: str) -> dict:
         "indicator_code, year, value, ci_lower, ci_upper, value_note, is_suppressed, "
         "is_series_break, series_number, recent_trend, source_kind, is_synthetic"
     )
+    # Municipalities and clusters are compared with the region, the region with Denmark;
+    # Denmark is the benchmark and compared with nothing.
     observed = [
-        *(
-            {**r, "level": "municipality", "compared": r.pop("compared_to_region")}
-            for r in _rows(
-                conn,
-                f"select kommune_kode as area, {common}, compared_to_region, "
-                "coalesce(effective_n, denominator) as funnel_n, funnel_lower_95, "
-                "funnel_upper_95, funnel_lower_998, funnel_upper_998, funnel_position "
-                "from mart_indicator_municipality_year where region_code = ? "
-                "order by indicator_code, area, year",
-                [region_code],
-            )
+        *fetch_dicts(
+            conn,
+            f"select kommune_kode as area, 'municipality' as level, {common}, "
+            "compared_to_region as compared, "
+            "coalesce(effective_n, denominator) as funnel_n, funnel_lower_95, "
+            "funnel_upper_95, funnel_lower_998, funnel_upper_998, funnel_position "
+            "from mart_indicator_municipality_year where region_code = ? "
+            "order by indicator_code, area, year",
+            [region_code],
         ),
-        *(
-            {**r, "level": "cluster", "compared": r.pop("compared_to_region")}
-            for r in _rows(
-                conn,
-                f"select cluster_code as area, {common}, compared_to_region "
-                "from mart_indicator_cluster_year order by indicator_code, area, year",
-            )
+        *fetch_dicts(
+            conn,
+            f"select cluster_code as area, 'cluster' as level, {common}, "
+            "compared_to_region as compared "
+            "from mart_indicator_cluster_year order by indicator_code, area, year",
         ),
-        *(
-            {**r, "compared": r.pop("compared_to_denmark")}
-            for r in _rows(
-                conn,
-                f"select geography_code as area, geography_level as level, {common}, "
-                "compared_to_denmark from mart_indicator_region_year "
-                "where geography_code in (?, ?) order by indicator_code, area, year",
-                [region_code, country_code],
-            )
+        *fetch_dicts(
+            conn,
+            f"select geography_code as area, geography_level as level, {common}, "
+            "case when geography_level = 'country' then null else compared_to_denmark end "
+            "as compared from mart_indicator_region_year "
+            "where geography_code in (?, ?) order by indicator_code, area, year",
+            [region_code, country_code],
         ),
     ]
-    values = []
-    for row in observed:
-        if row["level"] == "country":
-            row["compared"] = None  # Denmark is the benchmark, not compared
-        values.append(
-            {
-                "i": row["indicator_code"],
-                "a": row["area"],
-                "y": row["year"],
-                "v": _rounded(row["value"]),
-                "lo": _rounded(row["ci_lower"]),
-                "hi": _rounded(row["ci_upper"]),
-                "c": row["compared"],
-                "t": row["recent_trend"],
-                "s": bool(row["is_suppressed"]),
-                "b": bool(row["is_series_break"]),
-                "sn": row["series_number"],
-                "k": row["source_kind"],
-                "n": note_da(row["value_note"]),
-                **(
-                    {
-                        "f": [
-                            _rounded(row["funnel_lower_998"]),
-                            _rounded(row["funnel_lower_95"]),
-                            _rounded(row["funnel_upper_95"]),
-                            _rounded(row["funnel_upper_998"]),
-                        ],
-                        "fp": row["funnel_position"],
-                        "fn": _rounded(row["funnel_n"], 1),
-                    }
-                    if row.get("funnel_position")
-                    else {}
-                ),
-            }
-        )
+    values = [
+        {
+            **_estimate(row),
+            "c": row["compared"],
+            "t": row["recent_trend"],
+            "s": bool(row["is_suppressed"]),
+            "b": bool(row["is_series_break"]),
+            "sn": row["series_number"],
+            "k": row["source_kind"],
+            "n": note_da(row["value_note"]),
+            **(
+                {
+                    "f": [
+                        _rounded(row["funnel_lower_998"]),
+                        _rounded(row["funnel_lower_95"]),
+                        _rounded(row["funnel_upper_95"]),
+                        _rounded(row["funnel_upper_998"]),
+                    ],
+                    "fp": row["funnel_position"],
+                    "fn": _rounded(row["funnel_n"], 1),
+                }
+                if row.get("funnel_position")
+                else {}
+            ),
+        }
+        for row in observed
+    ]
     progress = [
         {
             "i": r["indicator_code"],
@@ -196,37 +189,32 @@ def explorer_data(conn: duckdb.DuckDBPyConnection, region_code: str) -> dict:
             "tv": _rounded(r["target_value"]),
             "tp": r["target_period_code"],
         }
-        for r in _rows(conn, "select * from mart_objective_progress order by 1, 2, 3")
+        for r in fetch_dicts(conn, "select * from mart_objective_progress order by 1, 2, 3")
     ]
     education = [
         {
-            "i": r["indicator_code"],
-            "a": r["geography_code"],
-            "y": r["year"],
+            **_estimate(r),
             "g": r["education_group_name_da"],
             "o": r["ridit_order"],
-            "v": _rounded(r["value"]),
-            "lo": _rounded(r["ci_lower"]),
-            "hi": _rounded(r["ci_upper"]),
             "s": bool(r["is_suppressed"]),
         }
-        for r in _rows(
+        for r in fetch_dicts(
             conn,
-            "select * from mart_indicator_education_year where is_ranked "
+            "select indicator_code, geography_code as area, year, value, ci_lower, ci_upper, "
+            "education_group_name_da, ridit_order, is_suppressed "
+            "from mart_indicator_education_year where is_ranked "
             "order by indicator_code, geography_code, year, ridit_order",
         )
     ]
+    # The slope index of inequality, as a value with its interval like every other figure.
     inequality = [
-        {
-            "i": r["indicator_code"],
-            "a": r["geography_code"],
-            "y": r["year"],
-            "sii": _rounded(r["sii"]),
-            "lo": _rounded(r["sii_ci_lower"]),
-            "hi": _rounded(r["sii_ci_upper"]),
-            "b": bool(r["is_series_break"]),
-        }
-        for r in _rows(conn, "select * from mart_inequality_year order by 1, 3, 4")
+        {**_estimate(r), "b": bool(r["is_series_break"])}
+        for r in fetch_dicts(
+            conn,
+            "select indicator_code, geography_code as area, year, sii as value, "
+            "sii_ci_lower as ci_lower, sii_ci_upper as ci_upper, is_series_break "
+            "from mart_inequality_year order by indicator_code, geography_code, year",
+        )
     ]
     (published_at, run_id) = conn.execute(
         "select cast(published_at as varchar), run_id from _publication"
@@ -261,7 +249,14 @@ def explorer_data(conn: duckdb.DuckDBPyConnection, region_code: str) -> dict:
     }
 
 
-def write_explorer(conn: duckdb.DuckDBPyConnection, folder: Path, region_code: str) -> None:
+def explorer_bytes(folder: Path) -> int:
+    """The explorer folder's size: what a reader downloads to open it."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def write_explorer(
+    conn: duckdb.DuckDBPyConnection, folder: Path, region_code: str, country_code: str
+) -> None:
     """Write the explorer for the release ``conn`` holds into ``folder``."""
     missing = [str(path) for path in VENDORED.values() if not path.is_file()]
     if missing:
@@ -269,7 +264,7 @@ def write_explorer(conn: duckdb.DuckDBPyConnection, folder: Path, region_code: s
             f"the explorer's charting library is not installed ({', '.join(missing)}): "
             "run make install (it runs npm ci in explorer/)"
         )
-    data = explorer_data(conn, region_code)
+    data = explorer_data(conn, region_code, country_code)
     folder.mkdir(parents=True)
     for path in APP_DIR.iterdir():
         shutil.copyfile(path, folder / path.name)

@@ -153,7 +153,6 @@ function trendMark(r) {
 function profil(view, state, controls) {
   controls.innerHTML = control("Område", "omr", areaOptions(D.areas.filter((a) => a.level !== "country")), state.omr);
   const area = AREA.get(state.omr);
-  const parts = [];
   const csvRows = [];
   view.innerHTML = `<p>${esc(area.name)}s seneste tal (●) mod regionens (|) og spændet mellem regionens ${MUNICIPALITIES.length} kommuner (grå bjælke).</p><div id="profile"></div>`;
   const holder = view.querySelector("#profile");
@@ -181,7 +180,6 @@ function profil(view, state, controls) {
   }
   const headers = ["Indikator", "År", "Værdi", "95 %-interval", "Regionen", "Laveste kommune", "Højeste kommune", "Siden første år i serien"];
   view.insertAdjacentHTML("beforeend", `<details><summary>Tabel</summary>${table(headers, csvRows, `Profil for ${area.name}`)}</details>` + csvLink(headers, csvRows, `profil_${area.code}`));
-  parts.length = 0;
 }
 
 // --- Sammenlign ---------------------------------------------------------------------------
@@ -294,7 +292,7 @@ function lighed(view, state, controls) {
   });
   view.innerHTML = "";
   view.append(figure(bars, caption));
-  const sii = D.inequality.filter((q) => q.i === ind.indicator_code && q.a === state.omr && q.sii !== null);
+  const sii = D.inequality.filter((q) => q.i === ind.indicator_code && q.a === state.omr && q.v !== null);
   if (sii.length) {
     const line = Plot.plot({
       width: 760,
@@ -304,8 +302,8 @@ function lighed(view, state, controls) {
       marks: [
         Plot.ruleY([0]),
         Plot.ruleX(sii.filter((q) => q.lo !== null), { x: "y", y1: "lo", y2: "hi", stroke: "#555" }),
-        Plot.line(sii, { x: "y", y: "sii", stroke: "#D55E00" }),
-        Plot.dot(sii, { x: "y", y: "sii", fill: "#D55E00" }),
+        Plot.line(sii, { x: "y", y: "v", stroke: "#D55E00" }),
+        Plot.dot(sii, { x: "y", y: "v", fill: "#D55E00" }),
       ],
     });
     view.append(figure(line, `Hældningsindekset for ulighed (SII) over tid, ${AREA.get(state.omr).name}`));
@@ -314,7 +312,7 @@ function lighed(view, state, controls) {
   }
   const headers = ["Uddannelse", "År", "Værdi", "95 %-interval"];
   const csvRows = rows.map((e) => [e.g, e.y, valueText(e), intervalText(e)]);
-  const siiRows = sii.map((q) => ["SII", q.y, fmt(q.sii), q.lo !== null ? `${fmt(q.lo)}-${fmt(q.hi)}` : ""]);
+  const siiRows = sii.map((q) => ["SII", q.y, fmt(q.v), q.lo !== null ? `${fmt(q.lo)}-${fmt(q.hi)}` : ""]);
   view.insertAdjacentHTML("beforeend", `<details><summary>Tabel</summary>${table(headers, [...csvRows, ...siiRows], caption)}</details>` + csvLink(headers, [...csvRows, ...siiRows], `lighed_${ind.indicator_code}_${state.omr}`));
 }
 

@@ -92,7 +92,7 @@ def test_every_view_renders_for_every_geography_offline_without_errors(
             # The gradient, and the SII over time where the mart has one.
             sii = page.evaluate(
                 "c => window.SUNDHEDSDATA.inequality.some("
-                "q => q.i === 'daily_smoking' && q.a === c && q.sii !== null)",
+                "q => q.i === 'daily_smoking' && q.a === c && q.v !== null)",
                 code,
             )
             assert page.locator("#view > figure").count() == 1 + sii, code
