@@ -35,14 +35,22 @@ def chromium_executable(configured: str | None = None) -> str:
 
 
 @contextmanager
-def offline_page(blocked: list[str] | None = None, chromium: str | None = None) -> Iterator:
-    """A Chromium page that may load local files only; refused URLs are appended to ``blocked``."""
+def offline_page(
+    blocked: list[str] | None = None, chromium: str | None = None, served_from: str | None = None
+) -> Iterator:
+    """A Chromium page that may load local files only; refused URLs are appended to ``blocked``.
+
+    ``served_from`` (an origin such as ``http://127.0.0.1:8000``) is allowed as well: a folder
+    served by a web server on this machine, with every other address still refused."""
     from playwright.sync_api import sync_playwright
 
     refused = blocked if blocked is not None else []
+    allowed = ("file:", "data:", "about:")
+    if served_from:
+        allowed += (served_from.rstrip("/") + "/",)
 
     def only_local_files(route) -> None:
-        if route.request.url.startswith(("file:", "data:", "about:")):
+        if route.request.url.startswith(allowed):
             route.continue_()
         else:
             refused.append(route.request.url)

@@ -37,6 +37,71 @@ VENDORED = {
 SYNTHETIC_NOTE = "synthetic data"
 
 
+# The change since the agreement's baseline for the region's municipalities, by the rule
+# mart_objective_progress applies to the clusters and the region: the baseline is the last
+# published value up to the first year of the agreement period (the newest in
+# dim_agreement_period), compared with the latest only within one series. The mart also tests
+# the change; a municipality's change is shown untested (status null) unless there is nothing
+# to compare.
+MUNICIPALITY_BASELINES = """
+with
+
+period as (
+    select extract(year from starts_on) as first_year
+    from dim_agreement_period
+    order by starts_on desc
+    limit 1
+),
+
+shown as (
+    select indicator_code, kommune_kode, year, value, series_number
+    from mart_indicator_municipality_year
+    where region_code = ? and not is_suppressed and value is not null
+),
+
+chosen as (
+    select
+        shown.indicator_code,
+        shown.kommune_kode,
+        max(case when shown.year <= period.first_year then shown.year end) as baseline_year,
+        max(shown.year) as latest_year
+    from shown
+    cross join period
+    group by shown.indicator_code, shown.kommune_kode
+)
+
+select
+    chosen.indicator_code,
+    chosen.kommune_kode as geography_code,
+    chosen.baseline_year,
+    baseline.value as baseline_value,
+    chosen.latest_year,
+    latest.value as latest_value,
+    case
+        when baseline.series_number = latest.series_number
+            and chosen.latest_year > chosen.baseline_year
+            then round(latest.value - baseline.value, 1)
+    end as change_points,
+    case
+        when chosen.baseline_year is null then 'no data'
+        when chosen.latest_year = chosen.baseline_year then 'no new data'
+        when baseline.series_number <> latest.series_number then 'not comparable'
+    end as progress_status,
+    null as target_value,
+    null as target_period_code
+from chosen
+left join shown as baseline
+    on chosen.indicator_code = baseline.indicator_code
+    and chosen.kommune_kode = baseline.kommune_kode
+    and chosen.baseline_year = baseline.year
+left join shown as latest
+    on chosen.indicator_code = latest.indicator_code
+    and chosen.kommune_kode = latest.kommune_kode
+    and chosen.latest_year = latest.year
+order by 1, 2
+"""
+
+
 class ExplorerNotInstalled(FileNotFoundError):
     """The explorer's vendored parts are missing: its npm packages were never installed."""
 
@@ -76,7 +141,8 @@ def explorer_data(conn: duckdb.DuckDBPyConnection, region_code: str, country_cod
     indicators = fetch_dicts(
         conn,
         "select indicator_code, objective_code, vision_code, indicator_name_da, unit, direction, "
-        "source_code, statistic, age_min, age_max, caveats_da, first_series_break_year "
+        "definition_da, numerator_da, denominator_da, source_code, statistic, age_min, age_max, "
+        "caveats_da, first_series_break_year "
         "from dim_indicator order by sort_order",
     )
     for indicator in indicators:
@@ -189,7 +255,10 @@ def explorer_data(conn: duckdb.DuckDBPyConnection, region_code: str, country_cod
             "tv": _rounded(r["target_value"]),
             "tp": r["target_period_code"],
         }
-        for r in fetch_dicts(conn, "select * from mart_objective_progress order by 1, 2, 3")
+        for r in [
+            *fetch_dicts(conn, "select * from mart_objective_progress order by 1, 2, 3"),
+            *fetch_dicts(conn, MUNICIPALITY_BASELINES, [region_code]),
+        ]
     ]
     education = [
         {

@@ -30,6 +30,7 @@ PROGRESS_STATUS_DA = {
     "not comparable": "Ikke sammenlignelig (databrud)",
     "not tested": "Ikke testet (ingen standardfejl for offentliggjorte tal)",
     "not yet delivered": "Ikke leveret endnu",
+    "no data": "Ingen data",
 }
 DIRECTION_DA = {"up": "Højere er bedre", "down": "Lavere er bedre"}
 # The mart's comparison with the benchmark (a cluster or municipality with the region, the region

@@ -16,6 +16,7 @@ for (const r of D.values) {
   VALUES.get(key).push(r);
 }
 for (const rows of VALUES.values()) rows.sort((a, b) => a.y - b.y);
+const PROGRESS = new Map(D.progress.map((p) => [`${p.i}|${p.a}`, p])); // indicator|area
 const VIEWS = {
   overblik: "Overblik",
   profil: "Profil",
@@ -150,6 +151,16 @@ function trendMark(r) {
 }
 
 // --- Profil -------------------------------------------------------------------------------
+// The change since the agreement's baseline (mart_objective_progress for the clusters and the
+// region, the same rule for the municipalities), with the progress status where one was set.
+function changeSinceBaseline(p) {
+  if (!p) return "";
+  const status = p.st ? L.progress[p.st] || p.st : "";
+  if (p.d === null) return status;
+  const text = `${p.d >= 0 ? "+" : ""}${fmt(p.d)} point siden udgangspunktet ${p.by} (${fmt(p.bv)})`;
+  return status ? `${text}, ${status.charAt(0).toLowerCase()}${status.slice(1)}` : text;
+}
+
 function profil(view, state, controls) {
   controls.innerHTML = control("Område", "omr", areaOptions(D.areas.filter((a) => a.level !== "country")), state.omr);
   const area = AREA.get(state.omr);
@@ -160,8 +171,7 @@ function profil(view, state, controls) {
     const r = latest(ind.indicator_code, area.code);
     const region = r ? series(ind.indicator_code, D.region).find((x) => x.y === r.y) : null;
     const muni = r ? MUNICIPALITIES.map((m) => series(ind.indicator_code, m.code).find((x) => x.y === r.y)).filter(shown) : [];
-    const first = series(ind.indicator_code, area.code).find((x) => shown(x) && r && x.sn === r.sn);
-    const change = shown(r) && first && first.y !== r.y ? `${(r.v - first.v >= 0 ? "+" : "") + fmt(r.v - first.v)} point siden ${first.y}` : "";
+    const change = changeSinceBaseline(PROGRESS.get(`${ind.indicator_code}|${area.code}`));
     csvRows.push([ind.indicator_name_da, r ? r.y : "", valueText(r), intervalText(r), region ? valueText(region) : "", muni.length ? fmt(Math.min(...muni.map((m) => m.v))) : "", muni.length ? fmt(Math.max(...muni.map((m) => m.v))) : "", change]);
     const row = document.createElement("div");
     row.className = "profile-row";
@@ -178,7 +188,7 @@ function profil(view, state, controls) {
     }
     holder.append(row);
   }
-  const headers = ["Indikator", "År", "Værdi", "95 %-interval", "Regionen", "Laveste kommune", "Højeste kommune", "Siden første år i serien"];
+  const headers = ["Indikator", "År", "Værdi", "95 %-interval", "Regionen", "Laveste kommune", "Højeste kommune", "Siden aftalens udgangspunkt"];
   view.insertAdjacentHTML("beforeend", `<details><summary>Tabel</summary>${table(headers, csvRows, `Profil for ${area.name}`)}</details>` + csvLink(headers, csvRows, `profil_${area.code}`));
 }
 
@@ -258,7 +268,7 @@ function udvikling(view, state, controls) {
   view.append(figure(plot, caption));
   const baselines = D.progress.filter((p) => p.i === ind.indicator_code && state.omraader.includes(p.a));
   if (baselines.length) {
-    view.insertAdjacentHTML("beforeend", `<p class="note">${baselines.map((p) => `${esc(AREA.get(p.a).name)}: udgangspunkt ${p.by ?? ""} ${fmt(p.bv)}, seneste ${p.ly ?? ""} ${fmt(p.lv)} (${esc(L.progress[p.st] || p.st || "")})${p.tv !== null ? `, mål ${fmt(p.tv)}` : ""}`).join("; ")}</p>`);
+    view.insertAdjacentHTML("beforeend", `<p class="note">${baselines.map((p) => `${esc(AREA.get(p.a).name)}: udgangspunkt ${p.by ?? ""} ${fmt(p.bv)}, seneste ${p.ly ?? ""} ${fmt(p.lv)}${p.st ? ` (${esc(L.progress[p.st] || p.st)})` : ""}${p.tv !== null ? `, mål ${fmt(p.tv)}` : ""}`).join("; ")}</p>`);
   }
   const headers = ["Område", "År", "Værdi", "95 %-interval", "Databrud", "Note"];
   const csvRows = state.omraader.flatMap((code) => series(ind.indicator_code, code).map((r) => [AREA.get(code).name, r.y, valueText(r), intervalText(r), r.b ? "ja" : "", r.n || ""]));
@@ -318,10 +328,13 @@ function lighed(view, state, controls) {
 
 // --- Definitioner -------------------------------------------------------------------------
 function definitioner(view) {
-  const headers = ["Indikator", "Mål", "Retning", "Kilde", "Alder", "Databrud fra", "Forbehold"];
+  const headers = ["Indikator", "Definition", "Tæller", "Nævner", "Mål", "Retning", "Kilde", "Alder", "Databrud fra", "Forbehold"];
   const objective = new Map(D.objectives.map((o) => [o.objective_code, o.objective_name_da]));
   const rows = D.indicators.map((i) => [
     i.indicator_name_da,
+    i.definition_da,
+    i.numerator_da,
+    i.denominator_da,
     objective.get(i.objective_code) || "",
     L.direction[i.direction] || i.direction,
     i.source_da || i.source_code,

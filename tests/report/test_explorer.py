@@ -8,7 +8,10 @@ test-artifacts/ for a human to look at.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -36,12 +39,34 @@ def explorer(refreshed: Refreshed) -> Path:
 
 
 @pytest.fixture(scope="module")
-def page_and_problems(explorer: Path) -> Iterator[tuple]:
+def web_server(explorer: Path) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+    """The explorer's folder served by Python's own static file server, as any plain web
+    server would serve it: its origin and the (path, status) of every request it answered."""
+    served: list[tuple[str, int]] = []
+
+    class Handler(SimpleHTTPRequestHandler):
+        def log_request(self, code="-", size="-") -> None:
+            served.append((self.path, int(code)))
+
+    folder = explorer.parent.resolve()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", served
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def page_and_problems(explorer: Path, web_server: tuple) -> Iterator[tuple]:
+    """One headless Chromium page for the module: local files and the local web server only."""
     from dagster_project.report.browser import offline_page
 
     refused: list[str] = []
     errors: list[str] = []
-    with offline_page(refused) as page:
+    with offline_page(refused, served_from=web_server[0]) as page:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         yield page, refused, errors
@@ -178,3 +203,78 @@ def test_no_serious_accessibility_violation_in_any_view(
         if serious:
             found[view] = serious
     assert found == {}
+
+
+def test_the_explorer_works_from_a_plain_web_server(
+    web_server: tuple, page_and_problems: tuple
+) -> None:
+    """Every view draws from the served folder, and every request stays inside the folder and
+    finds its file."""
+    origin, served = web_server
+    page, refused, errors = page_and_problems
+    errors.clear()  # earlier tests' problems are theirs (axe-core reads stylesheets, for one)
+    refused.clear()
+    for view in VIEWS:
+        page.goto(f"{origin}/index.html#vis={view}")
+        page.wait_for_selector(f"body[data-ready={view}]")
+        assert page.locator("#view-title").inner_text() == view.capitalize()
+    page.goto(f"{origin}/index.html#vis=profil&omr=461")
+    page.wait_for_selector("body[data-ready=profil]")
+    assert page.locator("#profile figure").count() > 0
+    assert errors == [] and refused == []
+    paths = {path for path, _ in served}
+    assert {
+        "/index.html", "/explorer.js", "/explorer.css", "/data.js",
+        "/vendor/d3.min.js", "/vendor/plot.umd.min.js",
+    } <= paths  # fmt: skip
+    assert [(path, code) for path, code in served if code not in (200, 304)] == []
+
+
+def test_profiles_show_the_change_since_the_agreements_baseline(
+    refreshed: Refreshed, explorer: Path, page_and_problems: tuple
+) -> None:
+    """The baseline is the last published value up to 2024, the first year of Sundhedsaftalen
+    2024-2027: a municipality's by that rule from its own series, a cluster's the progress
+    mart's with its status."""
+    page, _, errors = page_and_problems
+    with duckdb.connect(str(refreshed.settings.published_db), read_only=True) as conn:
+        odense = conn.execute(
+            "select year, value from mart_indicator_municipality_year "
+            "where indicator_code = 'daily_smoking' and kommune_kode = '461' "
+            "and not is_suppressed order by year"
+        ).fetchall()
+        fyn = conn.execute(
+            "select baseline_year, baseline_value, change_points from mart_objective_progress "
+            "where indicator_code = 'daily_smoking' and geography_code = 'fyn'"
+        ).fetchone()
+    base_year, base_value = [(y, v) for y, v in odense if y <= 2024][-1]
+    change = odense[-1][1] - base_value
+    expected = (
+        f"{'+' if change >= 0 else ''}{_comma(change)} point siden udgangspunktet "
+        f"{base_year} ({_comma(base_value)})"
+    )
+    _open(page, explorer, "vis=profil&omr=461")
+    row = page.locator("details table tr", has=page.locator("th", has_text="Andel dagligrygere"))
+    assert row.locator("td").last.text_content() == expected
+    _open(page, explorer, "vis=profil&omr=fyn")
+    row = page.locator("details table tr", has=page.locator("th", has_text="Andel dagligrygere"))
+    shown = row.locator("td").last.text_content()
+    sign = "+" if fyn[2] >= 0 else ""
+    assert shown.startswith(f"{sign}{_comma(fyn[2])} point siden udgangspunktet {fyn[0]}")
+    assert errors == []
+
+
+def test_definitions_give_each_indicator_in_danish(
+    explorer: Path, page_and_problems: tuple
+) -> None:
+    page, _, _ = page_and_problems
+    _open(page, explorer, "vis=definitioner")
+    headers = page.locator("#view thead th").all_text_contents()
+    assert headers[:4] == ["Indikator", "Definition", "Tæller", "Nævner"]
+    rows = page.locator("#view tbody tr")
+    assert rows.count() == 11  # the eleven indicators the warehouse follows
+    for k in range(rows.count()):
+        cells = rows.nth(k).locator("td").all_text_contents()
+        assert all(cells[:3]), rows.nth(k).locator("th").text_content()
+    smoking = page.locator("#view tbody tr", has=page.locator("th", has_text="Andel dagligrygere"))
+    assert "ryger dagligt" in smoking.locator("td").first.text_content()
