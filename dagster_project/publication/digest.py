@@ -6,9 +6,11 @@ they were written in. ``scripts/mart-digest`` prints it: a refactoring that must
 figures is checked by comparing the output before and after (docs/architecture.md). The soak
 (soak/) compares the publication each morning with what the night should have left.
 
-With ``digits`` every floating-point value is rounded to that many significant digits first:
-threads add a sum's terms in the order they finish, so two builds of the same files can differ
-in the last bits of an unrounded sum, and a comparison of rebuilds asks about figures, not bits.
+Two builds of the same files give the same digest, bit for bit: the build's sums of non-whole
+numbers are exact (dbt macro exact_sum), so the order threads add their terms in does not show.
+With ``digits`` every floating-point value is rounded to that many significant digits first, for
+comparing across a change that means to alter arithmetic in the last bits (a new summation, a
+reordered formula) but not the figures.
 """
 
 import hashlib

@@ -19,10 +19,10 @@
     all additive over disjoint groups of respondents.
 -#}
 {% macro survey_cell_measures(weight, outcome, is_synthetic) -%}
-    sum({{ weight }} * {{ outcome }}) as numerator,
-    sum({{ weight }}) as denominator,
-    sum({{ weight }} * {{ weight }}) as sum_squared_weights,
-    sum({{ weight }} * {{ weight }} * {{ outcome }}) as sum_squared_weights_positive,
+    {{ exact_sum(weight ~ ' * ' ~ outcome) }} as numerator,
+    {{ exact_sum(weight) }} as denominator,
+    {{ exact_sum(weight ~ ' * ' ~ weight) }} as sum_squared_weights,
+    {{ exact_sum(weight ~ ' * ' ~ weight ~ ' * ' ~ outcome) }} as sum_squared_weights_positive,
     cast(count(*) as {{ dbt.type_bigint() }}) as n_persons,
     cast(sum({{ outcome }}) as {{ dbt.type_bigint() }}) as n_positive,
     max(case when {{ is_synthetic }} then 1 else 0 end) = 1 as is_synthetic

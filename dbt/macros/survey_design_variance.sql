@@ -91,7 +91,7 @@
     {%- for i in range(3) %}
     case
         when count({{ column }}{{ i }}) = count(*)
-            then sum({{ column }}{{ i }})
+            then {{ exact_sum(column ~ i) }}
     end as variance_term_{{ i }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

@@ -23,7 +23,11 @@
     Geographic, on the region's row, from the municipal values BI already sees: the highest and
     lowest published municipal value, their difference and ratio, how many municipalities have a
     value and how many differ significantly from the region.
+
+    Every sum of non-whole numbers is exact_sum, so a rebuild gives the same bits.
 -#}
+{%- set area_year = 'partition by geography_level, geography_code, indicator_code, year' %}
+{%- set ridit_spread = 'population_share * ridit_deviation * ridit_deviation' %}
 with
 
 groups as (
@@ -52,22 +56,11 @@ shares as (
 
     select
         *,
-        denominator / nullif(
-            sum(denominator) over (
-                partition by geography_level, geography_code, indicator_code, year
-            ),
-            0
-        ) as population_share,
-        sum(denominator) over (
-            partition by geography_level, geography_code, indicator_code, year
-            order by ridit_order
-            rows between unbounded preceding and 1 preceding
-        ) / nullif(
-            sum(denominator) over (
-                partition by geography_level, geography_code, indicator_code, year
-            ),
-            0
-        ) as share_before
+        denominator / nullif({{ exact_sum('denominator', over=area_year) }}, 0) as population_share,
+        {{ exact_sum(
+            'denominator',
+            over=area_year ~ ' order by ridit_order rows between unbounded preceding and 1 preceding'
+        ) }} / nullif({{ exact_sum('denominator', over=area_year) }}, 0) as share_before
     from groups
 
 ),
@@ -77,9 +70,7 @@ ridits as (
     select
         *,
         coalesce(share_before, 0) + population_share / 2 as ridit,
-        sum(population_share * value) over (
-            partition by geography_level, geography_code, indicator_code, year
-        ) as overall_value
+        {{ exact_sum('population_share * value', over=area_year) }} as overall_value
     from shares
 
 ),
@@ -90,9 +81,7 @@ centred as (
 
     select
         *,
-        ridit - sum(population_share * ridit) over (
-            partition by geography_level, geography_code, indicator_code, year
-        ) as ridit_deviation
+        ridit - {{ exact_sum('population_share * ridit', over=area_year) }} as ridit_deviation
     from ridits
 
 ),
@@ -105,17 +94,13 @@ regression as (
         indicator_code,
         year,
         max(overall_value) as overall_value,
-        sum(population_share * ridit_deviation * (value - overall_value))
-        / nullif(sum(population_share * ridit_deviation * ridit_deviation), 0) as sii,
-        sum(
-            population_share * population_share * ridit_deviation * ridit_deviation
-            * standard_error * standard_error
-        )
-        / nullif(
-            sum(population_share * ridit_deviation * ridit_deviation)
-            * sum(population_share * ridit_deviation * ridit_deviation),
-            0
-        ) as sii_variance,
+        {{ exact_sum('population_share * ridit_deviation * (value - overall_value)') }}
+        / nullif({{ exact_sum(ridit_spread) }}, 0) as sii,
+        {{ exact_sum(
+            'population_share * population_share * ridit_deviation * ridit_deviation'
+            ~ ' * standard_error * standard_error'
+        ) }}
+        / nullif({{ exact_sum(ridit_spread) }} * {{ exact_sum(ridit_spread) }}, 0) as sii_variance,
         max(case when ridit_order = 1 then value end) as least_value,
         max(case when ridit_order = 4 then value end) as most_value,
         max(case when ridit_order = 1 then standard_error end) as least_se,

@@ -5,7 +5,8 @@
     at least var('trend_min_points'), never across a series break, and only points whose value
     is published. Each point counts as its share of its n: the denominator for a register, the
     survey design's effective n for a survey share (p(1 - p) / se² for a published estimate), so
-    a weighted survey is tested on what its design supports. Years are the scores.
+    a weighted survey is tested on what its design supports. Years are the scores (counted from
+    the row's year).
 
         p̄ = Σ n_i p_i / Σ n_i,  t̄ = Σ n_i t_i / Σ n_i
         T = Σ n_i p_i (t_i − t̄),  χ² = T² / (p̄ (1 − p̄) Σ n_i (t_i − t̄)²),  1 df
@@ -55,7 +56,9 @@ ranked as (
         estimates.geography_code,
         estimates.indicator_code,
         estimates.year,
-        cast(points.year as {{ type_double() }}) as point_year,
+        -- Counted from the row's own year: χ² does not change with a shift of the scores, and
+        -- Σ n·t² of years near 0 keeps its digits where Σ n·t² of years near 2024 cancelled.
+        cast(points.year - estimates.year as {{ type_double() }}) as point_year,
         points.shown_effective_n as point_n,
         points.shown_effective_n * points.shown_proportion as point_positive,
         row_number() over (
@@ -86,11 +89,11 @@ sums as (
         indicator_code,
         year,
         count(*) as n_points,
-        sum(point_n) as total_n,
-        sum(point_positive) as total_positive,
-        sum(point_n * point_year) as sum_n_year,
-        sum(point_n * point_year * point_year) as sum_n_year_squared,
-        sum(point_positive * point_year) as sum_positive_year
+        {{ exact_sum('point_n') }} as total_n,
+        {{ exact_sum('point_positive') }} as total_positive,
+        {{ exact_sum('point_n * point_year') }} as sum_n_year,
+        {{ exact_sum('point_n * point_year * point_year') }} as sum_n_year_squared,
+        {{ exact_sum('point_positive * point_year') }} as sum_positive_year
     from ranked
     where recency <= {{ var('trend_max_points') }}
     group by geography_level, geography_code, indicator_code, year

@@ -114,9 +114,10 @@ sums as (
             as n_with_interval,
         count(case when proportion is not null and respondent_count is not null then 1 end)
             as n_with_respondents,
-        sum(weight * proportion) as weighted_sum,
-        sum(case when proportion is not null then weight end) as total_weight,
-        sum(weight * weight * standard_error * standard_error) as weighted_variance_sum,
+        {{ exact_sum('weight * proportion') }} as weighted_sum,
+        {{ exact_sum('case when proportion is not null then weight end') }} as total_weight,
+        {{ exact_sum('weight * weight * standard_error * standard_error') }}
+            as weighted_variance_sum,
         sum(case when proportion is not null then respondent_count end) as respondent_count,
         max(case when is_synthetic then 1 else 0 end) as synthetic_flag,
         -- One quarter per indicator × year (int_folk1a__indicator_population): name it if it
