@@ -250,9 +250,10 @@ class Settings(ConfigurableResource):
         return self.warehouse_dir / "gx"
 
     @property
-    def raw_parquet_dir(self) -> Path:
-        """The raw layer as Parquet, one folder per table: what dbt on Spark reads."""
-        return self.warehouse_dir / "raw_parquet"
+    def raw_dir(self) -> Path:
+        """The raw layer: Parquet, one folder per source table (sources/raw_layer.py). DuckDB
+        reads it through the build database's raw.* views, Spark directly."""
+        return self.warehouse_dir / "raw"
 
     @property
     def spark_dir(self) -> Path:
@@ -293,12 +294,12 @@ class Settings(ConfigurableResource):
         }
 
     def dbt_profile_vars(self) -> dict[str, str]:
-        """Where dbt builds and with what (dbt/profiles.yml and the Spark handover macro read
+        """Where dbt builds and with what (dbt/profiles.yml and the macro declare_raw_sources read
         these vars). Apart from dbt_vars(): moving the warehouse is not a change of the build."""
         return {
             "warehouse_dir": str(self.warehouse_dir),
             "duckdb_memory_limit": self.duckdb_memory_limit,
-            "raw_parquet_dir": str(self.raw_parquet_dir),
+            "raw_dir": str(self.raw_dir),
             "spark_master": self.spark_master,
             "spark_driver_memory": self.spark_driver_memory,
         }

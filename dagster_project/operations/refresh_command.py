@@ -205,7 +205,7 @@ def output_to(path: Path) -> Iterator[None]:
 
 # What `python -m dagster_project --rebuild` deletes: everything the nights derive from the
 # landing folder but the releases readers hold (and the logs, alerts and reports of past nights).
-DERIVED = ("build.duckdb", "build.duckdb.wal", "raw_parquet", "dbt_target", "spark")
+DERIVED = ("build.duckdb", "build.duckdb.wal", "raw", "dbt_target", "spark")
 
 
 def remove_derived_layers(settings: Settings) -> list[str]:

@@ -128,12 +128,13 @@ def copy_schema(
     pg: psycopg.Connection,
     target_schema: str,
 ) -> dict[str, int]:
-    """Create ``target_schema`` in Postgres with a copy of every table of a DuckDB schema."""
+    """Create ``target_schema`` in Postgres with a copy of every table and view of a DuckDB
+    schema (the raw schema is views over the Parquet raw layer)."""
     names = [
         row[0]
         for row in source.execute(
-            "select table_name from duckdb_tables() where database_name = current_database() "
-            "and schema_name = ? order by table_name",
+            "select table_name from information_schema.tables "
+            "where table_catalog = current_database() and table_schema = ? order by table_name",
             [source_schema],
         ).fetchall()
     ]

@@ -132,6 +132,7 @@ def ingestion_asset(source: RawSource):
                     settings.quarantine_dir,
                     progress=context.log.info,
                     cpr_key=cpr_key.key,
+                    raw_dir=settings.raw_dir,
                 )
             except Exception as error:
                 failure = error

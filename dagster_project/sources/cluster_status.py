@@ -25,7 +25,7 @@ from dagster_project.sources.contracts import (
     required,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.loaders import insert_from_landing
+from dagster_project.sources.loaders import write_raw_rows
 from dagster_project.sources.raw_layer import LoadOptions, RawSource
 
 SHEET = "aktiviteter"
@@ -122,12 +122,11 @@ def load_status_workbook(
         f"when '{spelling.replace(chr(39), chr(39) * 2)}' then '{code}'"
         for spelling, code in status_spellings().items()
     )
-    return insert_from_landing(
+    return write_raw_rows(
         conn,
-        "cluster_status_activities",
         f"klynge, cast(aar as integer), maalsaetning, titel, case status {cases} end, beskrivelse",
         file,
-        options.is_synthetic,
+        options,
     )
 
 

@@ -21,7 +21,7 @@ from dagster_project.sources.contracts import (
     quoted,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.loaders import insert_from_landing
+from dagster_project.sources.loaders import write_raw_rows
 from dagster_project.sources.raw_layer import LoadOptions, RawSource
 from dagster_project.sources.readers import read_text_file
 from dagster_project.sources.structure import TextLayout
@@ -109,12 +109,11 @@ def load_folk1a_file(
     for position, column in enumerate(extras):
         collapse_extra_variable(conn, file.name, column, extras[position + 1 :])
     check_one_row_per_cell(conn, file.name)
-    return insert_from_landing(
+    return write_raw_rows(
         conn,
-        "folk1a_population",
         'area_code, sex_code, age_code, trim("TID"), cast("INDHOLD" as bigint)',
         file,
-        options.is_synthetic,
+        options,
     )
 
 

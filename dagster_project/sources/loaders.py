@@ -1,10 +1,10 @@
-"""How a source's file is checked and appended to its raw table: the loaders.
+"""How a source's file is checked and written to its raw folder: the loaders.
 
 ``contract_loader`` is the loader of every plain table: read (readers.py), pseudonymise CPR
-numbers, check the contract (contracts.py), append stamped with the file. ``tabular_source``
-makes a RawSource of it. Sources with a form of their own (FOLK1A, the cluster workbooks, the
-published estimates and counts) write their loader in their module and append with
-``insert_from_landing``.
+numbers, check the contract (contracts.py), write the rows as Parquet stamped with the file.
+``tabular_source`` makes a RawSource of it. Sources with a form of their own (FOLK1A, the
+cluster workbooks, the published estimates and counts) write their loader in their module and
+write with ``write_raw_rows``.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import duckdb
 from dagster_project.sources.contracts import TableContract, check_contract, quoted
 from dagster_project.sources.landing import LandingFile
 from dagster_project.sources.pseudonymise import pseudonymise_cpr
-from dagster_project.sources.raw_layer import FileLoader, LoadOptions, RawSource
+from dagster_project.sources.raw_layer import STAMPS, FileLoader, LoadOptions, RawSource
 from dagster_project.sources.readers import read_landing_file
 from dagster_project.sources.structure import TextLayout
 
 
-def contract_loader(table: str, contract: TableContract, delimiter: str = ",") -> FileLoader:
-    """A FileLoader that reads a CSV or Parquet file, checks its contract and appends it.
+def contract_loader(contract: TableContract, delimiter: str = ",") -> FileLoader:
+    """A FileLoader that reads a CSV or Parquet file, checks its contract and writes it.
 
     Structure first: the header and required columns are checked before anything else is done
     with the rows, CPR pseudonymisation included.
@@ -45,9 +45,7 @@ def contract_loader(table: str, contract: TableContract, delimiter: str = ",") -
             + [f"cast(({sql}) as {t})" for t, sql in contract.derived.values()]
         )
         columns = [*contract.columns, *contract.derived]
-        return insert_from_landing(
-            conn, table, select_list, file, options.is_synthetic, columns=columns
-        )
+        return write_raw_rows(conn, select_list, file, options, columns=columns)
 
     return load
 
@@ -74,39 +72,56 @@ def tabular_source(
         columns_ddl=columns_ddl(
             {**contract.columns, **{c: t for c, (t, _) in contract.derived.items()}}
         ),
-        load_file=contract_loader(table, contract),
+        load_file=contract_loader(contract),
         description=description,
         unique_key=contract.unique_key,
         coverage=(year_sql, "kommune_kode"),
-        added_columns={c: contract.columns[c] for c in contract.optional},
-        derived_columns=contract.derived,
         year_column=year_sql if year_sql.isidentifier() else None,
         delivered_every_months=delivered_every_months,
     )
 
 
-def insert_from_landing(
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def write_raw_rows(
     conn: duckdb.DuckDBPyConnection,
-    table: str,
     select_list: str,
     file: LandingFile,
-    is_synthetic: bool,
+    options: LoadOptions,
     columns: list[str] | None = None,
 ) -> int:
-    """Append the validated temp table to raw.<table>, stamped with the file it came from.
+    """Write the validated temp table to the raw folder as Parquet, stamped with its file.
 
-    With ``columns`` (the select list's names) the insert names its target columns, so a raw
-    table whose later columns were added at its end (RawSource.added_columns) is filled right.
+    The select list gives the raw table's columns in order, or those named by ``columns``;
+    a raw column the file does not give is null. Where the source has a year column the rows go
+    to year=<year>/ (one file per year, named after the landing file). Returns the row count;
+    with no target (a check only) nothing is written.
     """
-    target = (
-        f"({', '.join(quoted(c) for c in columns)}, _source_file, _source_row, _is_synthetic, "
-        "_loaded_at) "
-        if columns
-        else ""
+    rows = conn.execute("select count(*) from _landing").fetchone()[0]
+    target = options.target
+    if target is None:
+        return rows
+    names = columns or [c for c in target.columns if c not in STAMPS]
+    aliases = ", ".join(quoted(c) for c in [*names, *STAMPS])
+    landed = (
+        f"select {select_list}, {_literal(file.name)}, source_row, "
+        f"{str(options.is_synthetic).lower()}, cast(now() as timestamp) from _landing"
     )
-    conn.execute(
-        f"insert into raw.{table} {target}select {select_list}, ? as _source_file, source_row, "
-        "?, now() from _landing",
-        [file.name, is_synthetic],
+    select = ", ".join(
+        (f"cast({quoted(c)} as {t})" if c in names or c in STAMPS else f"cast(null as {t})")
+        + f" as {quoted(c)}"
+        for c, t in target.columns.items()
     )
-    return conn.execute("select count(*) from _landing").fetchone()[0]
+    query = f"select {select} from ({landed}) as landed({aliases})"
+    if target.partition:
+        conn.execute(
+            f"copy ({query}) to {_literal(target.folder.as_posix())} (format parquet, "
+            f"partition_by ({quoted(target.partition)}), "
+            f"filename_pattern {_literal(target.stem + '_{i}')}, overwrite_or_ignore true)"
+        )
+    else:
+        path = (target.folder / f"{target.stem}.parquet").as_posix()
+        conn.execute(f"copy ({query}) to {_literal(path)} (format parquet)")
+    return rows

@@ -1,15 +1,29 @@
-"""Keeping a raw table in step with its landing folder, one file at a time.
+"""Keeping a source's raw Parquet folder in step with its landing folder, one file at a time.
 
-Every raw row records the file it came from, and raw._ingested_files records each file's
-checksum. A run loads only new or changed files, drops the rows of changed or vanished files, and
-does it all in one transaction: a crash or a bad file leaves the raw table as it was.
+The raw layer is Parquet, written once by ingestion after a file's contract passed: one folder
+per source table beside the build database (``<warehouse>/raw/<table>/``), Hive-partitioned by
+the year the rows report on where the source has one (``year=2024/``), one file per landing
+file and year, every row stamped with the landing file, its row number there, the synthetic
+flag and the load time. Every engine reads that one copy: DuckDB through the view
+``raw.<table>`` in the build database (so dbt's sources are unchanged), Spark through the same
+folders (macro declare_raw_sources), PostgreSQL's copy through the views.
+
+A run loads only new or changed files. It assembles the source's next folder beside the live
+one (``<table>.incoming``): unchanged files hard-linked from the live folder, new and changed
+ones written, vanished ones left out. The checks across files run on that folder; only when they
+pass is it switched in (two renames, healed on the next run if a crash falls between them) and
+the manifest raw._ingested_files committed. A bad file or a crash leaves the live folder whole.
+A folder written for another column layout (``.layout`` beside the files) is written anew.
 
 This module is the transaction; how one file is read is readers.py, how a source's files are
-checked and appended is loaders.py.
+checked and written is loaders.py.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +58,19 @@ create table if not exists raw._ingested_files (
 
 
 @dataclass(frozen=True)
+class RawTarget:
+    """Where a loader writes one landing file's rows: the source's incoming folder."""
+
+    folder: Path
+    # The file's stem in the raw folder, from its landing name and checksum: an unchanged file's
+    # Parquet is found (and linked) by it, and two landing files never share one.
+    stem: str
+    # The raw table's columns in order, {name: DuckDB type}, and the Hive partition column.
+    columns: dict[str, str]
+    partition: str | None = None
+
+
+@dataclass(frozen=True)
 class LoadOptions:
     """What a loader is told about the file besides its bytes."""
 
@@ -52,10 +79,12 @@ class LoadOptions:
     # The key CPR numbers are replaced with (pseudonymise.py); None: a CPR-bearing file is
     # refused. A Dagster resource (resources.CprKey), never a setting shown in the UI.
     cpr_key: str | None = None
+    # Where the rows go (None: a check only, as StatBank's download is checked before it lands).
+    target: RawTarget | None = None
 
 
-# Loads one file into the source's raw table (already created) and returns its row count; it
-# must raise LandingFileError for a bad file.
+# Writes one file's rows to the raw folder (loaders.write_raw_rows) and returns its row count;
+# it must raise LandingFileError for a bad file.
 FileLoader = Callable[[duckdb.DuckDBPyConnection, LandingFile, LoadOptions], int]
 
 
@@ -81,14 +110,8 @@ class RawSource:
     # Rows the raw table keeps but nothing downstream uses, counted by what they are (published
     # estimates of an indicator the seeds do not know): reported by a warning check.
     skipped: Callable[[duckdb.DuckDBPyConnection], dict[str, int]] | None = None
-    # Columns added to the source after its raw table may have been created ({name: type}):
-    # sync_source adds them to an existing table, where older rows hold null (not delivered).
-    added_columns: dict[str, str] = field(default_factory=dict)
-    # Columns ingestion computes from the file's ({name: (type, SQL)}, contracts.py). Added to a
-    # raw table created before them, they are computed for the rows it already holds.
-    derived_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
     # The integer column holding the year a row reports on, where the raw table has one: the
-    # Parquet handover to Spark partitions the table by it (transform/spark.py).
+    # raw folder is partitioned by it (year=2024/), for every engine that reads it.
     year_column: str | None = None
     # How often the supplier delivers, in months (None: no schedule to expect): the freshness
     # check warns when the newest file is older than that and a grace period
@@ -132,6 +155,86 @@ def progress_line(
     )
 
 
+STAMPS = {
+    "_source_file": "varchar",
+    "_source_row": "bigint",
+    "_is_synthetic": "boolean",
+    "_loaded_at": "timestamp",
+}
+LAYOUT_FILE = ".layout"  # a dot file: neither DuckDB's glob nor Spark reads it as data
+
+
+def raw_columns(source: RawSource) -> dict[str, str]:
+    """{column: DuckDB type} of the source's raw table, the stamps included, in order."""
+    columns = {}
+    for item in source.columns_ddl.split(", "):
+        name, column_type = item.split(" ", 1)
+        columns[name] = column_type.removesuffix(" not null")
+    return {**columns, **STAMPS}
+
+
+def raw_dir_of(conn: duckdb.DuckDBPyConnection) -> Path:
+    """The raw layer's folder: ``raw/`` beside the build database the connection has open."""
+    path = conn.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    if not path:
+        raise ValueError("an in-memory database has no raw folder beside it: pass raw_dir")
+    return Path(path).resolve().parent / "raw"
+
+
+def file_stem(file: LandingFile) -> str:
+    """A landing file's name in the raw folder: from its name and its bytes, so a changed file
+    gets another and two files with the same bytes under two names do not collide."""
+    return "f" + hashlib.sha256(f"{file.name}\0{file.sha256}".encode()).hexdigest()[:16]
+
+
+def _layout(source: RawSource) -> str:
+    return repr((raw_columns(source), source.year_column))
+
+
+def _view_sql(source: RawSource, folder: Path) -> str:
+    """raw.<table> over a raw folder, the columns in the table's order and types."""
+    partitioned = any(folder.glob(f"{source.year_column}=*")) if source.year_column else False
+    select = ", ".join(
+        f"cast({quoted(c)} as {t}) as {quoted(c)}" for c, t in raw_columns(source).items()
+    )
+    return (
+        f"create or replace view raw.{source.table} as select {select} from read_parquet("
+        f"'{folder.as_posix().replace(chr(39), chr(39) * 2)}/**/*.parquet', "
+        f"hive_partitioning = {str(partitioned).lower()})"
+    )
+
+
+def _ensure_schema_file(source: RawSource, conn: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """A folder without rows still holds the table's columns: one empty file carries them."""
+    if any(folder.glob("**/*.parquet")):
+        return
+    select = ", ".join(f"cast(null as {t}) as {quoted(c)}" for c, t in raw_columns(source).items())
+    conn.execute(
+        f"copy (select {select} limit 0) to '{folder / 'part-0.parquet'}' (format parquet)"
+    )
+
+
+def _heal(folder: Path) -> None:
+    """Finish or undo a switch a crash interrupted; drop a half-assembled incoming folder."""
+    previous = folder.with_name(folder.name + ".previous")
+    if not folder.exists() and previous.exists():
+        previous.rename(folder)
+    shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(folder.with_name(folder.name + ".incoming"), ignore_errors=True)
+
+
+def _raw_object(conn: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """'VIEW' or 'BASE TABLE' (a raw table of the layout before Parquet), or None."""
+    found = conn.execute(
+        "select table_type from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = 'raw' and table_name = ?",
+        [table],
+    ).fetchone()
+    return found[0] if found else None
+
+
 def sync_source(
     conn: duckdb.DuckDBPyConnection,
     source: RawSource,
@@ -139,57 +242,79 @@ def sync_source(
     quarantine_dir: Path,
     progress: Callable[[str], None] | None = None,
     cpr_key: str | None = None,
+    raw_dir: Path | None = None,
 ) -> IngestionReport:
-    """Bring raw.<table> in line with landing/<source>/; quarantine and raise on a bad file.
+    """Bring the raw folder and raw.<table> in line with landing/<source>/; quarantine and
+    raise on a bad file.
 
     ``progress`` gets a line after each loaded file (the Dagster run log, in assets.py);
-    ``cpr_key`` replaces CPR numbers in a person-level file (LoadOptions).
+    ``cpr_key`` replaces CPR numbers in a person-level file (LoadOptions); ``raw_dir`` is the raw
+    layer's folder, by default ``raw/`` beside the connection's database.
     """
     conn.execute(MANIFEST_DDL)
-    conn.execute(
-        f"create table if not exists raw.{source.table} ({source.columns_ddl}, "
-        "_source_file varchar not null, _source_row bigint not null, "
-        "_is_synthetic boolean not null, _loaded_at timestamp not null)"
+    folder = (raw_dir or raw_dir_of(conn)) / source.table
+    _heal(folder)
+    existing = _raw_object(conn, source.table)
+    if existing is None:
+        # A first run (or a build database made anew): start from an empty raw folder, so
+        # raw.<table> exists, with no rows, whatever tonight's files turn out to be.
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        _ensure_schema_file(source, conn, folder)
+        (folder / LAYOUT_FILE).write_text(_layout(source))
+        conn.execute("delete from raw._ingested_files where source = ?", [source.name])
+        conn.execute(_view_sql(source, folder))
+        existing = "VIEW"
+    layout_file = folder / LAYOUT_FILE
+    current = (
+        existing == "VIEW" and layout_file.is_file() and layout_file.read_text() == _layout(source)
     )
-    for column, column_type in source.added_columns.items():
-        conn.execute(
-            f"alter table raw.{source.table} add column if not exists {column} {column_type}"
-        )
-    if source.derived_columns:
-        present = {
-            row[0]
-            for row in conn.execute(
-                "select column_name from duckdb_columns() "
-                "where schema_name = 'raw' and table_name = ?",
-                [source.table],
-            ).fetchall()
-        }
-        for column, (column_type, sql) in source.derived_columns.items():
-            if column not in present:
-                conn.execute(f"alter table raw.{source.table} add column {column} {column_type}")
-                conn.execute(
-                    f"update raw.{source.table} set {column} = cast(({sql}) as {column_type})"
-                )
     files = scan_source_folder(landing_dir / source.name, source.patterns)
     synthetic = synthetic_checksums(landing_dir)
-    known = dict(
-        conn.execute(
-            "select file_name, sha256 from raw._ingested_files where source = ?", [source.name]
-        ).fetchall()
+    known = (
+        {
+            name: (sha, rows)
+            for name, sha, rows in conn.execute(
+                "select file_name, sha256, row_count from raw._ingested_files where source = ?",
+                [source.name],
+            ).fetchall()
+        }
+        if current
+        else {}
     )
-    report = IngestionReport(source=source.name)
-    current = {f.name for f in files}
-    report.removed = sorted(name for name in known if name not in current)
-    to_load = [f for f in files if known.get(f.name) != f.sha256]
-    report.unchanged = [f.name for f in files if known.get(f.name) == f.sha256]
 
-    if to_load or report.removed:
-        before = municipality_coverage(conn, source)
+    def stored(file: LandingFile) -> bool:
+        """Recorded with the same bytes, and its rows are in the live folder."""
+        sha, rows = known.get(file.name, (None, 0))
+        return sha == file.sha256 and (
+            rows == 0 or any(folder.glob(f"**/{file_stem(file)}*.parquet"))
+        )
+
+    report = IngestionReport(source=source.name)
+    names = {f.name for f in files}
+    report.removed = sorted(name for name in known if name not in names)
+    to_load = [f for f in files if not stored(f)]
+    report.unchanged = [f.name for f in files if stored(f)]
+
+    if to_load or report.removed or not current:
+        before = municipality_coverage(conn, source) if current else {}
+        incoming = folder.with_name(folder.name + ".incoming")
+        incoming.mkdir(parents=True)
+        for unchanged in (f for f in files if stored(f)):
+            for path in folder.glob(f"**/{file_stem(unchanged)}*.parquet"):
+                target = incoming / path.relative_to(folder)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, target)
         conn.execute("begin transaction")
         file: LandingFile | None = None
+        switched = False
         try:
-            for name in report.removed + [f.name for f in to_load]:
-                conn.execute(f"delete from raw.{source.table} where _source_file = ?", [name])
+            if existing == "BASE TABLE":
+                conn.execute(f"drop table raw.{source.table}")
+            stale = report.removed + [f.name for f in to_load]
+            if not current:
+                conn.execute("delete from raw._ingested_files where source = ?", [source.name])
+            for name in stale:
                 conn.execute(
                     "delete from raw._ingested_files where source = ? and file_name = ?",
                     [source.name, name],
@@ -198,7 +323,10 @@ def sync_source(
             bytes_done = 0
             for number, file in enumerate(to_load, start=1):
                 started = time.perf_counter()
-                report.loaded.append(_load_one(conn, source, file, synthetic, cpr_key))
+                target = RawTarget(
+                    incoming, file_stem(file), raw_columns(source), source.year_column
+                )
+                report.loaded.append(_load_one(conn, source, file, synthetic, cpr_key, target))
                 bytes_done += file.size_bytes
                 if progress:
                     progress(
@@ -213,13 +341,26 @@ def sync_source(
                             time.perf_counter() - started,
                         )
                     )
+            _ensure_schema_file(source, conn, incoming)
+            (incoming / LAYOUT_FILE).write_text(_layout(source))
+            conn.execute(_view_sql(source, incoming))
             if source.unique_key and to_load:
                 check_key_across_files(conn, source, to_load)
             if source.check_loaded and to_load:
                 source.check_loaded(conn, to_load)
+            previous = folder.with_name(folder.name + ".previous")
+            if folder.exists():
+                folder.rename(previous)
+            incoming.rename(folder)
+            switched = True
+            conn.execute(_view_sql(source, folder))
             conn.execute("commit")
+            shutil.rmtree(previous, ignore_errors=True)
         except Exception as error:
             conn.execute("rollback")
+            if switched:  # the new folder is in, the manifest not: put the previous one back
+                shutil.rmtree(folder, ignore_errors=True)
+            _heal(folder)
             if isinstance(error, LandingFileError):
                 named = next((f for f in to_load if f.name == error.file), file)
                 if named is not None:
@@ -231,6 +372,10 @@ def sync_source(
             for year, count in sorted(before.items())
             if after.get(year, 0) < count
         ]
+    else:
+        # Nothing to load: the view is declared again all the same, so a build database moved
+        # or copied with its warehouse reads the raw folder beside it, not the one it came from.
+        conn.execute(_view_sql(source, folder))
     report.total_rows = conn.execute(f"select count(*) from raw.{source.table}").fetchone()[0]
     report.is_delivered = bool(files)
     if source.skipped:
@@ -300,9 +445,10 @@ def _load_one(
     file: LandingFile,
     synthetic: dict[str, str],
     cpr_key: str | None,
+    target: RawTarget,
 ) -> dict:
     is_synthetic = synthetic.get(f"{source.name}/{file.name}") == file.sha256
-    rows = source.load_file(conn, file, LoadOptions(is_synthetic, cpr_key))
+    rows = source.load_file(conn, file, LoadOptions(is_synthetic, cpr_key, target))
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     conn.execute(
         "insert into raw._ingested_files values (?, ?, ?, ?, ?, ?, ?)",

@@ -27,7 +27,7 @@ from dagster_project.sources.contracts import (
     required,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.loaders import columns_ddl, insert_from_landing
+from dagster_project.sources.loaders import columns_ddl, write_raw_rows
 from dagster_project.sources.raw_layer import LoadOptions, RawSource
 from dagster_project.sources.readers import read_landing_file
 from dagster_project.sources.structure import TextLayout
@@ -136,7 +136,7 @@ def load_counts_file(
         "try_cast(numerator as bigint), try_cast(denominator as bigint), "
         "try_cast(numerator as bigint) is null, try_cast(denominator as bigint) is null"
     )
-    return insert_from_landing(conn, TABLE, select_list, file, options.is_synthetic)
+    return write_raw_rows(conn, select_list, file, options)
 
 
 REGISTER_COUNTS = RawSource(

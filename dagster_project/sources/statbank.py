@@ -11,6 +11,7 @@ landing-folder sensor then starts the refresh.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -19,9 +20,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from dagster_project.settings import Settings
-from dagster_project.sources.folk1a import check_quarters_complete, load_folk1a_file
+from dagster_project.sources.folk1a import FOLK1A, check_quarters_complete, load_folk1a_file
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.raw_layer import LoadOptions
+from dagster_project.sources.raw_layer import LoadOptions, RawTarget, file_stem, raw_columns
 
 
 class StatBankError(RuntimeError):
@@ -68,17 +69,22 @@ class StatBankClient:
 
 
 def validate_folk1a(settings: Settings, path: Path, quarter: str) -> int:
-    """Check a downloaded file with ingestion's own FOLK1A contract; return its row count."""
-    with settings.connect(":memory:") as conn:
+    """Check a downloaded file with ingestion's own FOLK1A contract; return its row count.
+
+    The rows are written as ingestion writes them, to a scratch raw folder that is then gone.
+    """
+    with tempfile.TemporaryDirectory() as scratch, settings.connect(":memory:") as conn:
         conn.execute("create schema raw")
-        conn.execute(
-            "create table raw.folk1a_population (area_code varchar, sex_code varchar, "
-            "age_code varchar, quarter_code varchar, population_count bigint, "
-            "_source_file varchar, _source_row bigint, _is_synthetic boolean, _loaded_at timestamp)"
-        )
         file = LandingFile(path=path, name=path.name, sha256="", size_bytes=path.stat().st_size)
+        target = RawTarget(Path(scratch), file_stem(file), raw_columns(FOLK1A))
         try:
-            rows = load_folk1a_file(conn, file, LoadOptions())
+            rows = load_folk1a_file(conn, file, LoadOptions(target=target))
+            if not rows:
+                raise StatBankError(f"StatBank's answer for {quarter} holds no population rows")
+            written = (Path(scratch) / "*.parquet").as_posix().replace("'", "''")
+            conn.execute(
+                f"create view raw.folk1a_population as select * from read_parquet('{written}')"
+            )
             found = conn.execute("select distinct quarter_code from raw.folk1a_population")
             quarters = [q for (q,) in found.fetchall()]
             if quarters != [quarter]:

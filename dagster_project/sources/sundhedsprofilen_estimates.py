@@ -36,7 +36,7 @@ from dagster_project.sources.contracts import (
     required,
 )
 from dagster_project.sources.landing import LandingFile, LandingFileError
-from dagster_project.sources.loaders import columns_ddl, insert_from_landing
+from dagster_project.sources.loaders import columns_ddl, write_raw_rows
 from dagster_project.sources.raw_layer import LoadOptions, RawSource
 from dagster_project.sources.readers import read_text_file
 from dagster_project.sources.structure import TextLayout
@@ -213,7 +213,7 @@ def load_estimates_file(
         "_area_code, _sex_code, cast(andel as double), cast(ki_nedre as double), "
         "cast(ki_oevre as double), cast(antal_svarpersoner as bigint)"
     )
-    return insert_from_landing(conn, TABLE, select_list, file, options.is_synthetic)
+    return write_raw_rows(conn, select_list, file, options)
 
 
 def unknown_indicator_names(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:

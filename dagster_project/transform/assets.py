@@ -12,7 +12,6 @@ from dagster_project.settings import Settings
 from dagster_project.transform.plan import dbt_manifest, night_plan, record_built_files
 from dagster_project.transform.project import dbt_project
 from dagster_project.transform.spark import (
-    export_raw_layer,
     read_back_tables,
     tables_outside_staging,
 )
@@ -64,14 +63,6 @@ def sundhedsdata_dbt_models(
     context.log.info(plan.reason)
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     on_spark = settings.dbt_target == "spark"
-    if on_spark:
-        handed_over = export_raw_layer(settings, plan.changed_tables)
-        context.log.info(
-            f"raw layer handed over to Spark as Parquet in {settings.raw_parquet_dir}: "
-            + ", ".join(
-                f"{h.table} ({h.rows} rows{', unchanged' if h.kept else ''})" for h in handed_over
-            )
-        )
     # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
     # and per-run folders do not pile up in the repository.
     target = settings.warehouse_dir / "dbt_target"

@@ -116,7 +116,7 @@ class NightPlan:
     to_ingest: bool  # landing files are new, changed or removed since ingestion
     to_build: bool  # the publication is not made from the ingested files with this project
     full_refresh: bool = False
-    changed_tables: tuple[str, ...] | None = None  # None: every raw table (dbt and Spark)
+    changed_tables: tuple[str, ...] | None = None  # None: every raw table
     # What dbt leaves out tonight: models no changed raw table feeds (current as they are),
     # and the reference tests, which passed with this very project before.
     unaffected_models: tuple[str, ...] = ()

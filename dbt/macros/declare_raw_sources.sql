@@ -1,9 +1,9 @@
 {#-
-    The raw layer as the models' sources. On DuckDB and PostgreSQL the raw schema is where
-    ingestion (or the Postgres copy) wrote it, so nothing is declared. On Spark the dbt asset has
-    exported each raw table as Parquet to one folder per table (partitioned by year where the
-    table has one), and each folder becomes the view raw.<table>: a view reads the folder as it is
-    at query time, so a new year's partition needs no repair of the catalog.
+    The raw layer as the models' sources. Ingestion writes it once, as Parquet, one folder per
+    table (partitioned by year where the table has one). On DuckDB the build database's views
+    raw.<table> read those folders and on PostgreSQL the copy of them does, so nothing is
+    declared. On Spark each folder becomes the view raw.<table>: a view reads the folder as it
+    is at query time, so a new year's partition needs no repair of the catalog.
     Run as an on-run-start hook (dbt_project.yml).
 -#}
 {% macro declare_raw_sources() -%}
@@ -14,7 +14,7 @@
 
 {% macro spark__declare_raw_sources() -%}
     {%- if execute -%}
-        {%- set folder = var('raw_parquet_dir', env_var('SUNDHEDSDATA_RAW_PARQUET_DIR', '../warehouse/raw_parquet')) -%}
+        {%- set folder = var('raw_dir', env_var('SUNDHEDSDATA_RAW_DIR', '../warehouse/raw')) -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- for source in graph.sources.values() if source.source_name == 'raw' -%}
             {%- do run_query(

@@ -68,7 +68,7 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         # Where and with what dbt runs: as arguments, not through the process's environment.
         "warehouse_dir": str(tmp_path),
         "duckdb_memory_limit": "700MB",
-        "raw_parquet_dir": str(tmp_path / "raw_parquet"),
+        "raw_dir": str(tmp_path / "raw"),
         "spark_master": "spark://master.example:7077",
         "spark_driver_memory": "6g",
     }

@@ -168,6 +168,12 @@ def _sync_survey(landing: Path):
     return report, rows
 
 
+def _raw_files(tmp_path: Path, table: str = "sundhedsprofilen_respondents") -> dict[str, int]:
+    """{path in the raw folder: inode} of a raw table's Parquet files."""
+    folder = tmp_path / "raw" / table
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.parquet")}
+
+
 def test_unchanged_files_are_not_loaded_again(tmp_path: Path) -> None:
     landing = _copy_survey(tmp_path)
     first, (rows, synthetic, loaded_at) = _sync_survey(landing)
@@ -181,12 +187,20 @@ def test_unchanged_files_are_not_loaded_again(tmp_path: Path) -> None:
 def test_a_changed_file_replaces_exactly_its_own_rows(tmp_path: Path) -> None:
     landing = _copy_survey(tmp_path, years=(2017, 2021))
     _, (rows, _, _) = _sync_survey(landing)
+    before = _raw_files(tmp_path)
     path = landing / "sundhedsprofilen" / "sundhedsprofilen_2021.csv"
     lines = path.read_text().splitlines(keepends=True)
     path.write_text("".join(lines[:-10]))  # a re-delivery with ten respondents fewer
     report, (rows_after, _, _) = _sync_survey(landing)
     assert [f["file"] for f in report.loaded] == ["sundhedsprofilen_2021.csv"]
     assert rows_after == rows - 10
+    # One Parquet file a landing file and year: the 2017 file's is the same file (linked into
+    # the new folder, not written again), the 2021 file's is new, and no other file is left.
+    after = _raw_files(tmp_path)
+    assert sorted(name.split("/")[0] for name in after) == ["survey_year=2017", "survey_year=2021"]
+    kept = {n for n in after if n.startswith("survey_year=2017/")}
+    assert kept and all(after[n] == before[n] for n in kept)
+    assert all(n not in before for n in after if n.startswith("survey_year=2021/"))
     with duckdb.connect(str(tmp_path / "build.duckdb")) as conn:
         flags = dict(
             conn.execute(
@@ -232,6 +246,7 @@ def test_a_bad_survey_value_is_rejected_and_nothing_is_loaded(
 ) -> None:
     landing = _copy_survey(tmp_path)
     _sync_survey(landing)
+    before = _raw_files(tmp_path)
     path = landing / "sundhedsprofilen" / "sundhedsprofilen_2023.csv"
     source_lines = (
         (SAMPLE_DIR / "landing" / "sundhedsprofilen" / "sundhedsprofilen_2023.csv")
@@ -254,6 +269,9 @@ def test_a_bad_survey_value_is_rejected_and_nothing_is_loaded(
             "select distinct survey_year from raw.sundhedsprofilen_respondents"
         ).fetchall()
     assert years == [(2021,)]
+    # The live raw folder is the one from before, file for file; nothing half-written beside it.
+    assert _raw_files(tmp_path) == before
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == ["sundhedsprofilen_respondents"]
 
 
 def test_a_redelivery_under_another_name_is_rejected_not_counted_twice(tmp_path: Path) -> None:
@@ -275,11 +293,13 @@ def test_a_redelivery_under_another_name_is_rejected_not_counted_twice(tmp_path:
     assert rows_after == rows
 
 
-def test_a_school_year_is_stored_as_the_year_it_ends_also_in_a_raw_table_from_before(
+def test_a_school_year_is_stored_as_the_year_it_ends_also_in_a_raw_layer_from_before(
     tmp_path: Path,
 ) -> None:
-    """2021/22 is reported as 2022 (the survey runs in the spring). A raw table created before
-    ingestion stored the year gets it for the rows it holds when the column is added."""
+    """2021/22 is reported as 2022 (the survey runs in the spring). A raw layer written before
+    ingestion stored the year - the raw table of the layout before Parquet, without the column -
+    is written anew from the landing folder, the year included, and the table replaced by the
+    view over the Parquet folder."""
     landing = tmp_path / "landing" / "trivsel"
     landing.mkdir(parents=True)
     shutil.copy(SAMPLE_DIR / "landing" / "trivsel" / "trivsel_2021-22.csv", landing)
@@ -289,14 +309,29 @@ def test_a_school_year_is_stored_as_the_year_it_ends_also_in_a_raw_table_from_be
         assert conn.execute(
             "select distinct school_year, year from raw.trivsel_wellbeing"
         ).fetchall() == [("2021/22", 2022)]
-        conn.execute("alter table raw.trivsel_wellbeing drop column year")
+        # The raw layer as an older version left it: a table without the year column, its
+        # file recorded as loaded.
+        conn.execute("create table old_rows as select * exclude (year) from raw.trivsel_wellbeing")
+        conn.execute("drop view raw.trivsel_wellbeing")
+        conn.execute("create table raw.trivsel_wellbeing as select * from old_rows")
+    shutil.rmtree(tmp_path / "raw")
     shutil.copy(SAMPLE_DIR / "landing" / "trivsel" / "trivsel_2023-24.csv", landing)
     with duckdb.connect(database) as conn:
         sync_source(conn, TRIVSEL, tmp_path / "landing", tmp_path / "quarantine")
         years = conn.execute(
             "select school_year, year, count(*) from raw.trivsel_wellbeing group by all order by 1"
         ).fetchall()
+        kind = conn.execute(
+            "select table_type from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'trivsel_wellbeing'"
+        ).fetchone()
     assert [(school_year, year) for school_year, year, _ in years] == [
         ("2021/22", 2022),
         ("2023/24", 2024),
+    ]
+    assert kind == ("VIEW",)
+    assert sorted(p.name for p in (tmp_path / "raw" / "trivsel_wellbeing").iterdir()) == [
+        ".layout",
+        "year=2022",
+        "year=2024",
     ]

@@ -17,7 +17,6 @@ from dagster_project.quality.gate import GATED_MARTS
 from dagster_project.settings import Settings
 from dagster_project.transform.assets import dbt_build_args
 from dagster_project.transform.plan import night_plan
-from dagster_project.transform.spark import export_raw_layer
 from tests.conftest import Refreshed, run_nightly
 
 pytestmark = pytest.mark.slow
@@ -98,13 +97,17 @@ def test_the_gate_validated_the_marts_read_back_from_spark(on_spark: Refreshed) 
     assert parquet == tables
 
 
-def test_the_handover_is_one_parquet_folder_per_raw_table_by_year(on_spark: Refreshed) -> None:
-    folder = on_spark.settings.raw_parquet_dir
+def test_spark_read_the_raw_layer_ingestion_wrote_one_folder_per_table_by_year(
+    on_spark: Refreshed,
+) -> None:
+    """No export for Spark: the raw folders are the ones DuckDB's raw views read."""
+    folder = on_spark.settings.raw_dir
+    assert not (on_spark.settings.warehouse_dir / "raw_parquet").exists()
     labour = folder / "labour_person_years"
     # The sample holds the labour register for 2024 and 2025 (Makefile: sample).
-    assert sorted(p.name for p in labour.iterdir()) == ["year=2024", "year=2025"]
+    assert sorted(p.name for p in labour.iterdir()) == [".layout", "year=2024", "year=2025"]
     with duckdb.connect() as conn:
-        handed = conn.execute(
+        stored = conn.execute(
             f"select count(*), count(distinct year) from read_parquet('{labour}/**/*.parquet', "
             "hive_partitioning = true)"
         ).fetchone()
@@ -112,61 +115,17 @@ def test_the_handover_is_one_parquet_folder_per_raw_table_by_year(on_spark: Refr
         raw = conn.execute(
             "select count(*), count(distinct year) from raw.labour_person_years"
         ).fetchone()
-    assert handed == raw
-    # A table without a year column of its own is one folder, unpartitioned.
-    assert [p.name for p in (folder / "folk1a_population").iterdir()] == ["part-0.parquet"]
-
-
-def test_a_failed_export_leaves_the_live_handover_whole(
-    on_spark: Refreshed, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    before = sorted(
-        p.relative_to(on_spark.settings.raw_parquet_dir).as_posix()
-        for p in on_spark.settings.raw_parquet_dir.rglob("*")
-    )
-
-    class Broken:
-        name = "broken"
-        table = "no_such_table"
-        year_column = None
-
-    from dagster_project.transform import spark
-
-    monkeypatch.setattr(spark, "SOURCES", [*spark.SOURCES, Broken()])
-    with pytest.raises(duckdb.CatalogException):
-        export_raw_layer(on_spark.settings)
-    after = sorted(
-        p.relative_to(on_spark.settings.raw_parquet_dir).as_posix()
-        for p in on_spark.settings.raw_parquet_dir.rglob("*")
-    )
-    assert after == before
-
-
-def test_a_night_with_one_changed_table_exports_only_that_table(on_spark: Refreshed) -> None:
-    """The other tables keep their files: the same inodes, linked into the new folder."""
-    folder = on_spark.settings.raw_parquet_dir
-
-    def files() -> dict[str, int]:
-        return {
-            p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.parquet")
-        }
-
-    before = files()
-    handed = export_raw_layer(on_spark.settings, ("labour_person_years",))
-    after = files()
-
-    assert [h.table for h in handed if not h.kept] == ["labour_person_years"]
-    assert set(after) == set(before)
-    rewritten = {name for name in after if after[name] != before[name]}
-    assert rewritten and all(name.startswith("labour_person_years/") for name in rewritten)
-    assert all(after[n] == before[n] for n in after if not n.startswith("labour_person_years/"))
-    with duckdb.connect() as conn:
-        handed_rows = conn.execute(
-            f"select count(*) from read_parquet('{folder}/labour_person_years/**/*.parquet')"
+        views = conn.execute(
+            "select sql from duckdb_views() where schema_name = 'raw' "
+            "and view_name = 'labour_person_years'"
         ).fetchone()[0]
-    with duckdb.connect(str(on_spark.settings.build_db), read_only=True) as conn:
-        raw_rows = conn.execute("select count(*) from raw.labour_person_years").fetchone()[0]
-    assert handed_rows == raw_rows
+    assert stored == raw
+    assert str(labour) in views  # the build database reads the same folder
+    # A table without a year column of its own is one folder of files, one a landing file.
+    folk1a = sorted(p.name for p in (folder / "folk1a_population").iterdir())
+    landed = list((on_spark.root / "landing" / "folk1a").glob("*.csv"))
+    assert len(folk1a) == 1 + len(landed) and folk1a[0] == ".layout"
+    assert all(name.endswith(".parquet") for name in folk1a[1:])
 
 
 def test_the_spark_night_builds_with_the_spark_target_and_the_next_night_builds_nothing(
