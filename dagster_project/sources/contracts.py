@@ -2,14 +2,17 @@
 
 A file is read into a temporary table with its row numbers, every column as text; a typed Parquet
 column keeps its type where that type can only hold the contract's values (readers.py). Each
-rule is a SQL predicate that flags a bad value, and means the same on text and on typed columns.
-All rules are evaluated in one scan, and the first broken rule is reported with file, row, column
-and value, so a data engineer can open the file at that line. Nothing is coerced: a value that
-does not parse is an error, not a null.
+rule is a SQL predicate that flags a bad value, and means the same on text and on typed columns;
+a rule on a whole-number column may also say how it reads on an integer-typed column
+(``ColumnRule.typed``: a comparison instead of a text round trip), used where a Parquet column
+arrives typed. All rules are evaluated in one scan, and the first broken rule is reported with
+file, row, column and value, so a data engineer can open the file at that line. Nothing is
+coerced: a value that does not parse is an error, not a null.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +33,14 @@ class ColumnRule:
     column: str
     rule: str  # in words, for the error message
     violation: str  # SQL predicate, true for a bad value; {v} stands for the (text) column
+    # The same predicate for a column that arrives as an integer type (a typed Parquet column):
+    # true for exactly the values whose text ``violation`` flags. None: ``violation`` serves.
+    typed: str | None = None
+
+
+# The integer types the Parquet reader keeps (readers.py); each fits a bigint, so a typed
+# predicate need not ask whether the value casts.
+_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"}
 
 
 def required(column: str) -> ColumnRule:
@@ -45,6 +56,7 @@ def integer(column: str, low: int | None = None, high: int | None = None) -> Col
         column,
         f"must be a whole number{_range_words(low, high)}",
         f"{{v}} is not null and (try_cast({{v}} as bigint) is null{fraction}{bounds})",
+        typed=f"{{v}} is not null and (false{_bounds('{v}', low, high)})",
     )
 
 
@@ -61,13 +73,23 @@ def number(
 
 def one_of(column: str, allowed: list[str], words: str) -> ColumnRule:
     values = ", ".join("'" + a.replace("'", "''") + "'" for a in allowed)
+    # On an integer column: the allowed values an integer prints as ('1', not '01' or '').
+    numbers = [a for a in allowed if re.fullmatch(r"0|-?[1-9][0-9]*", a)]
+    typed = (
+        f"{{v}} is not null and {{v}} not in ({', '.join(numbers)})"
+        if numbers
+        else "{v} is not null"
+    )
     if len(allowed) > 10:  # a list lookup beats a chain of comparisons (98 municipality codes)
         return ColumnRule(
             column,
             f"must be {words}",
             f"{{v}} is not null and not list_contains([{values}], {{v}}::varchar)",
+            typed=typed,
         )
-    return ColumnRule(column, f"must be {words}", f"{{v}} is not null and {{v}} not in ({values})")
+    return ColumnRule(
+        column, f"must be {words}", f"{{v}} is not null and {{v}} not in ({values})", typed=typed
+    )
 
 
 def municipality(column: str = "kommune_kode") -> ColumnRule:
@@ -120,13 +142,19 @@ def require_columns(
 def check_rules(
     conn: duckdb.DuckDBPyConnection, table: str, rules: list[ColumnRule], file: str
 ) -> None:
-    """Evaluate every rule in one scan; raise for the earliest bad row."""
+    """Evaluate every rule in one scan; raise for the earliest bad row.
+
+    A column of an integer type is checked with the rule's typed predicate where it has one.
+    """
     if not rules:
         return
-    selects = ", ".join(
-        f"min(case when {r.violation.replace('{v}', quoted(r.column))} then source_row end)"
-        for r in rules
-    )
+    types = {name: kind for name, kind, *_ in conn.execute(f"describe {table}").fetchall()}
+
+    def predicate(rule: ColumnRule) -> str:
+        typed = rule.typed is not None and types.get(rule.column) in _INTEGER_TYPES
+        return (rule.typed if typed else rule.violation).replace("{v}", quoted(rule.column))
+
+    selects = ", ".join(f"min(case when {predicate(r)} then source_row end)" for r in rules)
     first_bad_rows = conn.execute(f"select {selects} from {table}").fetchone()
     broken = [
         (row, rule) for row, rule in zip(first_bad_rows, rules, strict=True) if row is not None
@@ -163,6 +191,7 @@ def not_above(column: str, other: str) -> ColumnRule:
         column,
         f"must not exceed {other}",
         f"try_cast({{v}} as bigint) > try_cast({quoted(other)} as bigint)",
+        typed=f"{{v}} > try_cast({quoted(other)} as bigint)",
     )
 
 
@@ -235,20 +264,22 @@ def reporting_years(today: date | None = None) -> list[int]:
     return [year for year in calendar_years() if year <= current]
 
 
-def _reporting_year_rule(column: str, what: str, year_of: str) -> ColumnRule:
-    """The year `year_of` reads from the value ({v}) must be a reporting year."""
-    years = reporting_years()
+def _reporting_year_rule(column: str, what: str, year_of: str, typed: bool = False) -> ColumnRule:
+    """The year `year_of` reads from the value ({v}) must be a reporting year; with ``typed``
+    the rule also reads an integer column as the year itself."""
+    years = ", ".join(map(str, reporting_years()))
+    first, last = reporting_years()[0], reporting_years()[-1]
     return ColumnRule(
         column,
-        f"must be {what} from {years[0]} to {years[-1]} (a year of dim_year, not after the "
-        "current year)",
-        f"{{v}} is not null and coalesce({year_of} not in ({', '.join(map(str, years))}), true)",
+        f"must be {what} from {first} to {last} (a year of dim_year, not after the current year)",
+        f"{{v}} is not null and coalesce({year_of} not in ({years}), true)",
+        typed=f"{{v}} is not null and {{v}} not in ({years})" if typed else None,
     )
 
 
 def period_year(column: str) -> ColumnRule:
     """A calendar year within reality: in dim_year and not in the future."""
-    return _reporting_year_rule(column, "a year", "try_cast({v} as integer)")
+    return _reporting_year_rule(column, "a year", "try_cast({v} as integer)", typed=True)
 
 
 # The calendar year a school year like 2023/24 is reported as: the year it ends (2024). The
