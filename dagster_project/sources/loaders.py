@@ -85,6 +85,17 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _single_partition(conn: duckdb.DuckDBPyConnection, query: str, column: str) -> int | None:
+    """The partition column's one value in the rows, or None if they hold several or a null."""
+    low, high, nulls = conn.execute(
+        f"select min({quoted(column)}), max({quoted(column)}), "
+        f"count(*) - count({quoted(column)}) from ({query})"
+    ).fetchone()
+    if low is None or low != high or nulls:
+        return None
+    return int(low)
+
+
 def write_raw_rows(
     conn: duckdb.DuckDBPyConnection,
     select_list: str,
@@ -116,6 +127,19 @@ def write_raw_rows(
     )
     query = f"select {select} from ({landed}) as landed({aliases})"
     if target.partition:
+        single = _single_partition(conn, query, target.partition)
+        if single is not None:
+            # One year in the file (a register year): written straight to its folder, as
+            # partition_by would write it (the column in the folder name, not in the file),
+            # without partition_by's sort of every row by year (0.5 s of 1.2 s a register year).
+            folder = target.folder / f"{target.partition}={single}"
+            folder.mkdir(parents=True, exist_ok=True)
+            others = ", ".join(quoted(c) for c in target.columns if c != target.partition)
+            path = (folder / f"{target.stem}_0.parquet").as_posix()
+            conn.execute(
+                f"copy (select {others} from ({query})) to {_literal(path)} (format parquet)"
+            )
+            return rows
         conn.execute(
             f"copy ({query}) to {_literal(target.folder.as_posix())} (format parquet, "
             f"partition_by ({quoted(target.partition)}), "

@@ -174,6 +174,50 @@ def _raw_files(tmp_path: Path, table: str = "sundhedsprofilen_respondents") -> d
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.parquet")}
 
 
+def test_a_file_of_one_year_and_a_file_of_two_are_stored_alike(tmp_path: Path) -> None:
+    """A file of one year is written straight to its year's folder, a file of several through
+    partition_by: the same folders and the same rows either way, the year in the folder name."""
+    landing = _copy_survey(tmp_path, years=(2017, 2021))
+    folder = landing / "sundhedsprofilen"
+    raw = tmp_path / "raw" / "sundhedsprofilen_respondents"
+    # The rows but for the stamps of the landing file (both.csv is not the generator's, so not
+    # marked synthetic).
+    read = (
+        "select * exclude (_source_file, _source_row, _is_synthetic, _loaded_at) "
+        f"from read_parquet('{raw.as_posix()}/**/*.parquet', hive_partitioning = true) "
+        "order by all"
+    )
+    _, (rows, _, _) = _sync_survey(landing)
+    one_year_each = _raw_files(tmp_path)
+    with duckdb.connect() as conn:
+        before = conn.execute(read).fetchall()
+    # The two years delivered as one file: the header once, the rows of both.
+    first, second = (folder / f"sundhedsprofilen_{year}.csv" for year in (2017, 2021))
+    lines = first.read_text().splitlines(keepends=True)
+    lines += second.read_text().splitlines(keepends=True)[1:]
+    (folder / "both.csv").write_text("".join(lines))
+    first.unlink()
+    second.unlink()
+    report, (rows_after, _, _) = _sync_survey(landing)
+    after = _raw_files(tmp_path)
+    with duckdb.connect() as conn:
+        both = conn.execute(read).fetchall()
+        in_files = {
+            name
+            for (name,) in conn.execute(
+                f"select name from parquet_schema('{raw.as_posix()}/**/*.parquet')"
+            ).fetchall()
+        }
+    assert [f["file"] for f in report.loaded] == ["both.csv"] and rows_after == rows
+    assert sorted(n.split("/")[0] for n in one_year_each) == [
+        "survey_year=2017",
+        "survey_year=2021",
+    ]
+    assert sorted(n.split("/")[0] for n in after) == ["survey_year=2017", "survey_year=2021"]
+    assert len(before) == rows and both == before
+    assert "survey_year" not in in_files  # in the folder name only, as partition_by writes it
+
+
 def test_unchanged_files_are_not_loaded_again(tmp_path: Path) -> None:
     landing = _copy_survey(tmp_path)
     first, (rows, synthetic, loaded_at) = _sync_survey(landing)
