@@ -39,17 +39,11 @@ def growth_report(small: dict, large: dict) -> str:
         f"# Growth from scale {s:g} to scale {big:g} (synthetic data)",
         "",
         f"Labour register rows: {small['labour_rows']:,} and {large['labour_rows']:,}.",
-        "",
-        f"| run, wall s | scale {s:g} | scale {big:g} | growth |",
-        "|---|---:|---:|---:|",
     ]
-    for name in runs_s:
-        lines.append(_row(name, runs_s[name]["wall_s"], runs_l.get(name, {}).get("wall_s")))
-    lines += ["", f"| peak RSS MB | scale {s:g} | scale {big:g} | growth |", "|---|---:|---:|---:|"]
-    for name in runs_s:
-        lines.append(
-            _row(name, runs_s[name]["peak_rss_mb"], runs_l.get(name, {}).get("peak_rss_mb"))
-        )
+    for measure, title in (("wall_s", "run, wall s"), ("peak_rss_mb", "peak RSS MB")):
+        lines += ["", f"| {title} | scale {s:g} | scale {big:g} | growth |", "|---|---:|---:|---:|"]
+        for name, run in runs_s.items():
+            lines.append(_row(name, run[measure], runs_l.get(name, {}).get(measure)))
     lines += ["", f"| ratio | scale {s:g} | scale {big:g} | growth |", "|---|---:|---:|---:|"]
     for name, value in small["ratios"].items():
         lines.append(_row(name, value, large["ratios"].get(name)))

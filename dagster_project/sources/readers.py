@@ -13,7 +13,7 @@ import re
 
 import duckdb
 
-from dagster_project.sources.contracts import quoted
+from dagster_project.sources.contracts import INTEGER_TYPES, quoted
 from dagster_project.sources.landing import LandingFile, LandingFileError
 from dagster_project.sources.structure import (
     TextLayout,
@@ -98,10 +98,9 @@ def diagnose_text(file: LandingFile, delimiter: str) -> LandingFileError | None:
 # the contract's text rules would judge the same way (they cast to bigint or double themselves),
 # so a typed file need not be printed and re-parsed. Any other type (a date, a decimal, an
 # integer delivered for a code) is read as text, as a CSV would be.
-_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
 _EXACT_TYPES = {
-    "integer": _INTEGERS,
-    "bigint": _INTEGERS,
+    "integer": INTEGER_TYPES,
+    "bigint": INTEGER_TYPES,
     "double": ("DOUBLE",),  # not FLOAT: 0.1 as float is not 0.1 as double, its text is
     "varchar": ("VARCHAR",),
 }
