@@ -40,6 +40,7 @@ from dagster import (
     asset_check,
 )
 
+from dagster_project.disclosure.rule import ProtectionRule
 from dagster_project.quality.feasibility import (
     FeasiblePoint,
     InconsistentSystemError,
@@ -54,25 +55,6 @@ NO_DATA = "no_data"
 PUBLISHER_BLANKED = "publisher_blanked"
 DISCLOSURE_CONTROL = "disclosure_control"
 PUBLISHED_CODES = {NO_DATA, PUBLISHER_BLANKED, DISCLOSURE_CONTROL}
-
-
-@dataclass(frozen=True)
-class ProtectionRule:
-    """Which counts are sensitive, and how wide their feasibility interval must be."""
-
-    min_cell_count: int = 5
-    protection_level: int = 1
-    # Values by education are for persons of at least this age (SUNDHEDSDATA_EDUCATION_MIN_AGE).
-    education_min_age: int = 25
-
-    def is_sensitive(self, count: int, persons: int) -> bool:
-        """A count under the threshold, in a cell or total that holds persons: a group with
-        nobody in it has no one to protect (its zero is what "no data" publishes)."""
-        return persons > 0 and count < self.min_cell_count
-
-    def required(self, count: int, floor: int) -> tuple[int, int]:
-        """The protection interval [a − p, a + p], clipped at the bound the rule itself gives."""
-        return max(count - self.protection_level, floor), count + self.protection_level
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,26 @@
+"""The protection rule: which counts are sensitive, and how far an attacker must be kept from them.
+
+One rule for the engine that withholds cells (engine.py) and the audit that checks the release
+(quality/disclosure_audit.py), so the two can never disagree on what "protected" means.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProtectionRule:
+    """Which counts are sensitive, and how wide their feasibility interval must be."""
+
+    min_cell_count: int = 5
+    protection_level: int = 1
+    # Values by education are for persons of at least this age (SUNDHEDSDATA_EDUCATION_MIN_AGE).
+    education_min_age: int = 25
+
+    def is_sensitive(self, count: int, persons: int) -> bool:
+        """A count under the threshold, in a cell or total that holds persons: a group with
+        nobody in it has no one to protect (its zero is what "no data" publishes)."""
+        return persons > 0 and count < self.min_cell_count
+
+    def required(self, count: int, floor: int) -> tuple[int, int]:
+        """The protection interval [a − p, a + p], clipped at the bound the rule itself gives."""
+        return max(count - self.protection_level, floor), count + self.protection_level
