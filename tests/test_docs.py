@@ -103,7 +103,15 @@ def test_tests_mirror_the_stage_packages_and_never_import_the_benchmarks() -> No
 
     package = REPO_ROOT / "dagster_project"
     stages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
-    assert stages == ["operations", "publication", "quality", "report", "sources", "transform"]
+    assert stages == [
+        "disclosure",
+        "operations",
+        "publication",
+        "quality",
+        "report",
+        "sources",
+        "transform",
+    ]
     for stage in [*stages, "synthetic", "benchmarks"]:
         assert list((REPO_ROOT / "tests" / stage).glob("test_*.py")), stage
     importing = [

@@ -33,8 +33,9 @@ from the marts, with code of its own: the engine is the design, the audit the pr
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from dagster_project.disclosure.rule import ProtectionRule
@@ -45,6 +46,9 @@ from dagster_project.quality.feasibility import (
     feasibility_intervals,
 )
 
+# Exchanges tried per count before its linear programs, and partners per shared sum.
+_MOST_EXCHANGES = 24
+_MOST_PARTNERS = 6
 # Every reason of complementary suppression is one code (docs/disclosure.md).
 COMPLEMENT = "complement"
 # A count's measures: its persons, the persons in its numerator, and the persons outside it.
@@ -64,6 +68,7 @@ class Value:
     primary is the reason code the rule gave it, or None. A value that is not publishable is
     never shown (a municipality's count in one education group): it is hidden from the start,
     needs protecting when it is small, and gives room, but is never chosen as a complement.
+    A value with nobody in it is published as "no data", a known zero.
     """
 
     key: str
@@ -72,6 +77,9 @@ class Value:
     cost: float | None = None
     primary: str | None = None
     publishable: bool = True
+    # False where a count the publisher blanked is part of it: its truth is unknown here too,
+    # so it is never sensitive and gives no room, and only moves with its partners.
+    known: bool = True
 
     @property
     def price(self) -> float:
@@ -157,26 +165,69 @@ class _Engine:
             k
             for k, v in self.values.items()
             # A value with nobody in it is published as "no data": known to be zero.
-            if (not v.publishable or (v.primary is not None and v.persons > 0))
+            if not v.publishable or (v.primary is not None and (v.persons > 0 or not v.known))
         }
         self.sums_of: dict[str, list[int]] = defaultdict(list)
+        self.total_of: dict[str, list[int]] = defaultdict(list)
         for index, s in enumerate(table.sums):
+            self.total_of[s.total].append(index)
             for key, _ in s.terms():
                 self.sums_of[key].append(index)
+        self._floors: dict[tuple[str, str], int] = {}
+        self._shapes: dict[frozenset[int], list[str]] = defaultdict(list)
+        self._terms: dict[int, list[tuple[str, int]]] = {}
         self.counts = any(v.positive is not None for v in self.values.values())
 
     # --- what a value can give -------------------------------------------------------------
 
     def floor(self, key: str, measure: str) -> int:
-        """What the rule itself says of a hidden count: a withheld value holds a person."""
+        """What the rule itself says of a hidden count, with no published total: a withheld
+        value holds a person, and a total at least what its members do (the published ones
+        their value, the hidden ones their own floor). Such a bound is the price of saying
+        "no data" for zero, not a breach (docs/disclosure.md)."""
+        memo = self._floors.get((key, measure))
+        if memo is not None:
+            return memo
         value = self.values[key]
-        return 1 if measure == PERSONS and value.publishable and value.persons > 0 else 0
+        withheld = value.publishable and value.known and value.persons > 0
+        floor = 1 if measure == PERSONS and withheld else 0
+        if measure != NEGATIVE and value.known:
+            for index in self.total_of[key]:
+                members = self.table.sums[index].members
+                floor = max(
+                    floor,
+                    sum(
+                        self.floor(m, measure)
+                        if m in self.hidden
+                        else self.values[m].count(measure)
+                        for m in members
+                    ),
+                )
+        self._floors[(key, measure)] = floor
+        return floor
+
+    def hide(self, key: str) -> None:
+        self.hidden.add(key)
+        self._floors.clear()
+
+    def show(self, key: str) -> None:
+        self.hidden.discard(key)
+        self._floors.clear()
+
+    def own_floor(self, key: str) -> int:
+        """The bound of the variable itself: a withheld value holds a person."""
+        value = self.values[key]
+        return 1 if value.publishable and value.known and value.persons > 0 else 0
 
     def down_room(self, key: str, measure: str) -> int:
+        if not self.values[key].known:
+            return 0
         return self.values[key].count(measure) - self.floor(key, measure)
 
     def sensitive(self, key: str) -> list[tuple[str, int]]:
         value = self.values[key]
+        if not value.known:
+            return []
         return [
             (m, value.count(m))
             for m in value.measures()
@@ -193,21 +244,20 @@ class _Engine:
             # published may be computable; it needs room only where it is small, below.)
             return True
         p = self.rule.protection_level
+        members: dict[int, int] = defaultdict(int)
+        rooms: dict[tuple[int, str], int] = defaultdict(int)
+        for key, sign in terms:
+            members[sign] += 1
+            for measure in (PERSONS, POSITIVE, NEGATIVE):
+                rooms[(sign, measure)] += self.down_room(key, measure)
         for key, sign in terms:
             for measure, count in self.sensitive(key):
-                others = [(k, g) for k, g in terms if k != key]
+                own = self.down_room(key, measure)
                 # Up by p: a partner moving the same way in the sum's balance (opposite sign)
                 # is free; otherwise partners on the same side give up what they hold.
-                up = (
-                    any(g != sign for _, g in others)
-                    or sum(self.down_room(k, measure) for k, g in others if g == sign) >= p
-                )
+                up = members[-sign] > 0 or rooms[(sign, measure)] - own >= p
                 need_down = min(p, count - self.floor(key, measure))
-                down = (
-                    need_down <= 0
-                    or any(g == sign for _, g in others)
-                    or sum(self.down_room(k, measure) for k, g in others if g != sign) >= need_down
-                )
+                down = need_down <= 0 or members[sign] > 1 or rooms[(-sign, measure)] >= need_down
                 if not (up and down):
                     return True
         return False
@@ -231,20 +281,33 @@ class _Engine:
             if any(k in self.hidden for k in (s.total, *s.members))
         ]
         pending = set(queue)
+
+        def visit(index: int) -> None:
+            if index in pending:
+                queue.remove(index)
+            pending.add(index)
+            queue.append(index)
+
         while queue:
             index = queue.pop()
             pending.discard(index)
-            s = self.table.sums[index]
-            for candidate in self._candidates([index]):
-                if not self._short(s):
-                    break
-                self.hidden.add(candidate)
-                added += 1
-                # The new complement needs partners in every sum it is in.
-                for other in self.sums_of[candidate]:
-                    if other not in pending:
-                        pending.add(other)
-                        queue.append(other)
+            if not self._short(self.table.sums[index]):
+                continue
+            candidates = self._candidates([index])
+            if not candidates:
+                continue  # nothing here can be withheld: the programs find another way
+            candidate = candidates[0]
+            self.hide(candidate)
+            added += 1
+            # Back to this sum once the new complement has partners of its own (alone in a
+            # sum it is the total of, it is known and gives no room here): the queue is last
+            # in, first out, so those sums come first.
+            visit(index)
+            for other in sorted(
+                self.sums_of[candidate], key=lambda i: self.table.sums[i].total == candidate
+            ):
+                if other != index:
+                    visit(other)
         return added
 
     # --- step 3: the attacker's programs ---------------------------------------------------
@@ -257,7 +320,7 @@ class _Engine:
         truth: list[float] = []
         for key in sorted(self.hidden):
             value = self.values[key]
-            ids[(key, PERSONS)] = system.variable(f"{key} persons", self.floor(key, PERSONS))
+            ids[(key, PERSONS)] = system.variable(f"{key} persons", self.own_floor(key))
             truth.append(float(value.persons))
             if self.counts:
                 ids[(key, POSITIVE)] = system.variable(f"{key} positive")
@@ -291,50 +354,115 @@ class _Engine:
         return {ids[(key, measure)]: 1.0}
 
     def _unprotected(self) -> tuple[list[tuple[str, str, Interval]], int, dict[str, int]]:
-        """Every sensitive count narrowed below its protection interval, with its interval."""
+        """Every sensitive count narrowed below its protection interval, with its interval.
+
+        Before any program, exchanges from the true counts are tried: a move of persons among
+        hidden values that leaves every sum as it is, and stays within the bounds, proves that
+        end of the interval (FeasiblePoint). Only the ends no exchange reaches are solved.
+        """
         system, ids, truth, row_sum = self._system()
         point = FeasiblePoint(system, truth)
-        # Hidden values every sum treats alike: exchanging persons between them changes no sum.
-        alike: dict[tuple, list[str]] = defaultdict(list)
-        for key in sorted(self.hidden):
-            shape = (
-                tuple(sorted(self.sums_of[key])),
-                self.floor(key, PERSONS),
-            )
-            alike[shape].append(key)
-        twins = {k: [t for t in group if t != k] for group in alike.values() for k in group}
+        self._shapes = defaultdict(list)
+        self._terms = {}
+        # The partners holding the most first: they are the ones that can give persons up.
+        for key in sorted(self.hidden, key=lambda k: (-self.values[k].persons, k)):
+            self._shapes[frozenset(self.sums_of[key])].append(key)
         p = self.rule.protection_level
         targets: list[tuple[str, str, int, tuple[int, int]]] = []
-        expressions, sides = [], []
+        expressions: list[dict[int, float]] = []
+        sides: list[tuple[bool, bool]] = []
+        slot_of: dict[tuple, int] = {}
         for key in sorted(self.hidden):
-            for measure, count in self.sensitive(key):
+            sensitive = self.sensitive(key)
+            if not sensitive:
+                continue
+            moves = list(itertools.islice(self._exchanges(key), _MOST_EXCHANGES))
+            for measure, count in sensitive:
                 low, high = self.rule.required(count, self.floor(key, measure))
-                moves = list(self._swaps(ids, key, twins[key], measure))
-                up = any(point.allows({v: p * c for v, c in m.items()}) for m in moves[:8])
+                on = PERSONS if measure == NEGATIVE else measure
+                shifted = [{ids[(k, on)]: c for k, c in move.items()} for move in moves]
+                up = any(point.allows({v: p * c for v, c in m.items()}) for m in shifted)
                 down = count - low == 0 or any(
-                    point.allows({v: -(count - low) * c for v, c in m.items()}) for m in moves[:8]
+                    point.allows({v: -(count - low) * c for v, c in m.items()}) for m in shifted
                 )
                 if up and down:
                     continue
-                targets.append((key, measure, count, (low, high)))
-                expressions.append(self._expression(ids, key, measure))
-                sides.append((not down, not up))
+                # Values in the same sums with the same bounds have the same interval.
+                shape = (frozenset(self.sums_of[key]), self.own_floor(key), measure)
+                if shape not in slot_of:
+                    slot_of[shape] = len(expressions)
+                    expressions.append(self._expression(ids, key, measure))
+                    sides.append((False, False))
+                slot = slot_of[shape]
+                sides[slot] = (sides[slot][0] or not down, sides[slot][1] or not up)
+                targets.append((key, measure, slot, (low, high)))
         intervals = feasibility_intervals(system, expressions, sides=sides)
         short = [
-            (key, measure, interval)
-            for (key, measure, _count, (low, high)), interval in zip(
-                targets, intervals, strict=True
-            )
-            if not interval.covers(low, high)
+            (key, measure, intervals[slot])
+            for key, measure, slot, (low, high) in targets
+            if not intervals[slot].covers(low, high)
         ]
         return short, sum(map(sum, sides)), row_sum
 
-    def _swaps(self, ids: Mapping, key: str, twins: list[str], measure: str):
-        for twin in twins:
-            if measure == NEGATIVE:
-                yield {ids[(key, PERSONS)]: 1.0, ids[(twin, PERSONS)]: -1.0}
-            else:
-                yield {ids[(key, measure)]: 1.0, ids[(twin, measure)]: -1.0}
+    def _sign(self, key: str, index: int) -> int:
+        return 1 if self.table.sums[index].total == key else -1
+
+    def _hidden_terms(self, index: int) -> list[tuple[str, int]]:
+        terms = self._terms.get(index)
+        if terms is None:
+            terms = sorted(
+                ((k, g) for k, g in self.table.sums[index].terms() if k in self.hidden),
+                key=lambda term: (-self.values[term[0]].persons, term[0]),
+            )
+            self._terms[index] = terms
+        return terms
+
+    def _exchanges(self, v: str) -> Iterator[dict[str, int]]:
+        """Moves of one person that leave every sum as it is: raise v by one and
+        * lower a twin (a hidden value in exactly the same sums), or
+        * go round a rectangle: w shares one sum A with v, u shares all of v's other sums and
+          one more, A2, and z shares w's other sums and A2 (a municipality's count in two
+          education groups against another municipality's in the same two; two municipality
+          totals and a cell of each).
+        Which way each moves follows from its sign in the shared sum; the point checks the
+        bounds and every row."""
+        sums_v = frozenset(self.sums_of[v])
+        for twin in self._shapes.get(sums_v, ()):
+            if twin != v:
+                yield {v: 1, twin: -1}
+        for a in sorted(sums_v, key=lambda i: len(self.table.sums[i].members)):
+            sign_v = self._sign(v, a)
+            rest_v = sums_v - {a}
+            for w, sign_w in self._hidden_terms(a)[:_MOST_PARTNERS]:
+                rest_w = frozenset(self.sums_of[w]) - {a}
+                if w == v or rest_w & rest_v:
+                    continue
+                d_w = -sign_v * sign_w
+                # u stands for v (or w) in all its other sums, z for the other one.
+                for x, d_x, rest_x, rest_y in ((v, 1, rest_v, rest_w), (w, d_w, rest_w, rest_v)):
+                    if not rest_x:
+                        continue
+                    yield from self._rectangles(v, w, d_w, x, d_x, rest_x, rest_y, a)
+
+    def _rectangles(self, v, w, d_w, x, d_x, rest_x, rest_y, a) -> Iterator[dict[str, int]]:
+        first = min(rest_x, key=lambda i: len(self.table.sums[i].members))
+        tried = 0
+        for u, sign_u in self._hidden_terms(first):
+            sums_u = frozenset(self.sums_of[u])
+            if u in (v, w) or not rest_x <= sums_u or len(sums_u - rest_x) != 1:
+                continue
+            (a2,) = sums_u - rest_x
+            if a2 == a:
+                continue
+            d_u = -self._sign(x, first) * d_x * sign_u
+            for z in self._shapes.get(rest_y | {a2}, ()):
+                if z not in (v, w, u):
+                    d_z = -self._sign(u, a2) * d_u * self._sign(z, a2)
+                    yield {v: 1, w: d_w, u: d_u, z: d_z}
+                    break
+            tried += 1
+            if tried >= _MOST_PARTNERS:
+                return
 
     def _interval(self, key: str, measure: str, explain: bool = False) -> Interval:
         system, ids, _, _ = self._system()
@@ -367,17 +495,17 @@ class _Engine:
                 )
             best, best_width = None, -1.0
             for candidate in candidates:
-                self.hidden.add(candidate)
+                self.hide(candidate)
                 trial = self._interval(key, measure)
                 programs += 2
-                self.hidden.discard(candidate)
+                self.show(candidate)
                 if trial.covers(low, high):
                     best = candidate
                     break
                 width = min(trial.upper, high) - max(trial.lower, low)
                 if width > best_width:
                     best, best_width = candidate, width
-            self.hidden.add(best)
+            self.hide(best)
             added += 1
         return added, programs
 
