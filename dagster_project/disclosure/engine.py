@@ -189,8 +189,7 @@ class _Engine:
         if memo is not None:
             return memo
         value = self.values[key]
-        withheld = value.publishable and value.known and value.persons > 0
-        floor = 1 if measure == PERSONS and withheld else 0
+        floor = self.own_floor(key) if measure == PERSONS else 0
         if measure != NEGATIVE and value.known:
             for index in self.total_of[key]:
                 members = self.table.sums[index].members
@@ -508,21 +507,3 @@ class _Engine:
             self.hide(best)
             added += 1
         return added, programs
-
-
-def describe(protection: Protection) -> str:
-    return (
-        f"{len(protection.codes)} values withheld "
-        f"({protection.by_room} complements by room, {protection.by_programs} by the programs)"
-    )
-
-
-__all__ = [
-    "COMPLEMENT",
-    "Protection",
-    "Sum",
-    "Table",
-    "UnprotectableError",
-    "Value",
-    "protect",
-]
