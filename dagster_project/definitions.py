@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetChecksDefinition, Definitions, in_process_executor
 
+from dagster_project.disclosure.assets import disclosure_complements
 from dagster_project.operations.alerts import refresh_failure_alert
 from dagster_project.operations.freshness import freshness_checks
 from dagster_project.operations.heartbeat import warehouse_heartbeat
@@ -37,6 +38,7 @@ def build_definitions(
     assets = [
         *INGESTION_ASSETS,
         sundhedsdata_dbt_models,
+        disclosure_complements,
         published_warehouse_asset(mart_keys),
         scorecard_asset(mart_keys),
         status_report,

@@ -34,7 +34,6 @@ ENVIRONMENT = {
     "warehouse_folder": "SUNDHEDSDATA_WAREHOUSE_DIR",
     "min_cell_count": "SUNDHEDSDATA_MIN_CELL_COUNT",
     "min_survey_respondents": "SUNDHEDSDATA_MIN_SURVEY_RESPONDENTS",
-    "suppression_passes": "SUNDHEDSDATA_SUPPRESSION_PASSES",
     "protection_level": "SUNDHEDSDATA_PROTECTION_LEVEL",
     "education_min_age": "SUNDHEDSDATA_EDUCATION_MIN_AGE",
     "survey_finite_population_correction": "SUNDHEDSDATA_SURVEY_FPC",
@@ -81,10 +80,6 @@ class Settings(ConfigurableResource):
     min_cell_count: int = 5
     # A survey value needs at least this many respondents behind it.
     min_survey_respondents: int = 20
-    # Rounds of complementary suppression (int_suppression__complementary). Each round pairs
-    # what the last one left alone; a blocking dbt test and the disclosure audit fail the
-    # night if a suppressed value is still exposed after them.
-    suppression_passes: int = 4
     # How far an attacker's interval for a suppressed small count must reach on either side of
     # the true count, in persons (sdcTable's and GaussSuppression's default 1; docs/disclosure.md).
     protection_level: int = 1
@@ -287,7 +282,6 @@ class Settings(ConfigurableResource):
             "country_code": self.country_code,
             "min_cell_count": self.min_cell_count,
             "min_survey_respondents": self.min_survey_respondents,
-            "suppression_passes": self.suppression_passes,
             "protection_level": self.protection_level,
             "education_min_age": self.education_min_age,
             "survey_finite_population_correction": self.survey_finite_population_correction,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, Definitions, EventLogEntry
 
+from dagster_project.disclosure.assets import COMPLEMENTS_KEY
 from dagster_project.locking import warehouse_lock
 from dagster_project.operations.alerts import failure_reason
 from dagster_project.quality.scorecard import SCORECARD_ASSET, describe_protection_cost
@@ -30,6 +31,7 @@ from dagster_project.settings import Settings
 from dagster_project.sources.deliveries import source_deliveries
 
 JOB = "nightly_refresh"
+ENGINE_ASSET = COMPLEMENTS_KEY.to_user_string()
 # Dagster asset groups -> the stage a reader knows them by, in the order they run.
 STAGE_OF_GROUP = {
     "ingestion": "ingestion",
@@ -70,6 +72,15 @@ def _value(metadata: dict, name: str):
     return getattr(entry, "value", entry)
 
 
+def stage_of(step: str, stages_by_step: dict[str, str]) -> str:
+    """A step's stage. Dagster runs a multi-asset that another asset splits (the dbt project
+    around the disclosure engine) as steps named <node>, <node>_2, <node>_3."""
+    if step in stages_by_step:
+        return stages_by_step[step]
+    base, _, number = step.rpartition("_")
+    return stages_by_step.get(base, "quality") if number.isdigit() else "quality"
+
+
 def summarise(records: list[EventLogEntry], stages_by_step: dict[str, str]) -> dict[str, Stage]:
     stages: dict[str, Stage] = defaultdict(Stage)
     started: dict[str, float] = {}
@@ -78,7 +89,7 @@ def summarise(records: list[EventLogEntry], stages_by_step: dict[str, str]) -> d
         if event is None:
             continue
         step = record.step_key
-        stage = stages[stages_by_step.get(step, "quality")] if step else None
+        stage = stages[stage_of(step, stages_by_step)] if step else None
         kind = event.event_type
         if kind == DagsterEventType.STEP_START:
             started[step] = record.timestamp
@@ -134,11 +145,24 @@ def describe(name: str, stage: Stage) -> str:
             f"{detail}; {_checks(stage)}"
         )
     if name == "transform":
-        kept = sum(1 for _, m in stage.materialized if _value(m, "rebuilt") is False)
-        built = len(stage.materialized) - kept
+        models = [(k, m) for k, m in stage.materialized if k != ENGINE_ASSET]
+        kept = sum(1 for _, m in models if _value(m, "rebuilt") is False)
+        built = len(models) - kept
         if not stage.materialized and not stage.failures:
             return "nothing changed since the last publication: no model built"
-        return f"dbt: {built} models and seeds built, {kept} left as they were; {_checks(stage)}"
+        engine = [
+            f"disclosure engine: {_value(m, 'dagster/row_count')} complements in "
+            f"{_value(m, 'indicator_years')} indicator-years ({_value(m, 'seconds')} s)"
+            for k, m in stage.materialized
+            if k == ENGINE_ASSET
+        ]
+        return "; ".join(
+            [
+                f"dbt: {built} models and seeds built, {kept} left as they were",
+                *engine,
+                _checks(stage),
+            ]
+        )
     if name == "quality":
         costs = [describe_protection_cost(m) for k, m in stage.materialized if k == SCORECARD_ASSET]
         return "; ".join([_checks(stage), *costs])

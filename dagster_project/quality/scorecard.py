@@ -41,35 +41,29 @@ SCORECARD_ASSET = "mart_quality_scorecard"
 
 def protection_cost(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Cells withheld (primary, complementary) and publishable values withheld as complements,
-    from the reason codes the build keeps."""
+    from the reason codes of the one model that holds every decision (int_disclosure__decisions)."""
     primary, complement = conn.execute(
         f"""
         select
             count(*) filter (where suppression_reason like 'primary_%'),
-            count(*) filter (where suppression_reason like 'complement%')
-        from {BUILD_SCHEMA}.int_suppression__observation
+            count(*) filter (where is_complement)
+        from {BUILD_SCHEMA}.int_disclosure__decisions
+        where value_kind = 'cell'
         """
     ).fetchone()
     cost = {"protection.cells_primary": primary, "protection.cells_complement": complement}
-    for level in ("municipality", "cluster", "region", "country"):
+    for level in ("municipality", "cluster", "region", "country", "education"):
         cost[f"protection.values_lost.{level}"] = 0
     for level, count in conn.execute(
         f"""
-        select geography_level, count(*)
-        from {BUILD_SCHEMA}.int_indicators__estimates_benchmarked
-        where suppression_reason = 'complement'
-        group by geography_level
+        select case when value_kind = 'education' then 'education' else geography_level end,
+            count(*)
+        from {BUILD_SCHEMA}.int_disclosure__decisions
+        where value_kind in ('total', 'education') and is_complement
+        group by 1
         """
     ).fetchall():
         cost[f"protection.values_lost.{level}"] = count
-    (education,) = conn.execute(
-        f"""
-        select count(*)
-        from {BUILD_SCHEMA}.int_inequality__education_estimates
-        where is_suppressed and suppression_reason is null and n_persons > 0
-        """
-    ).fetchone()
-    cost["protection.values_lost.education"] = education
     return cost
 
 

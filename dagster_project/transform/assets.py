@@ -1,4 +1,11 @@
-"""The dbt project as Dagster assets (dagster-dbt): seeds, models and their tests as checks."""
+"""The dbt project as Dagster assets (dagster-dbt): seeds, models and their tests as checks.
+
+The project is one subsettable multi-asset. Its second half reads the disclosure engine's
+complements (the source raw.disclosure_complements, an asset of its own that the first half
+feeds), so Dagster runs it as two steps with the engine between them: each step is a subset,
+which dbt builds with its tests (indirect selection "buildable": a test runs in the step where
+the last of its parents is built).
+"""
 
 import json
 from collections.abc import Iterator
@@ -6,6 +13,7 @@ from collections.abc import Iterator
 from dagster import AssetExecutionContext, AssetKey, Config, Output
 from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
+from dagster_project.disclosure.assets import declare_complements
 from dagster_project.publication.currency import confirmation
 from dagster_project.resources import WAREHOUSE_POOL, RefreshLock
 from dagster_project.settings import Settings
@@ -15,6 +23,8 @@ from dagster_project.transform.spark import (
     read_back_tables,
     tables_outside_staging,
 )
+
+DECISIONS_KEY = AssetKey(["intermediate", "int_disclosure__decisions"])
 
 
 def dbt_build_args(settings: Settings) -> list[str]:
@@ -66,19 +76,57 @@ def sundhedsdata_dbt_models(
     # A fixed target folder beside the warehouse: dbt's partial parsing is reused between runs
     # and per-run folders do not pile up in the repository.
     target = settings.warehouse_dir / "dbt_target"
-    args = dbt_build_args(settings) + plan.dbt_args()
+    with settings.connect() as conn:
+        # The engine's source exists before its first night (empty), for Spark's views.
+        declare_complements(conn, settings.raw_dir)
+    args = dbt_build_args(settings) + plan.dbt_args() + indirect_selection_args(context)
     events = dbt.cli(args, context=context, target_path=target).stream()
     unchanged = list(plan.unaffected_models)
     yield from with_unchanged_models(context, events, unchanged, plan.reason)
     if on_spark:
-        # Before the step ends, so the gate, the audit and publication (later steps) read
-        # what Spark built, from the build database as after a DuckDB build.
-        count = read_back_tables(settings, tables_outside_staging(dbt_manifest(), unchanged))
+        # Before the step ends, so the engine, the gate, the audit and publication (later
+        # steps) read what Spark built, from the build database as after a DuckDB build.
+        built = {key.path[-1] for key in context.selected_asset_keys}
+        left_out = [
+            node["name"] for node in dbt_manifest()["nodes"].values() if node["name"] not in built
+        ]
+        tables = tables_outside_staging(dbt_manifest(), unchanged + left_out)
+        count = read_back_tables(settings, tables)
         context.log.info(f"read back {count} tables Spark built into {settings.build_db}")
-    if not context.is_subset:
+    if whole_build_done(context):
         # Only a build of the whole project may say "built from these files": after a partial
         # materialisation from the UI, the next night must still build what it left out.
         record_built_files(settings)
+
+
+def indirect_selection_args(context: AssetExecutionContext) -> list[str]:
+    """In a step that builds part of the project with all the checks of its models, a test
+    runs only once every model it reads is built (tonight or in an earlier step): "eager"
+    would run a test of a second-half model in the first step, against last night's table.
+    Where checks were left out, dagster-dbt names the tests itself and this adds nothing."""
+    if not context.is_subset:
+        return []
+    selected = set(context.selected_asset_keys)
+    checks = {
+        spec.key
+        for spec in context.assets_def.node_check_specs_by_output_name.values()
+        if spec.asset_key in selected
+    }
+    if checks <= set(context.selected_asset_check_keys):
+        return ["--indirect-selection", "buildable"]
+    return []
+
+
+def whole_build_done(context: AssetExecutionContext) -> bool:
+    """True in the step that ends a run materialising every dbt asset: the run's selection
+    holds them all and this step builds what reads the engine's complements (the last step)."""
+    if not context.is_subset:
+        return True
+    everything = set(context.assets_def.keys)
+    run_selection = context.run.asset_selection
+    if run_selection is not None and not everything <= set(run_selection):
+        return False
+    return DECISIONS_KEY in set(context.selected_asset_keys)
 
 
 def with_unchanged_models(

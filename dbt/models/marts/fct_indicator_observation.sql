@@ -1,8 +1,7 @@
 {#-
     One row per indicator × municipality × year × sex × age band × school stage: the additive
-    measures behind every published share. Cells below the disclosure thresholds, cells of a
-    suppressed municipality total and the cells that protect them (int_suppression__observation)
-    keep their keys but lose their measures, so no published cell rests on fewer persons than
+    measures behind every published share. Cells below the disclosure thresholds and cells
+    withheld to protect another (the disclosure engine's, int_disclosure__decisions) keep their keys but lose their measures, so no published cell rests on fewer persons than
     allowed or can be recovered from a total; use the marts, not sums of this table, for totals.
     A survey cell carries what its design-based variance needs (Σw², Σw²·y and the size of its
     municipality's stratum), so a share over published cells gets the marts' interval method.
@@ -24,9 +23,40 @@ cells as (
         sum_squared_weights_positive,
         stratum_respondents,
         n_persons,
-        is_synthetic,
+        is_synthetic
+    from {{ ref('int_indicators__cells') }}
+
+),
+
+decisions as (
+
+    select
+        indicator_code,
+        year,
+        geography_code as kommune_kode,
+        sex_code,
+        age_band_code,
+        school_stage_code,
         suppression_reason
-    from {{ ref('int_suppression__observation') }}
+    from {{ ref('int_disclosure__decisions') }}
+    where value_kind = 'cell'
+
+),
+
+decided as (
+
+    select
+        cells.*,
+        decisions.suppression_reason
+    from cells
+    inner join decisions
+        on
+            cells.indicator_code = decisions.indicator_code
+            and cells.year = decisions.year
+            and cells.kommune_kode = decisions.kommune_kode
+            and cells.sex_code = decisions.sex_code
+            and cells.age_band_code = decisions.age_band_code
+            and cells.school_stage_code = decisions.school_stage_code
 
 ),
 
@@ -54,7 +84,7 @@ final as (
         {{ published_suppression_code('suppression_reason') }} as suppression_code,
         {{ suppression_note('suppression_reason') }} as value_note,
         is_synthetic
-    from cells
+    from decided
 
 )
 

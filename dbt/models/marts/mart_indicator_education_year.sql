@@ -13,10 +13,8 @@ estimates as (
 
     select
         *,
-        {{ published_suppression_code(
-            "case when is_suppressed then coalesce(suppression_reason, 'complement') end"
-        ) }} as suppression_code
-    from {{ ref('int_inequality__education_estimates') }}
+        {{ published_suppression_code('suppression_reason') }} as suppression_code
+    from {{ ref('int_inequality__education_protected') }}
 
 ),
 

@@ -45,7 +45,7 @@ groups as (
         estimates.is_synthetic,
         estimates.series_number,
         estimates.is_series_break
-    from {{ ref('int_inequality__education_estimates') }} as estimates
+    from {{ ref('int_inequality__education_protected') }} as estimates
     inner join {{ ref('education_groups') }} as education_groups
         on estimates.education_group_code = education_groups.education_group_code
     where education_groups.is_ranked

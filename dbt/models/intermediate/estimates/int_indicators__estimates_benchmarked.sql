@@ -17,6 +17,7 @@ primary_estimates as (
 
 ),
 
+-- The totals the disclosure engine withheld to protect another (int_disclosure__decisions).
 secondary as (
 
     select
@@ -24,7 +25,8 @@ secondary as (
         geography_code,
         indicator_code,
         year
-    from {{ ref('int_suppression__complementary') }}
+    from {{ ref('int_disclosure__decisions') }}
+    where value_kind = 'total' and is_complement
 
 ),
 

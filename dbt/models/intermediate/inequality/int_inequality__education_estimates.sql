@@ -2,24 +2,15 @@
     Survey and labour-register indicators by education group for today's clusters, the region
     and Denmark: the share (weighted for the survey), its Wilson interval on the design's
     effective n (municipalities as strata, macro survey_variance_terms; the raw count for
-    registers), primary and complementary suppression. Every geography × indicator × year has a row for each of the six groups (zero
-    respondents is "no data").
+    registers), and the primary rule (macro suppression_reason). Every geography × indicator ×
+    year has a row for each of the six groups (zero respondents is "no data").
 
-    Disclosure (docs/inequality.md): the groups of a geography add up to its residents aged
-    var('education_min_age') and over, a total the published age-band cells give away. So a
-    lone suppressed group (with persons) is protected by also suppressing the published group
-    with the fewest persons: moving persons between the two changes no published figure.
-    Across geographies one sum remains: the four clusters minus the region is Vejen (in two
-    clusters), which is published nowhere by education: a cluster holding Vejen withholds the
-    group first (is_shared_guard), and the rule for lone groups then runs on the result.
-
-    A complement must hold persons: an empty group is published as "no data", a known zero that
-    protects nothing. Where a geography has no published group with persons beside its lone
-    withheld one (files without the education column put everyone in one group), every group
-    of that geography is withheld, and the empty ones are not said to be empty. The linear
-    disclosure audit checks the outcome (quality/disclosure_audit.py). The var
-    education_complements (true) switches the complements and the guard off, for the test
-    that shows the audit finds a leak only the cells and the groups together give away.
+    Complements are not chosen here: the groups of a geography add up to its residents aged
+    var('education_min_age') and over, which the published age-band cells give away, and the
+    four clusters minus the region give the municipality in two of them, so the values by
+    education, the cells and the totals are one system for an attacker. The disclosure engine
+    decides them all together (int_disclosure__values describes these rows to it), and
+    int_inequality__education_protected applies its decisions.
 -#}
 with
 
@@ -236,176 +227,39 @@ estimated as (
 
 ),
 
--- Vejen is in two clusters, so the four clusters' cells of a group minus the region's give
--- Vejen's own cell of that group, which is published nowhere (no municipality is published by
--- education, not even by difference). So unless a cell of that sum is withheld already, the
--- cluster holding Vejen with the fewer persons withholds the group.
-shared_municipalities as (
-
-    select kommune_kode
-    from memberships
-    where geography_level = 'cluster'
-    group by kommune_kode
-    having count(*) > 1
-
-),
-
-clusters_sharing as (
-
-    select distinct memberships.geography_code as cluster_code
-    from memberships
-    inner join shared_municipalities
-        on memberships.kommune_kode = shared_municipalities.kommune_kode
-    where memberships.geography_level = 'cluster'
-
-),
-
-guarded as (
-
-    select
-        estimated.*,
-        sum(
-            case
-                when
-                    estimated.geography_level in ('cluster', 'region')
-                    and estimated.suppression_reason is not null
-                    and estimated.n_persons > 0
-                    then 1
-                else 0
-            end
-        ) over (
-            partition by estimated.indicator_code, estimated.year, estimated.education_group_code
-        ) as n_hidden_in_sum,
-        row_number() over (
-            partition by estimated.indicator_code, estimated.year, estimated.education_group_code
-            order by
-                case
-                    when
-                        clusters_sharing.cluster_code is not null
-                        and estimated.suppression_reason is null
-                        then 0
-                    else 1
-                end,
-                estimated.n_persons,
-                estimated.geography_code
-        ) as smallest_sharing
-    from estimated
-    left join clusters_sharing
-        on
-            estimated.geography_level = 'cluster'
-            and estimated.geography_code = clusters_sharing.cluster_code
-
-),
-
-protected as (
-
-    select
-        *,
-        {{ education_complements() }}
-        and n_hidden_in_sum = 0
-        and smallest_sharing = 1
-        and geography_level = 'cluster'
-        and suppression_reason is null as is_shared_guard
-    from guarded
-
-),
-
--- What the rule for lone groups reads of each cell: withheld with persons behind it, or
--- published with persons (a possible complement). Empty groups are neither.
-flagged as (
-
-    select
-        *,
-        (suppression_reason is not null and n_persons > 0) or is_shared_guard as is_hidden,
-        suppression_reason is null and n_persons > 0 and not is_shared_guard
-            as is_published_with_persons
-    from protected
-
-),
-
--- The groups of one geography × indicator × year: how many are withheld with respondents, and
--- which published group with respondents is the smallest (the complement of a lone one).
-ranked as (
-
-    select
-        *,
-        sum(case when is_hidden then 1 else 0 end) over (
-            partition by geography_level, geography_code, indicator_code, year
-        ) as n_hidden,
-        sum(case when is_published_with_persons then 1 else 0 end) over (
-            partition by geography_level, geography_code, indicator_code, year
-        ) as n_published_with_persons,
-        row_number() over (
-            partition by geography_level, geography_code, indicator_code, year
-            order by
-                case when is_published_with_persons then 0 else 1 end,
-                n_persons,
-                education_group_code
-        ) as smallest_published
-    from flagged
-
-),
-
--- A lone withheld group is protected by the smallest published group with persons; where there
--- is none, by withholding all of the geography's groups.
-withheld as (
-
-    select
-        *,
-        {{ education_complements() }}
-        and n_hidden = 1
-        and n_published_with_persons = 0 as is_withheld_whole,
-        {{ education_complements() }}
-        and is_published_with_persons
-        and n_hidden = 1
-        and smallest_published = 1 as is_smallest_complement
-    from ranked
-
-),
-
 final as (
 
     select
-        withheld.geography_level,
-        withheld.geography_code,
-        withheld.indicator_code,
-        withheld.year,
-        withheld.education_group_code,
+        estimated.geography_level,
+        estimated.geography_code,
+        estimated.indicator_code,
+        estimated.year,
+        estimated.education_group_code,
         series.series_number,
         series.is_series_break,
-        withheld.is_synthetic,
-        withheld.numerator,
-        withheld.denominator,
-        withheld.n_persons,
-        withheld.n_positive,
-        withheld.effective_n,
-        withheld.proportion,
-        {{ wilson_ci_lower('withheld.proportion', 'withheld.effective_n') }} as proportion_ci_lower,
-        {{ wilson_ci_upper('withheld.proportion', 'withheld.effective_n') }} as proportion_ci_upper,
-        {{ wilson_ci_lower('withheld.proportion', 'withheld.effective_n', var('ci_z_998')) }}
+        estimated.is_synthetic,
+        estimated.numerator,
+        estimated.denominator,
+        estimated.n_persons,
+        estimated.n_positive,
+        estimated.effective_n,
+        estimated.proportion,
+        {{ wilson_ci_lower('estimated.proportion', 'estimated.effective_n') }} as proportion_ci_lower,
+        {{ wilson_ci_upper('estimated.proportion', 'estimated.effective_n') }} as proportion_ci_upper,
+        {{ wilson_ci_lower('estimated.proportion', 'estimated.effective_n', var('ci_z_998')) }}
             as proportion_ci_lower_998,
-        {{ wilson_ci_upper('withheld.proportion', 'withheld.effective_n', var('ci_z_998')) }}
+        {{ wilson_ci_upper('estimated.proportion', 'estimated.effective_n', var('ci_z_998')) }}
             as proportion_ci_upper_998,
         sqrt(
-            withheld.proportion * (1 - withheld.proportion) / nullif(withheld.effective_n, 0)
+            estimated.proportion * (1 - estimated.proportion) / nullif(estimated.effective_n, 0)
         ) as standard_error,
-        -- An empty group of a geography withheld whole is not said to be empty.
-        case
-            when not (withheld.is_withheld_whole and withheld.n_persons = 0)
-                then withheld.suppression_reason
-        end as suppression_reason,
-        withheld.is_shared_guard,
-        withheld.is_smallest_complement
-        or (withheld.is_withheld_whole and withheld.n_persons = 0) as is_secondary,
-        withheld.suppression_reason is not null
-        or withheld.is_shared_guard
-        or withheld.is_smallest_complement
-        or withheld.is_withheld_whole as is_suppressed
-    from withheld
+        estimated.suppression_reason,
+        estimated.suppression_reason is not null as is_suppressed
+    from estimated
     inner join series
         on
-            withheld.indicator_code = series.indicator_code
-            and withheld.year = series.year
+            estimated.indicator_code = series.indicator_code
+            and estimated.year = series.year
 
 )
 
