@@ -1,23 +1,24 @@
 """Run (b), the DuckDB floor (benchmarks/floor.sql), and write its mart values to Parquet.
 
 `python -m benchmarks.floor --landing DIR --out FILE.parquet`. The script is plain SQL; this
-runner only binds its variables and repeats the statement between "-- repeat:" and
-"-- end repeat" as many times as the dbt project's suppression_passes, so the SQL stays one
-readable file that a DuckDB user could run by hand.
+runner binds its variables and, where the script says "-- engine:", runs the platform's
+disclosure engine over the tables the script described (complementary suppression is a search,
+not a query: the floor of that work is the engine itself), so the SQL stays one readable file.
 """
 
-import re
 from pathlib import Path
 
 import duckdb
 import yaml
 
 from benchmarks.agreement import implementation_main
+from dagster_project.disclosure.assets import decide
+from dagster_project.disclosure.rule import ProtectionRule
 from dagster_project.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).with_name("floor.sql")
-REPEAT = re.compile(r"-- repeat: (\w+)\n(.*?)-- end repeat\n", re.DOTALL)
+ENGINE = "\n-- engine:"
 
 
 def dbt_vars() -> dict:
@@ -26,13 +27,25 @@ def dbt_vars() -> dict:
     return {**constants, **Settings.from_env().dbt_vars()}
 
 
-def statements(sql: str, variables: dict) -> list[str]:
-    """The script with its repeated block written out the configured number of times."""
+def statements(sql: str) -> list[str]:
+    """The script's statements, one by one."""
+    return [s for s in sql.split(";\n") if s.strip()]
 
-    def expand(match: re.Match) -> str:
-        return match.group(2) * int(variables[match.group(1)])
 
-    return [s for s in REPEAT.sub(expand, sql).split(";\n") if s.strip()]
+def run_engine(conn: duckdb.DuckDBPyConnection, variables: dict) -> int:
+    """The engine over intermediate.int_disclosure__values and __sums: the table complements."""
+    rule = ProtectionRule(
+        int(variables["min_cell_count"]),
+        int(variables["protection_level"]),
+        int(variables["education_min_age"]),
+    )
+    decided = decide(conn, rule, "intermediate")
+    conn.execute(
+        "create temp table complements (indicator_code varchar, year integer, value_key varchar)"
+    )
+    if decided.rows:
+        conn.executemany("insert into complements values (?, ?, ?)", decided.rows)
+    return len(decided.rows)
 
 
 def run_floor(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
@@ -52,7 +65,12 @@ def run_floor(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
     }
     for name, value in bound.items():
         conn.execute(f"set variable {name} = ?", [value])
-    for statement in statements(SCRIPT.read_text(), variables):
+    before, after = SCRIPT.read_text().split(ENGINE, 1)
+    after = after.split("\n", 1)[1]  # the rest of the marker's line
+    for statement in statements(before):
+        conn.execute(statement)
+    run_engine(conn, variables)
+    for statement in statements(after):
         conn.execute(statement)
     conn.execute(f"copy mart_values to '{out}' (format parquet)")
     return conn.execute("select count(*) from mart_values").fetchone()[0]

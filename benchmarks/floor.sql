@@ -4,8 +4,9 @@
 -- measured against this.
 --
 -- Run by benchmarks/floor.py, which sets the variables landing, seeds, min_cell_count,
--- min_survey_respondents, ci_z and country_code, executes the statement marked
--- "-- repeat: suppression_passes" that many times, and writes the table mart_values.
+-- min_survey_respondents, protection_level, ci_z, region_code, country_code and
+-- education_min_age, runs the platform's disclosure engine where the script says
+-- "-- engine:", and writes the table mart_values.
 -- The rules are the dbt project's (docs/domain.md); benchmarks/agreement.py checks they agree.
 
 create temp table indicators as
@@ -52,10 +53,11 @@ select i.indicator_code, i.source_code, b.age_band_code
 from indicators as i
 inner join age_bands as b on i.age_min between b.age_min and b.age_max;
 
--- The cells of every source: indicator × municipality × year × sex × age band × school stage
--- (cell_key), with the youngest age of the band (the part rule of disclosure control needs
--- them; the marts publish municipality totals, summed from them below).
-create temp table fine_cells as
+-- The cells of every source: indicator × municipality × year × sex × age band × school stage,
+-- with the youngest age of the band, split further by education group for the persons of the
+-- survey and the labour register (fine_cells below adds the groups up again; disclosure
+-- control needs both, the marts publish municipality totals summed from them).
+create temp table person_cells as
 with respondents as (
     select
         r.survey_year as year, r.kommune_kode, r.sex, r.age, r.weight,
@@ -77,7 +79,8 @@ with respondents as (
             else 0
         end as active,
         case when r.mcs12 is null then null when r.mcs12 >= c.mcs12_min then 1 else 0 end
-            as mental
+            as mental,
+        coalesce(nullif(r.education_group, ''), 'ukendt') as education_group_code
     from read_csv(
         getvariable('landing') || '/sundhedsprofilen/*.csv', header = true, auto_detect = false,
         columns = {
@@ -96,7 +99,7 @@ strata as (
 ),
 survey as (
     select
-        i.indicator_code, r.year, r.kommune_kode, r.sex, r.age, r.weight,
+        i.indicator_code, r.year, r.kommune_kode, r.sex, r.age, r.weight, r.education_group_code,
         case i.indicator_code
             when 'daily_smoking' then r.daily_smoker
             when 'other_nicotine' then r.other_nicotine
@@ -114,7 +117,8 @@ survey as (
 ),
 labour as (
     select
-        i.indicator_code, l.year, l.kommune_kode, l.sex, l.age, l.attached
+        i.indicator_code, l.year, l.kommune_kode, l.sex, l.age, l.attached,
+        coalesce(nullif(l.education_group, ''), 'ukendt') as education_group_code
     from read_parquet(getvariable('landing') || '/labour/*.parquet') as l
     inner join indicators as i
         on l.age between i.age_min and i.age_max
@@ -140,12 +144,12 @@ education as (
 -- school year, reported as the calendar year it ends.
 counted as (
     select
-        'education' as source_code, year, kommune_kode, cast(sex as varchar) as cell_key,
-        1 as persons, completed_youth_education as positive
+        'education' as source_code, year, kommune_kode, cast(sex as varchar) as sex_code,
+        'all' as school_stage_code, 1 as persons, completed_youth_education as positive
     from education
     union all
-    select 'trivsel', cast(left(school_year, 4) as integer) + 1, kommune_kode, '', n_respondents,
-        n_high_wellbeing
+    select 'trivsel', cast(left(school_year, 4) as integer) + 1, kommune_kode, 'T', 'all',
+        n_respondents, n_high_wellbeing
     from read_csv(
         getvariable('landing') || '/trivsel/*.csv', header = true, auto_detect = false,
         columns = {
@@ -155,7 +159,7 @@ counted as (
     )
     union all
     select 'boernedatabasen', cast(left(school_year, 4) as integer) + 1, kommune_kode,
-        sex || ':' || school_stage, n_measured, n_overweight
+        cast(sex as varchar), school_stage, n_measured, n_overweight
     from read_csv(
         getvariable('landing') || '/boernedatabasen/*.csv', header = true, auto_detect = false,
         columns = {
@@ -166,8 +170,9 @@ counted as (
     )
 )
 select
-    s.indicator_code, s.year, s.kommune_kode, s.sex || ':' || b.age_band_code as cell_key,
-    b.age_min, sum(s.weight * s.outcome) as numerator, sum(s.weight) as denominator,
+    s.indicator_code, s.year, s.kommune_kode, cast(s.sex as varchar) as sex_code,
+    b.age_band_code, 'all' as school_stage_code, b.age_min, s.education_group_code,
+    sum(s.weight * s.outcome) as numerator, sum(s.weight) as denominator,
     sum(s.weight * s.weight) as sum_squared_weights,
     count(*) as n_persons, sum(s.outcome) as n_positive,
     sum(s.weight * s.weight * s.outcome) as ssw_positive, any_value(t.stratum_n) as stratum_n
@@ -178,18 +183,29 @@ where s.outcome is not null
 group by all
 union all
 select
-    l.indicator_code, l.year, l.kommune_kode, l.sex || ':' || b.age_band_code, b.age_min,
-    sum(l.attached), count(*), count(*), count(*), sum(l.attached), null, null
+    l.indicator_code, l.year, l.kommune_kode, cast(l.sex as varchar), b.age_band_code, 'all',
+    b.age_min, l.education_group_code, sum(l.attached), count(*), count(*), count(*), sum(l.attached), null, null
 from labour as l
 inner join age_bands as b on l.age between b.age_min and b.age_max
 group by all
 union all
 select
-    b.indicator_code, c.year, c.kommune_kode, c.cell_key, a.age_min, sum(c.positive),
+    b.indicator_code, c.year, c.kommune_kode, c.sex_code, a.age_band_code, c.school_stage_code,
+    a.age_min, null, sum(c.positive),
     sum(c.persons), sum(c.persons), sum(c.persons), sum(c.positive), null, null
 from counted as c
 inner join source_bands as b on c.source_code = b.source_code
 inner join age_bands as a on b.age_band_code = a.age_band_code
+group by all;
+
+create temp table fine_cells as
+select
+    indicator_code, year, kommune_kode, sex_code, age_band_code, school_stage_code, age_min,
+    sum(numerator) as numerator, sum(denominator) as denominator,
+    sum(sum_squared_weights) as sum_squared_weights, sum(n_persons) as n_persons,
+    sum(n_positive) as n_positive, sum(ssw_positive) as ssw_positive,
+    max(stratum_n) as stratum_n
+from person_cells
 group by all;
 
 -- A survey total's design-based variance (Taylor linearisation, municipalities as strata):
@@ -214,105 +230,6 @@ select
     stratum_n / (stratum_n - 1.0) * (sum_squared_weights - denominator * denominator / stratum_n)
         as t2
 from summed;
-
--- Municipality totals that no published cell can protect (int_suppression__stranded_parts):
--- a part of the total - all its cells, or the adult and the younger cells apart where the
--- indicator-year has values by education (survey and labour cells of persons aged
--- education_min_age and over) - whose withheld cells cannot give each small count room of
--- protection_level and whose published cells cannot either, or with one withheld cell and no
--- published one; withheld where the part's sum is published in effect (the whole total, or
--- an adults' sum the education groups of a cluster, the region or Denmark give away because
--- every other municipality there shows its own).
-create temp table withheld_totals as
-with parts as (
-    select
-        c.*, i.statistic = 'register_share' as counts_positive,
-        case
-            when e.indicator_code is null then 'all'
-            when c.age_min >= getvariable('education_min_age') then 'adult'
-            else 'younger'
-        end as part,
-        c.n_persons > 0 and (
-            (i.statistic = 'survey_share' and c.n_persons < getvariable('min_survey_respondents'))
-            or c.n_persons < getvariable('min_cell_count')
-            or c.n_positive < getvariable('min_cell_count')
-            or c.n_persons - c.n_positive < getvariable('min_cell_count')
-        ) as is_withheld
-    from fine_cells as c
-    inner join indicators as i on c.indicator_code = i.indicator_code
-    left join (
-        select distinct c.indicator_code, c.year
-        from fine_cells as c
-        inner join indicators as i on c.indicator_code = i.indicator_code
-        where i.source_code in ('sundhedsprofilen', 'labour')
-            and c.age_min >= getvariable('education_min_age') and c.n_persons > 0
-    ) as e on c.indicator_code = e.indicator_code and c.year = e.year
-),
-shortfalls as (
-    select
-        kommune_kode, indicator_code, year, part,
-        count(*) filter (is_withheld) as n_withheld,
-        count(*) filter (not is_withheld) as n_published,
-        getvariable('protection_level') - (sum(n_persons - 1) filter (is_withheld)
-            - max(n_persons - 1) filter (is_withheld and n_persons < getvariable('min_cell_count')))
-            as short_persons,
-        getvariable('protection_level') - (sum(n_positive) filter (is_withheld)
-            - max(n_positive) filter (is_withheld and counts_positive
-                and n_positive < getvariable('min_cell_count'))) as short_positive,
-        getvariable('protection_level') - (sum(n_persons - n_positive) filter (is_withheld)
-            - max(n_persons - n_positive) filter (is_withheld and counts_positive
-                and n_persons - n_positive < getvariable('min_cell_count'))) as short_negative,
-        coalesce(sum(n_persons - 1) filter (not is_withheld), 0) as room_persons,
-        coalesce(sum(n_positive) filter (not is_withheld), 0) as room_positive,
-        coalesce(sum(n_persons - n_positive) filter (not is_withheld), 0) as room_negative
-    from parts
-    where n_persons > 0
-    group by all
-    having count(*) filter (is_withheld) > 0
-),
-stranded as (
-    select * from shortfalls
-    where (n_withheld = 1 and n_published = 0)
-        or coalesce(short_persons, 0) > room_persons
-        or coalesce(short_positive, 0) > room_positive
-        or coalesce(short_negative, 0) > room_negative
-),
-education_geographies as (
-    select * from memberships
-    where parent_level in ('cluster', 'country')
-        or (parent_level = 'region' and parent_code = getvariable('region_code'))
-),
-sums_shown as (
-    select
-        kommune_kode, indicator_code, year,
-        not bool_or(part = 'adult' and is_withheld) or not bool_or(part = 'younger' and is_withheld)
-            as is_shown
-    from parts
-    where part <> 'all'
-    group by all
-),
-hidden as (
-    select g.parent_level, g.parent_code, s.indicator_code, s.year,
-        count(*) filter (not s.is_shown) as n_hidden
-    from sums_shown as s
-    inner join education_geographies as g on s.kommune_kode = g.kommune_kode
-    group by all
-),
-adult_sum_published as (
-    select distinct s.kommune_kode, s.indicator_code, s.year
-    from sums_shown as s
-    inner join education_geographies as g on s.kommune_kode = g.kommune_kode
-    inner join hidden as h
-        on g.parent_level = h.parent_level and g.parent_code = h.parent_code
-        and s.indicator_code = h.indicator_code and s.year = h.year
-    where h.n_hidden - case when s.is_shown then 0 else 1 end = 0
-)
-select distinct s.kommune_kode, s.indicator_code, s.year
-from stranded as s
-left join adult_sum_published as p
-    on s.kommune_kode = p.kommune_kode and s.indicator_code = p.indicator_code
-    and s.year = p.year
-where s.part = 'all' or p.kommune_kode is not null;
 
 -- Every geography × every indicator-year Denmark has data for, zero where nobody is counted.
 create temp table estimates as
@@ -389,143 +306,191 @@ select
     is_suppressed and n_persons > 0 as is_protected
 from shares;
 
--- A total no published cell can protect starts out protected (withheld_totals above).
-update estimates set is_protected = true, is_suppressed = true
-from withheld_totals as w
-where estimates.geography_level = 'municipality' and estimates.geography_code = w.kommune_kode
-    and estimates.indicator_code = w.indicator_code and estimates.year = w.year
-    and estimates.n_persons > 0;
+-- Disclosure control is the platform's engine (dagster_project/disclosure), told the tables
+-- as it is told them in the platform - here from this script's own cells and totals: every
+-- cell, every total, every value by education, and the counts never published that tie them
+-- (a municipality's persons in one education group, and in the cells of the education ages).
+-- Each count has its true persons (and numerator, for register shares), whether the rule
+-- withholds it, whether it is published, and what withholding it costs.
+create schema intermediate;
 
--- Complementary suppression, one pass. A municipality's signature is the set of published
--- totals that add it up. A protected municipality alone in its signature group gets a twin (the
--- group's published member with the fewest persons); with no one to pair with (Vejen, in two
--- clusters), the smallest published total holding it is protected instead, clusters first. A
--- protected total needs a protected member with a twin outside it: the smallest outside member
--- of the same signature, or else the smallest other published total of its level. A group is
--- short (needs a twin) when a protected member is alone, or when the other protected members
--- cannot give up protection_level of one of its small counts (persons down to one, numerator
--- and persons outside it down to zero; the last two for register counts only).
--- repeat: suppression_passes
-update estimates set is_protected = true, is_suppressed = true
-from (
-    with signatures as (
-        select
-            e.geography_code as kommune_kode, e.indicator_code, e.year, e.n_persons,
-            e.n_positive, e.statistic = 'register_share' as counts_positive, e.is_protected,
-            coalesce(string_agg(m.parent_level || ':' || m.parent_code, '|'
-                order by m.parent_level, m.parent_code) filter (t.geography_code is not null), '')
-                as signature
-        from estimates as e
-        left join memberships as m on m.kommune_kode = e.geography_code
-        left join estimates as t
-            on t.geography_level = m.parent_level and t.geography_code = m.parent_code
-            and t.indicator_code = e.indicator_code and t.year = e.year and not t.is_protected
-        where e.geography_level = 'municipality'
-        group by all
-    ),
-    rooms as (
-        select *,
-            count(*) filter (is_protected) over w as hidden_in_group,
-            coalesce(sum(n_persons - 1) filter (is_protected) over w, 0) as room_persons,
-            coalesce(sum(n_positive) filter (is_protected) over w, 0) as room_positive,
-            coalesce(sum(n_persons - n_positive) filter (is_protected) over w, 0) as room_negative
-        from signatures
-        window w as (partition by indicator_code, year, signature)
-    ),
-    grouped as (
-        select *, bool_or(is_protected and (
-            hidden_in_group = 1
-            or (n_persons < getvariable('min_cell_count')
-                and room_persons - (n_persons - 1) < getvariable('protection_level'))
-            or (counts_positive and n_positive < getvariable('min_cell_count')
-                and room_positive - n_positive < getvariable('protection_level'))
-            or (counts_positive and n_persons - n_positive < getvariable('min_cell_count')
-                and room_negative - (n_persons - n_positive) < getvariable('protection_level'))
-        )) over (partition by indicator_code, year, signature) as is_short_group
-        from rooms
-    ),
-    twins as (
-        select indicator_code, year, signature,
-            arg_min(kommune_kode, (n_persons, kommune_kode)) as kommune_kode
-        from grouped
-        where is_short_group and signature <> '' and not is_protected and n_persons > 0
-        group by all
-    ),
-    unpaired as (
-        select g.kommune_kode, g.indicator_code, g.year
-        from grouped as g
-        anti join twins using (indicator_code, year, signature)
-        where g.is_protected and g.is_short_group and g.signature <> ''
-    ),
-    unpaired_totals as (
-        select
-            arg_min(t.geography_level, (case t.geography_level when 'cluster' then 1
-                when 'region' then 2 else 3 end, t.n_persons, t.geography_code)) as level,
-            arg_min(t.geography_code, (case t.geography_level when 'cluster' then 1
-                when 'region' then 2 else 3 end, t.n_persons, t.geography_code)) as code,
-            u.indicator_code, u.year
-        from unpaired as u
-        inner join memberships as m on m.kommune_kode = u.kommune_kode
-        inner join estimates as t
-            on t.geography_level = m.parent_level and t.geography_code = m.parent_code
-            and t.indicator_code = u.indicator_code and t.year = u.year and not t.is_protected
-        group by u.kommune_kode, u.indicator_code, u.year
-    ),
-    hidden_total_members as (
-        select t.geography_level as level, t.geography_code as code, t.indicator_code, t.year,
-            g.signature
-        from estimates as t
-        inner join memberships as m
-            on m.parent_level = t.geography_level and m.parent_code = t.geography_code
-        inner join grouped as g
-            on g.kommune_kode = m.kommune_kode and g.indicator_code = t.indicator_code
-            and g.year = t.year
-        where t.geography_level <> 'municipality' and t.is_protected and g.is_protected
-    ),
-    outside as (
-        select h.level, h.code, h.indicator_code, h.year, g.kommune_kode, g.n_persons,
-            g.is_protected
-        from hidden_total_members as h
-        inner join grouped as g using (indicator_code, year, signature)
-        where g.n_persons > 0 and not exists (
-            select 1 from memberships as m
-            where m.parent_level = h.level and m.parent_code = h.code
-                and m.kommune_kode = g.kommune_kode)
-    ),
-    exposed as (
-        select distinct level, code, indicator_code, year from hidden_total_members
-        except
-        select level, code, indicator_code, year from outside where is_protected
-    ),
-    outside_twins as (
-        select level, code, indicator_code, year,
-            arg_min(kommune_kode, (n_persons, kommune_kode)) as kommune_kode
-        from outside inner join exposed using (level, code, indicator_code, year)
-        group by all
-    ),
-    siblings as (
-        select
-            x.level, arg_min(t.geography_code, (t.n_persons, t.geography_code)) as code,
-            x.indicator_code, x.year
-        from exposed as x
-        anti join outside_twins using (level, code, indicator_code, year)
-        inner join estimates as t
-            on t.geography_level = x.level and t.geography_code <> x.code
-            and t.indicator_code = x.indicator_code and t.year = x.year
-            and not t.is_protected and t.n_persons > 0
-        group by x.level, x.code, x.indicator_code, x.year
-    )
-    select 'municipality' as level, kommune_kode as code, indicator_code, year from twins
-    union
-    select 'municipality', kommune_kode, indicator_code, year from outside_twins
-    union
-    select level, code, indicator_code, year from unpaired_totals
-    union
-    select level, code, indicator_code, year from siblings
-) as picked
-where estimates.geography_level = picked.level and estimates.geography_code = picked.code
-    and estimates.indicator_code = picked.indicator_code and estimates.year = picked.year;
--- end repeat
+create temp table level_costs as
+select * from (values
+    ('municipality', 1e6), ('cluster', 1e7), ('region', 1e8), ('country', 1e9)
+) as t (geography_level, level_cost);
+
+create temp table education_counts as
+select
+    indicator_code, year, kommune_kode, education_group_code, sum(n_persons) as n_persons,
+    sum(n_positive) as n_positive
+from person_cells
+where education_group_code is not null and age_min >= getvariable('education_min_age')
+group by all;
+
+create temp table education_geographies as
+select * from memberships
+where parent_level in ('cluster', 'country')
+    or (parent_level = 'region' and parent_code = getvariable('region_code'));
+
+create temp table education_values as
+with groups as (
+    select education_group_code
+    from read_csv(getvariable('seeds') || '/education_groups.csv', header = true)
+),
+indicator_years as (
+    select distinct indicator_code, year from education_counts
+),
+sums as (
+    select g.parent_level, g.parent_code, e.indicator_code, e.year, e.education_group_code,
+        sum(e.n_persons) as n_persons, sum(e.n_positive) as n_positive
+    from education_counts as e
+    inner join education_geographies as g on e.kommune_kode = g.kommune_kode
+    group by all
+)
+select
+    geographies.parent_level as geography_level, geographies.parent_code as geography_code,
+    iy.indicator_code, iy.year, groups.education_group_code, i.statistic,
+    coalesce(s.n_persons, 0) as n_persons, coalesce(s.n_positive, 0) as n_positive
+from (select distinct parent_level, parent_code from education_geographies) as geographies
+cross join indicator_years as iy
+cross join groups
+inner join indicators as i on iy.indicator_code = i.indicator_code
+left join sums as s
+    on geographies.parent_level = s.parent_level and geographies.parent_code = s.parent_code
+    and iy.indicator_code = s.indicator_code and iy.year = s.year
+    and groups.education_group_code = s.education_group_code;
+
+create temp table described_values as
+with cell_values as (
+    select
+        c.indicator_code, c.year, 'cell' as value_kind,
+        'cell ' || c.kommune_kode || ' ' || c.sex_code || ' ' || c.age_band_code || ' '
+        || c.school_stage_code as value_key,
+        c.n_persons,
+        case when i.statistic = 'register_share' then c.n_positive end as n_positive,
+        (i.statistic = 'survey_share' and c.n_persons < getvariable('min_survey_respondents'))
+        or c.n_persons < getvariable('min_cell_count')
+        or c.n_positive < getvariable('min_cell_count')
+        or c.n_persons - c.n_positive < getvariable('min_cell_count') as is_withheld,
+        true as is_publishable, c.n_persons as complement_cost
+    from fine_cells as c
+    inner join indicators as i on c.indicator_code = i.indicator_code
+),
+education_municipalities as (
+    select distinct indicator_code, year, kommune_kode from education_counts
+),
+adult_cells as (
+    select c.* from fine_cells as c
+    where c.age_min >= getvariable('education_min_age')
+        and exists (
+            select 1 from age_bands as b where b.age_min = getvariable('education_min_age')
+        )
+)
+select * from cell_values
+union all
+select
+    e.indicator_code, e.year, 'total', e.geography_level || ' ' || e.geography_code,
+    e.n_persons, case when e.statistic = 'register_share' then e.n_positive end,
+    e.is_suppressed, true, l.level_cost + e.n_persons
+from estimates as e
+inner join level_costs as l on e.geography_level = l.geography_level
+union all
+select
+    v.indicator_code, v.year, 'education',
+    v.geography_level || ' ' || v.geography_code || ' education ' || v.education_group_code,
+    v.n_persons, case when v.statistic = 'register_share' then v.n_positive end,
+    v.n_persons = 0
+    or (v.statistic = 'survey_share' and v.n_persons < getvariable('min_survey_respondents'))
+    or v.n_persons < getvariable('min_cell_count')
+    or v.n_positive < getvariable('min_cell_count')
+    or v.n_persons - v.n_positive < getvariable('min_cell_count'),
+    true, l.level_cost + v.n_persons
+from education_values as v
+inner join level_costs as l on v.geography_level = l.geography_level
+union all
+select
+    m.indicator_code, m.year, 'group', 'group ' || m.kommune_kode || ' ' || g.education_group_code,
+    coalesce(e.n_persons, 0),
+    case when i.statistic = 'register_share' then coalesce(e.n_positive, 0) end,
+    false, false, 0
+from education_municipalities as m
+cross join (select distinct education_group_code from education_values) as g
+inner join indicators as i on m.indicator_code = i.indicator_code
+left join education_counts as e
+    on m.indicator_code = e.indicator_code and m.year = e.year
+    and m.kommune_kode = e.kommune_kode and g.education_group_code = e.education_group_code
+union all
+select
+    c.indicator_code, c.year, 'adults', 'adults ' || c.kommune_kode, sum(c.n_persons),
+    case when any_value(i.statistic) = 'register_share' then sum(c.n_positive) end,
+    false, false, 0
+from adult_cells as c
+inner join indicators as i on c.indicator_code = i.indicator_code
+semi join education_municipalities as m
+    on c.indicator_code = m.indicator_code and c.year = m.year and c.kommune_kode = m.kommune_kode
+group by c.indicator_code, c.year, c.kommune_kode;
+
+create table intermediate.int_disclosure__values as
+select
+    indicator_code, year, value_kind, value_key, n_persons, n_positive,
+    case when is_withheld then 'primary' end as primary_reason, is_publishable,
+    true as is_known, complement_cost
+from described_values;
+
+create table intermediate.int_disclosure__sums as
+select
+    c.indicator_code, c.year, 'municipality_cells' as sum_kind,
+    'municipality ' || c.kommune_kode as total_key,
+    'cell ' || c.kommune_kode || ' ' || c.sex_code || ' ' || c.age_band_code || ' '
+    || c.school_stage_code as member_key
+from fine_cells as c
+union all
+select
+    t.indicator_code, t.year, 'geography_municipalities',
+    t.geography_level || ' ' || t.geography_code, 'municipality ' || m.kommune_kode
+from estimates as t
+inner join memberships as m
+    on t.geography_level = m.parent_level and t.geography_code = m.parent_code
+semi join estimates as k
+    on k.geography_level = 'municipality' and k.geography_code = m.kommune_kode
+    and k.indicator_code = t.indicator_code and k.year = t.year
+union all
+select
+    c.indicator_code, c.year, 'adult_cells', 'adults ' || c.kommune_kode,
+    'cell ' || c.kommune_kode || ' ' || c.sex_code || ' ' || c.age_band_code || ' '
+    || c.school_stage_code
+from fine_cells as c
+semi join intermediate.int_disclosure__values as a
+    on a.value_key = 'adults ' || c.kommune_kode and a.indicator_code = c.indicator_code
+    and a.year = c.year
+where c.age_min >= getvariable('education_min_age')
+union all
+select
+    a.indicator_code, a.year, 'adult_groups', a.value_key,
+    'group ' || substr(a.value_key, 8) || ' ' || g.education_group_code
+from intermediate.int_disclosure__values as a
+cross join (select distinct education_group_code from education_values) as g
+where a.value_kind = 'adults'
+union all
+select
+    v.indicator_code, v.year, 'education_groups',
+    v.geography_level || ' ' || v.geography_code || ' education ' || v.education_group_code,
+    'group ' || m.kommune_kode || ' ' || v.education_group_code
+from education_values as v
+inner join education_geographies as m
+    on v.geography_level = m.parent_level and v.geography_code = m.parent_code
+semi join (select distinct indicator_code, year, kommune_kode from education_counts) as e
+    on e.indicator_code = v.indicator_code and e.year = v.year
+    and e.kommune_kode = m.kommune_kode;
+
+-- engine: the complements
+-- benchmarks/floor.py runs the engine over the two tables above here and writes what it
+-- withholds to protect a small count into the table complements (indicator_code, year,
+-- value_key); a total among them is withheld.
+update estimates set is_suppressed = true
+from complements as c
+where c.value_key = estimates.geography_level || ' ' || estimates.geography_code
+    and c.indicator_code = estimates.indicator_code and c.year = estimates.year;
 
 create temp table mart_values as
 with shown as (

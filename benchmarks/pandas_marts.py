@@ -2,25 +2,31 @@
 
 `python -m benchmarks.pandas_marts --landing DIR --out FILE.parquet`. Vectorised throughout:
 files are read with the columns and types needed, rules are column expressions and groupbys,
-and the only Python loops run over indicators, files and suppression passes, never over rows.
+and the only Python loops run over indicators and files, never over rows. Complementary
+suppression is the platform's disclosure engine, told the tables this module computed.
 The rules are the dbt project's (docs/domain.md); benchmarks/agreement.py checks they agree.
 """
 
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from benchmarks.agreement import implementation_main
 from benchmarks.floor import dbt_vars
+from dagster_project.disclosure.assets import decide
+from dagster_project.disclosure.rule import ProtectionRule
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ["geography_level", "geography_code"]
 CELL = ["indicator_code", "year", "kommune_kode"]
-# A cell within a municipality: sex × age band × school stage (cell_key, a number: sex, or sex
-# and school stage), and its band's youngest age.
-FINE = [*CELL, "cell_key", "age_min"]
+# A cell within a municipality: sex × age band × school stage (cell_key: "<sex> <school stage>";
+# the band by its youngest age), and the education group of the survey's respondents and the
+# labour register's persons ("" elsewhere): the cells add the groups up again, disclosure
+# control needs both.
+FINE = [*CELL, "cell_key", "age_min", "education_group"]
 MEASURES = ["numerator", "denominator", "ssw", "sswp", "n_persons", "n_positive"]
 SURVEY_COLUMNS = {
     "survey_year": "int64",
@@ -36,6 +42,7 @@ SURVEY_COLUMNS = {
     "pa_moderate_min_week": "float64",
     "pa_vigorous_min_week": "float64",
     "mcs12": "float64",
+    "education_group": "string",
 }
 
 
@@ -56,6 +63,9 @@ class Reference:
     def __init__(self, seeds: Path, country_code: str) -> None:
         self.indicators = pd.read_csv(seeds / "indicators.csv").set_index("indicator_code")
         self.bands = pd.read_csv(seeds / "age_bands.csv")
+        self.education_groups = list(
+            pd.read_csv(seeds / "education_groups.csv")["education_group_code"]
+        )
         self.municipalities = pd.read_csv(seeds / "municipalities.csv", dtype=str)
         cutoffs = pd.read_csv(seeds / "survey_item_cutoffs.csv")
         self.cutoff = dict(zip(cutoffs["cutoff_code"], cutoffs["cutoff_value"], strict=True))
@@ -131,6 +141,7 @@ def survey_cells(landing: Path, ref: Reference) -> pd.DataFrame:
         .astype("float64")
         .where(r["mcs12"].notna()),
     }
+    group = education_group(r["education_group"])
     parts = []
     for code in ref.indicators.index[ref.indicators["statistic"] == "survey_share"]:
         low, high = ref.indicators.loc[code, ["age_min", "age_max"]]
@@ -144,8 +155,9 @@ def survey_cells(landing: Path, ref: Reference) -> pd.DataFrame:
                     "indicator_code": code,
                     "year": r.loc[keep, "year"],
                     "kommune_kode": r.loc[keep, "kommune_kode"],
-                    "cell_key": r.loc[keep, "sex"],
+                    "cell_key": r.loc[keep, "sex"].astype(str) + " all",
                     "age_min": ref.band_min(r.loc[keep, "age"]),
+                    "education_group": group[keep],
                     "numerator": w * y[keep],
                     "denominator": w,
                     "ssw": w * w,
@@ -161,9 +173,15 @@ def survey_cells(landing: Path, ref: Reference) -> pd.DataFrame:
     return cells.merge(strata, on=["year", "kommune_kode"])
 
 
+def education_group(column: pd.Series) -> pd.Series:
+    """A person's education group; one without is "ukendt"."""
+    return column.fillna("").replace("", "ukendt")
+
+
 def person_cells(frame: pd.DataFrame, code: str, outcome: str) -> pd.DataFrame:
-    """Register cells: every person weighs 1. `frame` has cell_key and age_min."""
-    grouped = frame.groupby(["year", "kommune_kode", "cell_key", "age_min"], as_index=False).agg(
+    """Register cells: every person weighs 1. `frame` has cell_key, age_min, education_group."""
+    keys = ["year", "kommune_kode", "cell_key", "age_min", "education_group"]
+    grouped = frame.groupby(keys, as_index=False).agg(
         numerator=(outcome, "sum"), denominator=(outcome, "size")
     )
     return grouped.assign(
@@ -176,7 +194,10 @@ def person_cells(frame: pd.DataFrame, code: str, outcome: str) -> pd.DataFrame:
 
 
 def labour_cells(landing: Path, ref: Reference) -> pd.DataFrame:
-    columns = ["year", "kommune_kode", "sex", "age", "somatic_chronic", "psychiatric", "attached"]
+    columns = [
+        "year", "kommune_kode", "sex", "age", "somatic_chronic", "psychiatric", "attached",
+        "education_group",
+    ]  # fmt: skip
     files = sorted((landing / "labour").glob("*.parquet"))
     labour = pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
     in_a_band = ref.in_a_band(labour["age"])
@@ -189,7 +210,11 @@ def labour_cells(landing: Path, ref: Reference) -> pd.DataFrame:
         low, high = ref.indicators.loc[code, ["age_min", "age_max"]]
         keep = (labour[flags[code]] == 1) & labour["age"].between(low, high) & in_a_band
         persons = labour.loc[keep]
-        persons = persons.assign(cell_key=persons["sex"], age_min=ref.band_min(persons["age"]))
+        persons = persons.assign(
+            cell_key=persons["sex"].astype(str) + " all",
+            age_min=ref.band_min(persons["age"]),
+            education_group=education_group(persons["education_group"]),
+        )
         parts.append(person_cells(persons, code, "attached"))
     return pd.concat(parts)
 
@@ -206,7 +231,11 @@ def education_cells(landing: Path, ref: Reference) -> pd.DataFrame:
     cohorts = cohorts[cohorts["psychiatric_before_18"] == 1]
     return pd.concat(
         person_cells(
-            cohorts.assign(cell_key=cohorts["sex"], age_min=ref.source_band_min(code)),
+            cohorts.assign(
+                cell_key=cohorts["sex"].astype(str) + " all",
+                age_min=ref.source_band_min(code),
+                education_group="",
+            ),
             code,
             "completed_youth_education",
         )
@@ -235,7 +264,8 @@ def counted_cells(
         }
     )
     return pd.concat(
-        cells.assign(indicator_code=code, age_min=ref.source_band_min(code)) for code in codes
+        cells.assign(indicator_code=code, age_min=ref.source_band_min(code), education_group="")
+        for code in codes
     )
 
 
@@ -260,9 +290,8 @@ def all_cells(landing: Path, ref: Reference) -> pd.DataFrame:
             "n_overweight": "int64",
         },
     )
-    trivsel["cell_key"] = 0
-    stage = pd.factorize(exams["school_stage"], sort=True)[0]
-    exams["cell_key"] = exams["sex"] * 100 + stage
+    trivsel["cell_key"] = "T all"
+    exams["cell_key"] = exams["sex"].astype(str) + " " + exams["school_stage"]
     cells = pd.concat(
         [
             survey_cells(landing, ref),
@@ -343,238 +372,198 @@ def estimates(fine: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
     half = z * np.sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff))
     e["ci_lower"] = (centre - half) / (1 + z * z / n_eff)
     e["ci_upper"] = (centre + half) / (1 + z * z / n_eff)
-    stranded = withheld_totals(fine, ref, rules).assign(geography_level="municipality")
-    stranded = (
-        e[keys]
-        .merge(
-            stranded.rename(columns={"kommune_kode": "geography_code"}), how="left", indicator=True
-        )["_merge"]
-        .eq("both")
-        .to_numpy()
-    )
-    e["is_suppressed"] |= stranded & (n > 0)
-    e["is_protected"] = e["is_suppressed"] & (n > 0)
     return e
 
 
-def withheld_totals(fine: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
-    """Municipality totals no published cell can protect (int_suppression__stranded_parts):
-    a part of the total (all its cells, or adult and younger cells apart where the
-    indicator-year has values by education) whose withheld cells cannot give each small count
-    room of the protection level and whose published cells cannot either, or with one withheld
-    cell and no published one; withheld where the part's sum is published in effect."""
-    low, level = rules["min_cell_count"], rules["protection_level"]
-    adult_age = rules["education_min_age"]
-    c = fine[fine["n_persons"] > 0].copy()
-    statistic = c["indicator_code"].map(ref.indicators["statistic"])
-    source = c["indicator_code"].map(ref.indicators["source_code"])
-    n, positive = c["n_persons"], c["n_positive"]
-    counts_positive = statistic == "register_share"
-    c["is_withheld"] = (
-        ((statistic == "survey_share") & (n < rules["min_survey_respondents"]))
+# What withholding a value costs the engine: its persons, and this much more for a total.
+LEVEL_COSTS = {"municipality": 1e6, "cluster": 1e7, "region": 1e8, "country": 1e9}
+VALUE_COLUMNS = [
+    "indicator_code", "year", "value_kind", "value_key", "n_persons", "n_positive",
+    "primary_reason", "is_publishable", "is_known", "complement_cost",
+]  # fmt: skip
+
+
+def _withheld(n: pd.Series, positive: pd.Series, survey: pd.Series, rules: dict) -> pd.Series:
+    low = rules["min_cell_count"]
+    return (
+        (n == 0)
+        | (survey & (n < rules["min_survey_respondents"]))
         | (n < low)
         | (positive < low)
         | (n - positive < low)
     )
-    adult = c["age_min"] >= adult_age
-    education_years = c.loc[
-        source.isin(["sundhedsprofilen", "labour"]) & adult, ["indicator_code", "year"]
+
+
+def _values(frame: pd.DataFrame, kind: str, ref: Reference, rules: dict, **columns) -> pd.DataFrame:
+    """Rows of the engine's values from a frame with indicator_code, year, n_persons,
+    n_positive; columns gives value_key and, for the counts never published, the rest."""
+    statistic = frame["indicator_code"].map(ref.indicators["statistic"])
+    withheld = _withheld(
+        frame["n_persons"], frame["n_positive"], statistic == "survey_share", rules
+    )
+    values = pd.DataFrame(
+        {
+            "indicator_code": frame["indicator_code"],
+            "year": frame["year"],
+            "value_kind": kind,
+            "n_persons": frame["n_persons"],
+            "n_positive": frame["n_positive"].where(statistic == "register_share"),
+            "primary_reason": pd.Series(np.where(withheld, "primary", None), frame.index),
+            "is_publishable": True,
+            "is_known": True,
+        }
+    )
+    for name, column in columns.items():
+        values[name] = column
+    return values
+
+
+def describe(
+    fine: pd.DataFrame, e: pd.DataFrame, ref: Reference, rules: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tables as the disclosure engine is told them (docs/disclosure.md): every cell, total
+    and value by education, and the counts never published that tie them together - a
+    municipality's persons in an education group, and in its cells of the education ages."""
+    min_age = int(rules["education_min_age"])
+    cells = fine.groupby(FINE[:-1], as_index=False)[["n_persons", "n_positive"]].sum()
+    bands = dict(zip(ref.bands["age_min"], ref.bands["age_band_code"], strict=True))
+    band = cells["age_min"].map(bands)
+    sex_stage = cells["cell_key"].str.split(" ", n=1, expand=True)
+    cells["key"] = (
+        "cell " + cells["kommune_kode"] + " " + sex_stage[0] + " " + band + " " + sex_stage[1]
+    )
+    municipality = "municipality " + cells["kommune_kode"]
+    values = [_values(cells, "cell", ref, rules, value_key=cells["key"],
+                      complement_cost=cells["n_persons"])]  # fmt: skip
+    # Totals: the rule already decided (estimates); withheld ones are primary.
+    totals = e[e["n_persons"].notna()]
+    values.append(
+        _values(
+            totals, "total", ref, rules,
+            value_key=totals["geography_level"] + " " + totals["geography_code"],
+            complement_cost=totals["geography_level"].map(LEVEL_COSTS) + totals["n_persons"],
+        )
+    )  # fmt: skip
+    values[-1]["primary_reason"] = np.where(totals["is_suppressed"], "primary", None)
+    sums = [pd.DataFrame({"indicator_code": cells["indicator_code"], "year": cells["year"],
+                          "sum_kind": "municipality_cells", "total_key": municipality,
+                          "member_key": cells["key"]})]  # fmt: skip
+    parents = totals[totals["geography_level"] != "municipality"].merge(
+        ref.memberships,
+        left_on=["geography_level", "geography_code"],
+        right_on=["parent_level", "parent_code"],
+    )
+    sums.append(
+        pd.DataFrame(
+            {
+                "indicator_code": parents["indicator_code"],
+                "year": parents["year"],
+                "sum_kind": "geography_municipalities",
+                "total_key": parents["geography_level"] + " " + parents["geography_code"],
+                "member_key": "municipality " + parents["kommune_kode"],
+            }
+        )
+    )
+    # Values by education: the groups of the persons of the education ages, per municipality.
+    adults = fine[(fine["education_group"] != "") & (fine["age_min"] >= min_age)]
+    counts = adults.groupby([*CELL, "education_group"], as_index=False)[
+        ["n_persons", "n_positive"]
+    ].sum()
+    where = ref.memberships[
+        ref.memberships["parent_level"].isin(["cluster", "country"])
+        | (
+            (ref.memberships["parent_level"] == "region")
+            & (ref.memberships["parent_code"] == str(rules["region_code"]))
+        )
     ]
-    has_education = (
-        c[["indicator_code", "year"]]
-        .merge(education_years.drop_duplicates(), how="left", indicator=True)["_merge"]
+    groups = pd.DataFrame({"education_group": ref.education_groups})
+    places = counts[CELL].drop_duplicates()
+    grid = (
+        places.merge(groups, how="cross")
+        .merge(counts, on=[*CELL, "education_group"], how="left")
+        .fillna({"n_persons": 0.0, "n_positive": 0.0})
+    )
+    group_key = "group " + grid["kommune_kode"] + " " + grid["education_group"]
+    unpublished = {"primary_reason": None, "is_publishable": False, "complement_cost": 0.0}
+    values.append(_values(grid, "group", ref, rules, value_key=group_key, **unpublished))
+    by_place = grid.merge(where, on="kommune_kode")
+    geography = ["parent_level", "parent_code", "indicator_code", "year", "education_group"]
+    education = by_place.groupby(geography, as_index=False)[["n_persons", "n_positive"]].sum()
+    full = (
+        where[["parent_level", "parent_code"]]
+        .drop_duplicates()
+        .merge(counts[["indicator_code", "year"]].drop_duplicates(), how="cross")
+        .merge(groups, how="cross")
+        .merge(education, how="left")
+        .fillna({"n_persons": 0.0, "n_positive": 0.0})
+    )
+    education_key = (
+        full["parent_level"] + " " + full["parent_code"] + " education " + full["education_group"]
+    )
+    values.append(
+        _values(full, "education", ref, rules, value_key=education_key,
+                complement_cost=full["parent_level"].map(LEVEL_COSTS) + full["n_persons"])
+    )  # fmt: skip
+    sums.append(
+        pd.DataFrame(
+            {
+                "indicator_code": by_place["indicator_code"],
+                "year": by_place["year"],
+                "sum_kind": "education_groups",
+                "total_key": by_place["parent_level"] + " " + by_place["parent_code"]
+                + " education " + by_place["education_group"],
+                "member_key": "group " + by_place["kommune_kode"] + " "
+                + by_place["education_group"],
+            }
+        )
+    )  # fmt: skip
+    # A municipality's cells of the education ages hold the same persons as its groups.
+    if min_age in set(ref.bands["age_min"]):
+        adult_cells = cells[cells["age_min"] >= min_age].merge(places, on=CELL)
+        persons = adult_cells.groupby(CELL, as_index=False)[["n_persons", "n_positive"]].sum()
+        adults_key = "adults " + persons["kommune_kode"]
+        values.append(_values(persons, "adults", ref, rules, value_key=adults_key, **unpublished))
+        sums.append(
+            pd.DataFrame({"indicator_code": adult_cells["indicator_code"],
+                          "year": adult_cells["year"], "sum_kind": "adult_cells",
+                          "total_key": "adults " + adult_cells["kommune_kode"],
+                          "member_key": adult_cells["key"]})
+        )  # fmt: skip
+        sums.append(
+            pd.DataFrame({"indicator_code": grid["indicator_code"], "year": grid["year"],
+                          "sum_kind": "adult_groups", "total_key": "adults " + grid["kommune_kode"],
+                          "member_key": group_key})
+        )  # fmt: skip
+    return pd.concat(values, ignore_index=True)[VALUE_COLUMNS], pd.concat(sums, ignore_index=True)
+
+
+def protect(fine: pd.DataFrame, e: pd.DataFrame, ref: Reference, rules: dict) -> pd.DataFrame:
+    """The estimates with the totals the disclosure engine withholds to protect a small count."""
+    values, sums = describe(fine, e, ref, rules)
+    values = values.astype({"year": "int64", "n_persons": "int64", "n_positive": "Int64",
+                            "complement_cost": "float64"})  # fmt: skip
+    sums = sums.astype({"year": "int64"})
+    rule = ProtectionRule(
+        int(rules["min_cell_count"]),
+        int(rules["protection_level"]),
+        int(rules["education_min_age"]),
+    )
+    with duckdb.connect() as conn:
+        conn.execute("create schema intermediate")
+        conn.register("described_values", values)
+        conn.register("described_sums", sums)
+        conn.execute("create table intermediate.int_disclosure__values as from described_values")
+        conn.execute("create table intermediate.int_disclosure__sums as from described_sums")
+        rows = decide(conn, rule, "intermediate").rows
+    withheld = pd.DataFrame(rows, columns=["indicator_code", "year", "value_key"])
+    key = e["geography_level"] + " " + e["geography_code"]
+    hit = (
+        pd.DataFrame({"indicator_code": e["indicator_code"], "year": e["year"], "value_key": key})
+        .merge(withheld.drop_duplicates(), how="left", indicator=True)["_merge"]
         .eq("both")
         .to_numpy()
     )
-    c["part"] = np.where(has_education, np.where(adult, "adult", "younger"), "all")
-    withheld = c["is_withheld"]
-    rooms = {
-        "persons": n - 1,
-        "positive": positive,
-        "negative": n - positive,
-    }
-    small = {
-        "persons": n < low,
-        "positive": counts_positive & (positive < low),
-        "negative": counts_positive & (n - positive < low),
-    }
-    part_keys = [*CELL, "part"]
-    columns = {"n_withheld": withheld.astype(int), "n_published": (~withheld).astype(int)}
-    for kind, room in rooms.items():
-        columns[f"room_{kind}"] = room.where(withheld, 0)
-        columns[f"small_{kind}"] = room.where(withheld & small[kind])
-        columns[f"published_{kind}"] = room.where(~withheld, 0)
-    parts = (
-        c[part_keys]
-        .assign(**columns)
-        .groupby(part_keys, as_index=False)
-        .agg({name: ("max" if name.startswith("small_") else "sum") for name in columns})
-    )
-    parts = parts[parts["n_withheld"] > 0]
-    stranded = (parts["n_withheld"] == 1) & (parts["n_published"] == 0)
-    for kind in rooms:
-        short = (level - (parts[f"room_{kind}"] - parts[f"small_{kind}"])).fillna(0)
-        stranded |= short > parts[f"published_{kind}"]
-    parts = parts[stranded]
-
-    hidden_part = c.assign(hidden=withheld).loc[c["part"] != "all"]
-    shown = hidden_part.groupby([*CELL, "part"])["hidden"].any().unstack("part", fill_value=False)
-    shown = (~shown.get("adult", False) | ~shown.get("younger", False)).rename("is_shown")
-    shown = shown.reset_index()
-    region = str(rules["region_code"])
-    members = ref.memberships
-    geographies = members[
-        members["parent_level"].isin(["cluster", "country"])
-        | ((members["parent_level"] == "region") & (members["parent_code"] == region))
-    ]
-    located = shown.merge(geographies, on="kommune_kode")
-    keys = ["parent_level", "parent_code", "indicator_code", "year"]
-    located["n_hidden"] = (
-        (~located["is_shown"]).astype(int).groupby([located[k] for k in keys]).transform("sum")
-    )
-    pinned = located[located["n_hidden"] - (~located["is_shown"]).astype(int) == 0]
-    pinned = pinned[CELL].drop_duplicates()
-    published = parts[["part", *CELL]].merge(pinned, how="left", indicator=True)
-    keep = (published["part"] == "all") | (published["_merge"] == "both")
-    return published.loc[keep, CELL].drop_duplicates()
-
-
-def _first_per(frame: pd.DataFrame, by: list[str], order: list[str]) -> pd.DataFrame:
-    """The first row of each group after sorting by `order` (arg_min over a group)."""
-    return frame.sort_values(order).drop_duplicates(by)
-
-
-def _short_groups(g: pd.DataFrame, group: list[str], rules: dict) -> pd.Series:
-    """Whether each municipality's signature group needs a twin: a protected member alone, or
-    one whose small count the other protected members cannot move by the protection level
-    (persons down to one, numerator and persons outside it down to zero)."""
-    low, level = rules["min_cell_count"], rules["protection_level"]
-    hidden = g["is_protected"]
-    n, positive = g["n_persons"], g["n_positive"]
-    counts = g["counts_positive"]
-    rooms = {
-        "persons": (n - 1).where(hidden, 0),
-        "positive": positive.where(hidden, 0),
-        "negative": (n - positive).where(hidden, 0),
-    }
-    total = {k: v.groupby([g[c] for c in group]).transform("sum") for k, v in rooms.items()}
-    short = hidden & (
-        (g["hidden_in_group"] == 1)
-        | ((n < low) & (total["persons"] - rooms["persons"] < level))
-        | (counts & (positive < low) & (total["positive"] - rooms["positive"] < level))
-        | (counts & (n - positive < low) & (total["negative"] - rooms["negative"] < level))
-    )
-    return short.groupby([g[c] for c in group]).transform("any")
-
-
-def suppress_complementary(
-    e: pd.DataFrame, ref: Reference, passes: int, rules: dict
-) -> pd.DataFrame:
-    """Give every protected municipality twins with the same published signature and room for
-    its small counts, and every protected total a protected member with a twin outside it
-    (the dbt model's rule)."""
-    keys = ["indicator_code", "year"]
-    level_order = {"cluster": 1, "region": 2, "country": 3}
-    is_municipal = e["geography_level"] == "municipality"
-    for _ in range(passes):
-        municipal = e.loc[
-            is_municipal, ["geography_code", *keys, "n_persons", "n_positive", "is_protected"]
-        ].rename(columns={"geography_code": "kommune_kode"})
-        municipal["counts_positive"] = (
-            municipal["indicator_code"].map(ref.indicators["statistic"]) == "register_share"
-        )
-        totals = e.loc[~is_municipal, [*GEO, *keys, "n_persons", "is_protected"]].set_axis(
-            ["parent_level", "parent_code", *keys, "total_persons", "total_protected"], axis=1
-        )
-        held = ref.memberships.merge(totals, on=["parent_level", "parent_code"])
-        published = held[~held["total_protected"]]
-        signature = (
-            published.assign(part=published["parent_level"] + ":" + published["parent_code"])
-            .sort_values("part")
-            .groupby(["kommune_kode", *keys])["part"]
-            .agg("|".join)
-            .rename("signature")
-            .reset_index()
-        )
-        g = municipal.merge(signature, on=["kommune_kode", *keys], how="left").fillna(
-            {"signature": ""}
-        )
-        group = [*keys, "signature"]
-        g["hidden_in_group"] = g.groupby(group)["is_protected"].transform("sum")
-        short = _short_groups(g, group, rules) & (g["signature"] != "")
-        twins = _first_per(
-            g[short & ~g["is_protected"] & (g["n_persons"] > 0)],
-            group,
-            ["n_persons", "kommune_kode"],
-        )
-        unpaired = g[short & g["is_protected"]].merge(
-            twins[group].assign(paired=True), on=group, how="left"
-        )
-        unpaired = unpaired[unpaired["paired"].isna()][["kommune_kode", *keys]]
-        for_unpaired = unpaired.merge(published, on=["kommune_kode", *keys])
-        for_unpaired = for_unpaired.assign(rank=for_unpaired["parent_level"].map(level_order))
-        unpaired_totals = _first_per(
-            for_unpaired, ["kommune_kode", *keys], ["rank", "total_persons", "parent_code"]
-        )
-        hidden_totals = (
-            held[held["total_protected"]]
-            .merge(
-                g[g["is_protected"]][["kommune_kode", *keys, "signature"]],
-                on=["kommune_kode", *keys],
-            )[["parent_level", "parent_code", *keys, "signature"]]
-            .drop_duplicates()
-        )
-        total = ["parent_level", "parent_code", *keys]
-        outside = hidden_totals.merge(
-            g[g["n_persons"] > 0][
-                ["kommune_kode", *keys, "signature", "n_persons", "is_protected"]
-            ],
-            on=group,
-        ).merge(
-            ref.memberships.assign(inside=True),
-            on=["parent_level", "parent_code", "kommune_kode"],
-            how="left",
-        )
-        outside = outside[outside["inside"].isna()]
-        protected_totals = outside[outside["is_protected"]][total].drop_duplicates()
-        exposed = (
-            hidden_totals[total]
-            .drop_duplicates()
-            .merge(protected_totals.assign(safe=True), on=total, how="left")
-        )
-        exposed = exposed[exposed["safe"].isna()][total]
-        outside_twins = _first_per(
-            outside.merge(exposed, on=total), total, ["n_persons", "kommune_kode"]
-        )
-        no_twin = exposed.merge(outside_twins[total].assign(twin=True), on=total, how="left")
-        no_twin = no_twin[no_twin["twin"].isna()][total]
-        siblings = no_twin.merge(
-            totals[~totals["total_protected"] & (totals["total_persons"] > 0)],
-            on=["parent_level", *keys],
-            suffixes=("", "_sibling"),
-        )
-        siblings = siblings[siblings["parent_code"] != siblings["parent_code_sibling"]]
-        siblings = _first_per(siblings, total, ["total_persons", "parent_code_sibling"])
-        picked = pd.concat(
-            [
-                twins[["kommune_kode", *keys]]
-                .set_axis(["geography_code", *keys], axis=1)
-                .assign(geography_level="municipality"),
-                outside_twins[["kommune_kode", *keys]]
-                .set_axis(["geography_code", *keys], axis=1)
-                .assign(geography_level="municipality"),
-                unpaired_totals[["parent_level", "parent_code", *keys]].set_axis(
-                    [*GEO, *keys], axis=1
-                ),
-                siblings[["parent_level", "parent_code_sibling", *keys]].set_axis(
-                    [*GEO, *keys], axis=1
-                ),
-            ]
-        ).drop_duplicates()
-        e = e.merge(picked.assign(picked=True), on=[*GEO, *keys], how="left")
-        hit = e.pop("picked").fillna(False).astype(bool)
-        e["is_protected"] |= hit
-        e["is_suppressed"] |= hit
+    e["is_suppressed"] |= hit
     return e
 
 
@@ -628,8 +617,9 @@ def mart_values(e: pd.DataFrame, ref: Reference) -> pd.DataFrame:
 def run_pandas(landing: Path, out: Path, seeds: Path = ROOT / "seeds") -> int:
     rules = dbt_vars()
     ref = Reference(seeds, str(rules["country_code"]))
-    e = estimates(all_cells(landing, ref), ref, rules)
-    e = suppress_complementary(e, ref, int(rules["suppression_passes"]), rules)
+    fine = all_cells(landing, ref)
+    e = estimates(fine, ref, rules)
+    e = protect(fine, e, ref, rules)
     values = mart_values(e, ref)
     values.to_parquet(out, index=False)
     return len(values)
