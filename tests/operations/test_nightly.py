@@ -43,7 +43,6 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
         tmp_path,
         min_cell_count=10,
         min_survey_respondents=50,
-        suppression_passes=6,
         protection_level=2,
         education_min_age=30,
         region_code="081",
@@ -59,7 +58,6 @@ def test_dbt_build_receives_the_configured_disclosure_thresholds(tmp_path: Path)
     assert json.loads(args[4]) == {
         "min_cell_count": 10,
         "min_survey_respondents": 50,
-        "suppression_passes": 6,
         "protection_level": 2,
         "education_min_age": 30,
         "region_code": "081",

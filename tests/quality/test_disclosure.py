@@ -277,9 +277,14 @@ def test_publishing_the_complements_again_lets_the_audit_find_the_small_cells(
             update marts.fct_indicator_observation as f
             set is_suppressed = false, suppression_code = null,
                 n_unweighted = c.n_persons, numerator = c.numerator
-            from intermediate.int_suppression__observation as c
-            where c.suppression_reason = 'complement'
-              and f.indicator_code = c.indicator_code and f.year = c.year
+            from intermediate.int_indicators__cells as c
+            inner join intermediate.int_disclosure__decisions as d
+                on d.value_kind = 'cell' and d.is_complement
+                and d.indicator_code = c.indicator_code and d.year = c.year
+                and d.geography_code = c.kommune_kode and d.sex_code = c.sex_code
+                and d.age_band_code = c.age_band_code
+                and d.school_stage_code = c.school_stage_code
+            where f.indicator_code = c.indicator_code and f.year = c.year
               and f.kommune_kode = c.kommune_kode and f.sex_code = c.sex_code
               and f.age_band_code = c.age_band_code
               and f.school_stage_code = c.school_stage_code

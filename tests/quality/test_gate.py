@@ -19,6 +19,10 @@ from dagster import (
     define_asset_job,
 )
 
+from dagster_project.disclosure import assets as engine_asset
+from dagster_project.disclosure.assets import described_tables
+from dagster_project.disclosure.engine import Protection, Table
+from dagster_project.disclosure.rule import ProtectionRule
 from dagster_project.operations.alerts import refresh_failure_alert
 from dagster_project.quality.disclosure_audit import (
     AUDIT_READS,
@@ -288,62 +292,42 @@ def test_a_suite_is_registered_once_and_again_whenever_it_changes(fresh_copy: Re
     assert validate_mart(settings, mart).passed, "the suite in expectations/ is back"
 
 
-def test_a_failing_disclosure_test_is_a_blocking_check_and_nothing_is_published(
-    fresh_copy: Refreshed,
-) -> None:
-    """With complementary suppression switched off (no passes), the singular dbt test that no
-    published total reveals a suppressed part must fail as a blocking asset check."""
-
-    from dagster_project.definitions import build_definitions
-
-    published = fresh_copy.settings.published_db
-    before = file_digest(published)
-    settings = fresh_copy.settings.replace(suppression_passes=0)
-
-    result = run_nightly(build_definitions(settings), fresh_copy.instance)
-
-    assert not result.success
-    failed = {
-        (e.asset_check_key.asset_key.to_user_string(), e.asset_check_key.name): e
-        for e in result.get_asset_check_evaluations()
-        if not e.passed
-    }
-    key = (
-        "intermediate/int_suppression__observation",
-        "assert_no_published_total_reveals_a_suppressed_part",
+def _primaries_only(table: Table, rule: ProtectionRule) -> Protection:
+    """The engine with its complement step removed: what the rule withholds, nothing more."""
+    return Protection(
+        codes={k: v.primary for k, v in table.values.items() if v.primary and v.publishable}
     )
-    assert key in failed
-    assert failed[key].severity.value == "ERROR"
-    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert "published_warehouse" not in materialized
-    assert file_digest(published) == before
+
+
+def _without_the_education_link(conn, schema="intermediate"):
+    """The description without the sums that tie a municipality's adult cells to its education
+    groups: the engine protects the cells and the values by education as if they were apart."""
+    for indicator, year, table, kinds in described_tables(conn, schema):
+        sums = [s for s in table.sums if not s.total.startswith("adults ")]
+        yield indicator, year, Table(table.values, sums), kinds
 
 
 @pytest.mark.parametrize(
-    ("switched_off", "named"),
+    ("switch_off", "named"),
     [
-        # The engine's sized complements (protection level 0 is the old rule of one complement
-        # per lone cell) while the audit keeps level 1: the sample's Holstebro-like cells are
-        # narrowed to their value.
-        ({"protection_level": 0}, "the cell of municipality"),
-        # The complements of the values by education: a group withheld alone is given back only
-        # by the cells and the groups together (a municipality's adult cells = its groups).
-        ({"education_complements": False}, "education groups = its adult cells"),
+        # No complements at all: a lone withheld cell is its total minus the published cells.
+        (("protect", _primaries_only), "the cell of municipality"),
+        # The engine without the link between the tables: a value by education or a cell it
+        # protects within its own table is given back by the two together.
+        (("described_tables", _without_the_education_link), "education groups = its adult cells"),
     ],
     ids=["cells", "across-tables"],
 )
 def test_a_leaking_release_fails_the_audit_names_the_cell_and_keeps_the_publication(
-    fresh_copy: Refreshed, monkeypatch: pytest.MonkeyPatch, switched_off: dict, named: str
+    fresh_copy: Refreshed, monkeypatch: pytest.MonkeyPatch, switch_off: tuple, named: str
 ) -> None:
-    """A night whose dbt build leaves a complement step out while the audit keeps the rule: the
+    """A night whose disclosure engine leaves out a step while the audit keeps the rule: the
     audit fails naming the unprotected count and what binds it, and nothing is published."""
     from dagster_project.definitions import build_definitions
-    from dagster_project.settings import Settings
 
     published = fresh_copy.settings.published_db
     before = file_digest(published)
-    engine_vars = Settings.dbt_vars
-    monkeypatch.setattr(Settings, "dbt_vars", lambda self: engine_vars(self) | switched_off)
+    monkeypatch.setattr(engine_asset, *switch_off)
 
     result = run_nightly(build_definitions(fresh_copy.settings), fresh_copy.instance)
 

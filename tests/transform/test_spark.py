@@ -133,6 +133,6 @@ def test_the_spark_night_builds_with_the_spark_target_and_the_next_night_builds_
 ) -> None:
     args = dbt_build_args(on_spark.settings)
     assert args[:3] == ["build", "--target", "spark"]
-    assert json.loads(args[4])["suppression_passes"] == on_spark.settings.suppression_passes
+    assert json.loads(args[4])["protection_level"] == on_spark.settings.protection_level
     # After the Spark night, nothing changed: the next night on Spark builds nothing.
     assert night_plan(on_spark.settings).current
