@@ -11,6 +11,7 @@ from dagster import AssetCheckKey, AssetKey
 from dagster_project.operations.refresh_command import remove_derived_layers
 from dagster_project.publication.digest import publication_digest
 from dagster_project.reference_data import read_seed
+from dagster_project.transform.assets import FORCE_TAG
 
 from .conftest import SAMPLE_DIR, Refreshed, run_nightly
 
@@ -348,7 +349,7 @@ def test_a_second_run_on_unchanged_files_builds_nothing_and_a_rebuild_publishes_
     assert "build.duckdb" in removed and not refreshed.settings.build_db.exists()
     forced = refreshed.defs.resolve_job_def("nightly_refresh").execute_in_process(
         instance=refreshed.instance,
-        run_config={"ops": {"sundhedsdata_dbt_models": {"config": {"force": True}}}},
+        tags={FORCE_TAG: "true"},
         raise_on_error=False,
     )
     assert forced.success

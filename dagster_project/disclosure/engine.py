@@ -271,6 +271,29 @@ class _Engine:
         }
         return sorted(keys, key=lambda k: (self.values[k].price, k))
 
+    def _candidates_near(self, sums: Iterable[int], hops: int = 3) -> list[str]:
+        """The published values of the sums, or, where they have none, of the sums that share
+        a withheld value with them, a hop at a time: a value by education's sum has only
+        municipality × group counts, which are never published, and what can move them is
+        another geography's value over the same counts."""
+        seen = set(sums)
+        frontier = set(seen)
+        for _ in range(hops):
+            found = self._candidates(seen)
+            if found:
+                return found
+            frontier = {
+                j
+                for i in frontier
+                for k, _ in self.table.sums[i].terms()
+                if k in self.hidden
+                for j in self.sums_of[k]
+            } - seen
+            if not frontier:
+                break
+            seen |= frontier
+        return self._candidates(seen)
+
     def give_room(self) -> int:
         """Withhold complements until no sum is short; returns how many."""
         added = 0
@@ -486,7 +509,9 @@ class _Engine:
                 for name in (*interval.bound_below_by, *interval.bound_above_by)
                 if name in row_sum
             ]
-            candidates = self._candidates(binding) or self._candidates(self.sums_of[key])
+            candidates = self._candidates(binding) or self._candidates_near(
+                [*binding, *self.sums_of[key]]
+            )
             if not candidates:
                 raise UnprotectableError(
                     f"{key} {measure} = {count} lies in {interval.describe()}, which does not "

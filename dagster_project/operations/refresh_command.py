@@ -29,6 +29,7 @@ from dagster_project.operations.alerts import failure_reason
 from dagster_project.quality.scorecard import SCORECARD_ASSET, describe_protection_cost
 from dagster_project.settings import Settings
 from dagster_project.sources.deliveries import source_deliveries
+from dagster_project.transform.assets import FORCE_TAG
 
 JOB = "nightly_refresh"
 ENGINE_ASSET = COMPLEMENTS_KEY.to_user_string()
@@ -257,15 +258,14 @@ def run_once(defs: Definitions, settings: Settings, force: bool = False) -> int:
     """
     job = defs.resolve_job_def(JOB)
     run_config = dict(QUIET)
-    if force:
-        run_config["ops"] = {"sundhedsdata_dbt_models": {"config": {"force": True}}}
+    tags = {FORCE_TAG: "true"} if force else {}
     started = datetime.now(UTC)
     print(f"{JOB}: landing {settings.landing_dir}, warehouse {settings.warehouse_dir}", flush=True)
     output = settings.logs_dir / f"{started:%Y%m%dT%H%M%S}.output.log"
     with DagsterInstance.get() as instance:
         with output_to(output):
             result = job.execute_in_process(
-                instance=instance, run_config=run_config, raise_on_error=False
+                instance=instance, run_config=run_config, tags=tags, raise_on_error=False
             )
         records = list(instance.all_logs(result.run_id))
     log = settings.logs_dir / f"{started:%Y%m%dT%H%M%S}-{result.run_id[:8]}.log"

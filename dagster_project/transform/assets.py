@@ -2,9 +2,9 @@
 
 The project is one subsettable multi-asset. Its second half reads the disclosure engine's
 complements (the source raw.disclosure_complements, an asset of its own that the first half
-feeds), so Dagster runs it as two steps with the engine between them: each step is a subset,
-which dbt builds with its tests (indirect selection "buildable": a test runs in the step where
-the last of its parents is built).
+feeds), so Dagster runs it as steps with the engine between them. Each step is a subset,
+which dbt builds with the tests of the checks Dagster put in that step (a test is a check of the
+model it is defined on, so it runs once that model is built).
 """
 
 import json
@@ -45,9 +45,18 @@ def dbt_build_args(settings: Settings) -> list[str]:
 
 class DbtBuildConfig(Config):
     """force: a full refresh although nothing changed since the last publication (for example
-    after the build database was edited by hand)."""
+    after the build database was edited by hand). The dbt project runs as several steps (ops
+    sundhedsdata_dbt_models, _2, _3); the run tag FORCE_TAG forces them all at once."""
 
     force: bool = False
+
+
+# A run with this tag set to "true" rebuilds every model, whatever the plan says.
+FORCE_TAG = "sundhedsdata/force"
+
+
+def is_forced(context: AssetExecutionContext, config: DbtBuildConfig) -> bool:
+    return config.force or context.run.tags.get(FORCE_TAG, "").lower() == "true"
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL)
@@ -58,7 +67,7 @@ def sundhedsdata_dbt_models(
     refresh_lock: RefreshLock,
     config: DbtBuildConfig,
 ):
-    plan = night_plan(settings, config.force)
+    plan = night_plan(settings, is_forced(context, config))
     if not plan.to_build:
         # Nothing is yielded: the models, their checks and everything downstream (gate,
         # publication, report) are skipped, and the publication stays as it is.
@@ -66,7 +75,7 @@ def sundhedsdata_dbt_models(
             "no ingested file, model, seed, suite, threshold or code changed since the last "
             "publication: nothing to build"
         )
-        context.log.info(f"{nothing} (config force: true rebuilds anyway)")
+        context.log.info(f"{nothing} (the run tag {FORCE_TAG}=true rebuilds anyway)")
         if plan.current:
             context.log_event(confirmation("refresh", nothing))
         return
@@ -79,9 +88,9 @@ def sundhedsdata_dbt_models(
     with settings.connect() as conn:
         # The engine's source exists before its first night (empty), for Spark's views.
         declare_complements(conn, settings.raw_dir)
-    args = dbt_build_args(settings) + plan.dbt_args() + indirect_selection_args(context)
-    events = dbt.cli(args, context=context, target_path=target).stream()
     unchanged = list(plan.unaffected_models)
+    args = dbt_build_args(settings) + plan.dbt_args() + test_selection_args(context, unchanged)
+    events = dbt.cli(args, context=context, target_path=target).stream()
     yield from with_unchanged_models(context, events, unchanged, plan.reason)
     if on_spark:
         # Before the step ends, so the engine, the gate, the audit and publication (later
@@ -99,22 +108,20 @@ def sundhedsdata_dbt_models(
         record_built_files(settings)
 
 
-def indirect_selection_args(context: AssetExecutionContext) -> list[str]:
-    """In a step that builds part of the project with all the checks of its models, a test
-    runs only once every model it reads is built (tonight or in an earlier step): "eager"
-    would run a test of a second-half model in the first step, against last night's table.
-    Where checks were left out, dagster-dbt names the tests itself and this adds nothing."""
+def test_selection_args(context: AssetExecutionContext, left_out: list[str]) -> list[str]:
+    """In a step that builds part of the project, the tests of exactly the checks Dagster gave
+    this step, and no test by indirect selection: "eager" would also run, in the first step, a
+    test of a second-step model against last night's table, and "buildable" would run no test
+    that reads a model of another step (a relationship to a dimension). Tests of the models
+    tonight leaves out are left out with them."""
     if not context.is_subset:
         return []
-    selected = set(context.selected_asset_keys)
-    checks = {
-        spec.key
-        for spec in context.assets_def.node_check_specs_by_output_name.values()
-        if spec.asset_key in selected
-    }
-    if checks <= set(context.selected_asset_check_keys):
-        return ["--indirect-selection", "buildable"]
-    return []
+    names = sorted(
+        key.name
+        for key in context.selected_asset_check_keys
+        if key.asset_key.path[-1] not in set(left_out)
+    )
+    return ["--indirect-selection", "empty", *(["--select", " ".join(names)] if names else [])]
 
 
 def whole_build_done(context: AssetExecutionContext) -> bool:

@@ -113,26 +113,28 @@ def test_the_slope_index_has_the_true_sign_and_size(published) -> None:
     assert smoking < 0
 
 
-def test_no_suppressed_group_is_left_alone_in_its_total(published, refreshed: Refreshed) -> None:
-    """A group withheld with respondents behind it ("no data" is known to be zero) always has a
-    second one beside it, so the geography's total minus the published groups gives neither."""
-    lone = published.execute(
-        """
-        select indicator_code, geography_code, year, count(*) as hidden
-        from mart_indicator_education_year
-        where is_suppressed and suppression_code <> 'no_data'
-        group by all
-        having count(*) = 1
-        """
-    ).fetchall()
-    assert lone == []
-    # The release says only "disclosure control"; the build knows which groups are complements.
+def test_a_group_the_engine_withholds_is_published_like_a_primary_one(
+    published, refreshed: Refreshed
+) -> None:
+    """The disclosure engine withholds groups to protect others (the sample needs it); the
+    release says only "disclosure control" for them, with no value or count, as for a group the
+    rule withheld - the build alone knows which is which."""
     with duckdb.connect(str(refreshed.settings.build_db), read_only=True) as conn:
-        protected = conn.execute(
-            "select count(*) from intermediate.int_inequality__education_estimates "
-            "where is_secondary and n_persons > 0"
-        ).fetchone()[0]
-    assert protected > 0  # the sample needs the rule: without it some group would stand alone
+        complements = conn.execute(
+            "select indicator_code, geography_level, geography_code, year, education_group_code "
+            "from intermediate.int_disclosure__decisions "
+            "where value_kind = 'education' and is_complement order by all"
+        ).fetchall()
+    assert complements
+    shown = {
+        tuple(row[:5]): row[5:]
+        for row in published.execute(
+            "select indicator_code, geography_level, geography_code, year, education_group, "
+            "suppression_code, value, n_unweighted from mart_indicator_education_year"
+        ).fetchall()
+    }
+    for key in complements:
+        assert shown[key] == ("disclosure_control", None, None), key
 
 
 def test_a_measure_resting_on_a_suppressed_group_is_withheld(published) -> None:
