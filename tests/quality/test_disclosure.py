@@ -292,4 +292,4 @@ def test_publishing_the_complements_again_lets_the_audit_find_the_small_cells(
         )
     result = audit(undone)
     assert not result.passed
-    assert all("cell of municipality" in f.quantity for f in result.findings)
+    assert any("cell of municipality" in f.quantity for f in result.findings)

@@ -244,8 +244,10 @@ final as (
         estimated.n_positive,
         estimated.effective_n,
         estimated.proportion,
-        {{ wilson_ci_lower('estimated.proportion', 'estimated.effective_n') }} as proportion_ci_lower,
-        {{ wilson_ci_upper('estimated.proportion', 'estimated.effective_n') }} as proportion_ci_upper,
+        {{ wilson_ci_lower('estimated.proportion', 'estimated.effective_n') }}
+            as proportion_ci_lower,
+        {{ wilson_ci_upper('estimated.proportion', 'estimated.effective_n') }}
+            as proportion_ci_upper,
         {{ wilson_ci_lower('estimated.proportion', 'estimated.effective_n', var('ci_z_998')) }}
             as proportion_ci_lower_998,
         {{ wilson_ci_upper('estimated.proportion', 'estimated.effective_n', var('ci_z_998')) }}
