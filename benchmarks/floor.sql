@@ -119,7 +119,8 @@ labour as (
     select
         i.indicator_code, l.year, l.kommune_kode, l.sex, l.age, l.attached,
         coalesce(nullif(l.education_group, ''), 'ukendt') as education_group_code
-    from read_parquet(getvariable('landing') || '/labour/*.parquet') as l
+    -- A file without the education column has everyone in group ukendt (as in staging).
+    from read_parquet(getvariable('landing') || '/labour/*.parquet', union_by_name = true) as l
     inner join indicators as i
         on l.age between i.age_min and i.age_max
         and (

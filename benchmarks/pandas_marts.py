@@ -199,7 +199,10 @@ def labour_cells(landing: Path, ref: Reference) -> pd.DataFrame:
         "education_group",
     ]  # fmt: skip
     files = sorted((landing / "labour").glob("*.parquet"))
-    labour = pd.concat([pd.read_parquet(f, columns=columns) for f in files], ignore_index=True)
+    # A file without the education column has everyone in group ukendt (as in staging).
+    labour = pd.concat(
+        [pd.read_parquet(f).reindex(columns=columns) for f in files], ignore_index=True
+    )
     in_a_band = ref.in_a_band(labour["age"])
     flags = {
         "somatic_labour_attached": "somatic_chronic",

@@ -67,9 +67,14 @@ def file_digest(path: Path) -> str:
 
 
 def run_nightly(
-    defs: Definitions, instance: DagsterInstance, job: str = "nightly_refresh"
+    defs: Definitions,
+    instance: DagsterInstance,
+    job: str = "nightly_refresh",
+    tags: dict[str, str] | None = None,
 ) -> ExecuteInProcessResult:
-    return defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False)
+    return defs.resolve_job_def(job).execute_in_process(
+        instance=instance, tags=tags, raise_on_error=False
+    )
 
 
 @dataclass

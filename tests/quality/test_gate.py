@@ -31,6 +31,7 @@ from dagster_project.quality.disclosure_audit import (
 )
 from dagster_project.quality.gate import GATED_MARTS, gate_check_key, validate_mart
 from dagster_project.quality.gx_adapter import KEEP_VALIDATIONS, SuiteRaisedError, load_suite
+from dagster_project.transform.assets import FORCE_TAG
 from tests.conftest import Refreshed, file_digest, run_nightly
 
 pytestmark = pytest.mark.slow
@@ -330,12 +331,11 @@ def test_a_leaking_release_fails_the_audit_names_the_cell_and_keeps_the_publicat
     published = fresh_copy.settings.published_db
     before = file_digest(published)
     monkeypatch.setattr(engine_asset, *switch_off)
-    # Nothing changed since the copy's night: without its record of what was built, this
-    # night builds everything again, the engine included.
-    with duckdb.connect(str(fresh_copy.settings.build_db)) as conn:
-        conn.execute("delete from raw._dbt_built_files")
-
-    result = run_nightly(build_definitions(fresh_copy.settings), fresh_copy.instance)
+    # Nothing changed since the copy's night: forced, it builds everything again, the engine
+    # included.
+    result = run_nightly(
+        build_definitions(fresh_copy.settings), fresh_copy.instance, tags={FORCE_TAG: "true"}
+    )
 
     assert not result.success
     (audit,) = [
