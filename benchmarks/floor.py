@@ -34,11 +34,7 @@ def statements(sql: str) -> list[str]:
 
 def run_engine(conn: duckdb.DuckDBPyConnection, variables: dict) -> int:
     """The engine over intermediate.int_disclosure__values and __sums: the table complements."""
-    rule = ProtectionRule(
-        int(variables["min_cell_count"]),
-        int(variables["protection_level"]),
-        int(variables["education_min_age"]),
-    )
+    rule = ProtectionRule.from_vars(variables)
     decided = decide(conn, rule, "intermediate")
     conn.execute(
         "create temp table complements (indicator_code varchar, year integer, value_key varchar)"

@@ -546,11 +546,7 @@ def protect(fine: pd.DataFrame, e: pd.DataFrame, ref: Reference, rules: dict) ->
     values = values.astype({"year": "int64", "n_persons": "int64", "n_positive": "Int64",
                             "complement_cost": "float64"})  # fmt: skip
     sums = sums.astype({"year": "int64"})
-    rule = ProtectionRule(
-        int(rules["min_cell_count"]),
-        int(rules["protection_level"]),
-        int(rules["education_min_age"]),
-    )
+    rule = ProtectionRule.from_vars(rules)
     with duckdb.connect() as conn:
         conn.execute("create schema intermediate")
         conn.register("described_values", values)

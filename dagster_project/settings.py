@@ -22,6 +22,8 @@ import duckdb
 from dagster import ConfigurableResource
 from pydantic import field_validator
 
+from dagster_project.disclosure.rule import ProtectionRule
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 SEEDS_DIR = REPO_ROOT / "seeds"
@@ -286,6 +288,10 @@ class Settings(ConfigurableResource):
             "education_min_age": self.education_min_age,
             "survey_finite_population_correction": self.survey_finite_population_correction,
         }
+
+    def protection_rule(self) -> ProtectionRule:
+        """The disclosure rule these settings give the engine and the audit."""
+        return ProtectionRule.from_vars(self.dbt_vars())
 
     def dbt_profile_vars(self) -> dict[str, str]:
         """Where dbt builds and with what (dbt/profiles.yml and the macro declare_raw_sources read

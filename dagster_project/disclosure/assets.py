@@ -182,9 +182,7 @@ def declare_complements(conn: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
 def disclosure_complements(
     context: AssetExecutionContext, settings: Settings, refresh_lock: RefreshLock
 ) -> MaterializeResult:
-    rule = ProtectionRule(
-        settings.min_cell_count, settings.protection_level, settings.education_min_age
-    )
+    rule = settings.protection_rule()
     started = time.perf_counter()
     with settings.connect() as conn:
         decided = decide(conn, rule)

@@ -43,7 +43,7 @@ from dagster_project.quality.feasibility import (
     FeasiblePoint,
     Interval,
     LinearSystem,
-    feasibility_intervals,
+    protection_intervals,
 )
 
 # Exchanges tried per count before its linear programs, and partners per shared sum.
@@ -404,8 +404,10 @@ class _Engine:
                 on = PERSONS if measure == NEGATIVE else measure
                 shifted = [{ids[(k, on)]: c for k, c in move.items()} for move in moves]
                 up = any(point.allows({v: p * c for v, c in m.items()}) for m in shifted)
+                # Downwards the rule's floors do not count (protection_intervals).
                 down = count - low == 0 or any(
-                    point.allows({v: -(count - low) * c for v, c in m.items()}) for m in shifted
+                    point.allows({v: -(count - low) * c for v, c in m.items()}, floors=False)
+                    for m in shifted
                 )
                 if up and down:
                     continue
@@ -418,7 +420,7 @@ class _Engine:
                 slot = slot_of[shape]
                 sides[slot] = (sides[slot][0] or not down, sides[slot][1] or not up)
                 targets.append((key, measure, slot, (low, high)))
-        intervals = feasibility_intervals(system, expressions, sides=sides)
+        intervals = protection_intervals(system, expressions, sides=sides)
         short = [
             (key, measure, intervals[slot])
             for key, measure, slot, (low, high) in targets
@@ -488,7 +490,7 @@ class _Engine:
 
     def _interval(self, key: str, measure: str, explain: bool = False) -> Interval:
         system, ids, _, _ = self._system()
-        (interval,) = feasibility_intervals(
+        (interval,) = protection_intervals(
             system, [self._expression(ids, key, measure)], explain=explain
         )
         return interval

@@ -4,6 +4,9 @@ One rule for the engine that withholds cells (engine.py) and the audit that chec
 (quality/disclosure_audit.py), so the two can never disagree on what "protected" means.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -15,6 +18,16 @@ class ProtectionRule:
     protection_level: int = 1
     # Values by education are for persons of at least this age (SUNDHEDSDATA_EDUCATION_MIN_AGE).
     education_min_age: int = 25
+
+    @classmethod
+    def from_vars(cls, variables: Mapping[str, object]) -> ProtectionRule:
+        """The rule of the dbt variables a build ran with (Settings.dbt_vars): the engine, the
+        audit and the benchmarks protect by the thresholds that marked the primary cells."""
+        return cls(
+            int(variables["min_cell_count"]),
+            int(variables["protection_level"]),
+            int(variables["education_min_age"]),
+        )
 
     def is_sensitive(self, count: int, persons: int) -> bool:
         """A count under the threshold, in a cell or total that holds persons: a group with

@@ -10,13 +10,15 @@ down, as one linear system, everything the published release tells an attacker -
 * every published value by education (cluster, region, Denmark × education group), an
   equation over the unknown municipality × group counts, and the link between the tables: a
   municipality's groups add up to its cells aged 25 and over;
-* non-negativity, and what the published suppression codes say: "no data" is zero, a cell
-  withheld for disclosure control holds at least one person;
+* non-negativity, and what the published suppression codes say: "no data" is zero, a cell or a
+  value by education withheld for disclosure control holds at least one person;
 
 and solves, for each sensitive count (a hidden count under the threshold), the minimum and the
 maximum the system allows (feasibility.py). A sensitive count a is protected when its interval
 [L, U], rounded to whole persons, covers [a − p, a + p] with p the protection level, clipped
-below at what the rule itself reveals (0, or 1 person in a withheld cell). Every unprotected
+below at what the rule itself reveals (0, or 1 person in a withheld cell). L is the minimum over
+the published figures with only non-negativity: the rule's floors bound nothing from below but
+what the rule itself says (protection_intervals). Every unprotected
 count is reported with its interval and the published figures that bound it.
 
 The audit reads the release from the build database before it is published: the marts as a
@@ -46,7 +48,7 @@ from dagster_project.quality.feasibility import (
     InconsistentSystemError,
     Interval,
     LinearSystem,
-    feasibility_intervals,
+    protection_intervals,
 )
 from dagster_project.settings import Settings
 
@@ -276,6 +278,13 @@ def _describe_system(
                     rest,
                 )
         for cell in entry.education:
+            if cell.code == DISCLOSURE_CONTROL:
+                # A zero is published as "no data", so a withheld value holds a person.
+                system.floor(
+                    f"{cell.label}: withheld, so at least one person",
+                    {education_vars[(k, cell.group)]["persons"]: 1.0 for k in cell.members},
+                    1.0,
+                )
             if cell.code is not None and cell.code != NO_DATA:
                 continue
             for measure in measures:
@@ -459,20 +468,20 @@ _MOST_EXCHANGES = 24
 
 def _exchanged(point: FeasiblePoint, target: Target, rule: ProtectionRule) -> tuple[bool, bool]:
     """Which ends of the protection interval exchanges from the true counts alone reach:
-    (down to a - p, up to a + p)."""
+    (down to a - p, up to a + p). Downwards the rule's floors do not count."""
     if not point.is_feasible:
         return False, False
     low, high = rule.required(target.count, target.floor)
     up, down = high - target.count, target.count - low
 
-    def reaches(steps: int) -> bool:
+    def reaches(steps: int, floors: bool) -> bool:
         # The likeliest moves come first; past the first few the linear program is cheaper.
         moves = itertools.islice(target.exchanges(), _MOST_EXCHANGES)
         return steps == 0 or any(
-            point.allows({v: steps * c for v, c in move.items()}) for move in moves
+            point.allows({v: steps * c for v, c in move.items()}, floors) for move in moves
         )
 
-    return reaches(-down), reaches(up)
+    return reaches(-down, floors=False), reaches(up, floors=True)
 
 
 def _covers(solved: Interval, target: Target, rule: ProtectionRule) -> bool:
@@ -509,13 +518,13 @@ def audit_indicator_year(entry: IndicatorYear, rule: ProtectionRule) -> tuple[in
             index = first_of[key]
             sides[index] = (sides[index][0] or need[0], sides[index][1] or need[1])
         slot.append(first_of[key] if key is not None else len(expressions) - 1)
-    intervals = feasibility_intervals(system, expressions, sides=sides)
+    intervals = protection_intervals(system, expressions, sides=sides)
     findings = []
     for (target, _key, _reached), index in zip(sensitive, slot, strict=True):
         solved = intervals[index]
         if not _covers(solved, target, rule):
             # Solved again, to name the published figures that bind it.
-            (solved,) = feasibility_intervals(system, [target.expression], explain=True)
+            (solved,) = protection_intervals(system, [target.expression], explain=True)
         interval = Interval(
             solved.lower + target.constant,
             solved.upper + target.constant,
@@ -766,9 +775,7 @@ DISCLOSURE_AUDIT_KEY = AssetCheckKey(AUDITED_ASSET, "disclosure_audit")
 def disclosure_audit_check(
     context: AssetCheckExecutionContext, settings: Settings
 ) -> AssetCheckResult:
-    rule = ProtectionRule(
-        settings.min_cell_count, settings.protection_level, settings.education_min_age
-    )
+    rule = settings.protection_rule()
     with settings.connect(read_only=True) as conn:
         result = audit_connection(conn, rule)
     if result.contradictions:

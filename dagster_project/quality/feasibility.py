@@ -48,6 +48,8 @@ class Row:
     coefficients: Mapping[int, float]
     lower: float
     upper: float
+    # What the protection rule itself says (a withheld count holds a person), not a figure.
+    is_floor: bool = False
 
 
 @dataclass
@@ -60,6 +62,8 @@ class LinearSystem:
     rows: list[Row] = field(default_factory=list)
 
     def variable(self, name: str, lower: float = 0.0, upper: float = INF) -> int:
+        """A hidden count. Counts are never negative; a lower bound above zero is always the
+        rule's own floor (a withheld count holds a person), which without_floors() forgets."""
         self.names.append(name)
         self.lower.append(lower)
         self.upper.append(upper)
@@ -70,13 +74,31 @@ class LinearSystem:
         self.constraint(name, coefficients, value, value)
 
     def constraint(
-        self, name: str, coefficients: Mapping[int, float], lower: float, upper: float
+        self,
+        name: str,
+        coefficients: Mapping[int, float],
+        lower: float,
+        upper: float,
+        is_floor: bool = False,
     ) -> None:
         coefficients = {i: c for i, c in coefficients.items() if c}
         if coefficients:
-            self.rows.append(Row(name, coefficients, lower, upper))
+            self.rows.append(Row(name, coefficients, lower, upper, is_floor))
         elif lower > 1e-6 or upper < -1e-6:
             raise InconsistentSystemError(f"{name}: nothing hidden is left, yet {lower}..{upper}")
+
+    def floor(self, name: str, coefficients: Mapping[int, float], at_least: float) -> None:
+        """The rule's own floor of a sum of hidden counts (a withheld value holds a person)."""
+        self.constraint(name, coefficients, at_least, INF, is_floor=True)
+
+    def without_floors(self) -> LinearSystem:
+        """The same published figures with only non-negativity for the hidden counts."""
+        return LinearSystem(
+            list(self.names),
+            [min(lower, 0.0) for lower in self.lower],
+            list(self.upper),
+            [row for row in self.rows if not row.is_floor],
+        )
 
 
 @dataclass(frozen=True)
@@ -102,6 +124,7 @@ class _Part:
     def __init__(self, system: LinearSystem, variables: list[int], rows: list[int]) -> None:
         self.local = {v: i for i, v in enumerate(variables)}
         self.row_names = [system.rows[r].name for r in rows]
+        self.is_floor = [system.rows[r].is_floor for r in rows]
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         # After an objective change the last basis is still feasible: primal simplex starts
@@ -121,6 +144,22 @@ class _Part:
             )
         self.width = len(variables)
         self._costed: np.ndarray = np.zeros(0, dtype=np.int32)
+
+    def forget_floors(self, system: LinearSystem) -> None:
+        """Non-negativity instead of the rule's floors, for the minima (without_floors)."""
+        floored = [v for v in self.local if system.lower[v] > 0]
+        if floored:
+            columns = np.array([self.local[v] for v in floored], dtype=np.int32)
+            self.highs.changeColsBounds(
+                len(columns),
+                columns,
+                np.zeros(len(columns), dtype=np.float64),
+                np.array([min(system.upper[v], highspy.kHighsInf) for v in floored]),
+            )
+        rows = np.array([i for i, f in enumerate(self.is_floor) if f], dtype=np.int32)
+        if len(rows):
+            free = np.full(len(rows), highspy.kHighsInf, dtype=np.float64)
+            self.highs.changeRowsBounds(len(rows), rows, -free, free)
 
     def extreme(
         self, target: Mapping[int, float], maximise: bool, explain: bool
@@ -207,6 +246,7 @@ def feasibility_intervals(
     whole: bool = True,
     explain: bool = False,
     sides: Sequence[tuple[bool, bool]] | None = None,
+    floors_below: bool = True,
 ) -> list[Interval]:
     """The feasibility interval of each target (a linear expression over the variables).
 
@@ -214,41 +254,73 @@ def feasibility_intervals(
     the counts are persons would round them. With explain=True each end also names the rows
     that bind it (the rows with a non-zero dual value), which costs a little per solve.
     sides, one (minimum, maximum) pair per target, leaves out the programs not needed: an end
-    left out is reported as -∞ or +∞, which claims nothing about it.
+    left out is reported as -∞ or +∞, which claims nothing about it. With floors_below=False
+    the minima are of the system without the rule's floors (protection_intervals).
     """
+    sides = list(sides) if sides is not None else [(True, True)] * len(targets)
     part_of, part_variables, part_rows = _parts(system)
     models: dict[int, _Part] = {}
+    relaxed = False
 
     def model(p: int) -> _Part:
         if p not in models:
             models[p] = _Part(system, part_variables[p], part_rows[p])
+            if relaxed:
+                models[p].forget_floors(system)
         return models[p]
 
-    intervals = []
-    for number, target in enumerate(targets):
-        want_low, want_high = sides[number] if sides is not None else (True, True)
+    pieces: list[dict[int, dict[int, float]]] = []
+    for target in targets:
         by_part: dict[int, dict[int, float]] = {}
         for v, c in target.items():
             if c:
                 by_part.setdefault(part_of[v], {})[v] = c
-        low = high = 0.0
-        below: list[str] = []
-        above: list[str] = []
-        for p, piece in by_part.items():
-            if want_low:
-                value, binding = model(p).extreme(piece, maximise=False, explain=explain)
-                low += value
-                below.extend(binding)
-            if want_high:
-                value, binding = model(p).extreme(piece, maximise=True, explain=explain)
-                high += value
-                above.extend(binding)
-        low = low if want_low else -INF
-        high = high if want_high else INF
+        pieces.append(by_part)
+    ends: list[list[float]] = [[0.0, 0.0] for _ in targets]
+    binding: list[tuple[list[str], list[str]]] = [([], []) for _ in targets]
+    # The maxima first, with the floors; then the minima, in the same models once the floors
+    # are forgotten (a change of bounds: HiGHS keeps its basis).
+    for side in (1, 0):
+        if side == 0 and not floors_below:
+            relaxed = True
+            for part in models.values():
+                part.forget_floors(system)
+        for number, by_part in enumerate(pieces):
+            if not sides[number][side]:
+                continue
+            for p, piece in by_part.items():
+                value, rows = model(p).extreme(piece, maximise=side == 1, explain=explain)
+                ends[number][side] += value
+                binding[number][side].extend(rows)
+    intervals = []
+    for number, (low, high) in enumerate(ends):
+        low = low if sides[number][0] else -INF
+        high = high if sides[number][1] else INF
         if whole:
             low, high = _whole(low, up=True), _whole(high, up=False)
+        below, above = binding[number]
         intervals.append(Interval(low, high, tuple(below), tuple(above)))
     return intervals
+
+
+def protection_intervals(
+    system: LinearSystem,
+    targets: Sequence[Mapping[int, float]],
+    explain: bool = False,
+    sides: Sequence[tuple[bool, bool]] | None = None,
+) -> list[Interval]:
+    """The interval the protection rule judges (docs/disclosure.md), in whole persons: the
+    maximum over everything an attacker knows, the minimum over the published figures with
+    only non-negativity.
+
+    The rule's floors (a withheld count holds at least one person, because a zero is published
+    as "no data") do bound the other counts from above, and an attacker uses them so. From below
+    they only ever add up to what the rule itself says - two withheld clusters hold at least
+    one person each, so the region withheld beside them at least two - which is the price of
+    publishing zeros, not a disclosure. A lower bound counts only where the published figures
+    give it, and the count's own floor still clips the protection interval.
+    """
+    return feasibility_intervals(system, targets, explain=explain, sides=sides, floors_below=False)
 
 
 class FeasiblePoint:
@@ -279,11 +351,13 @@ class FeasiblePoint:
             for row, value in zip(system.rows, self.row_value, strict=True)
         )
 
-    def allows(self, direction: Mapping[int, float]) -> bool:
-        """Whether point + direction still satisfies every bound and row."""
+    def allows(self, direction: Mapping[int, float], floors: bool = True) -> bool:
+        """Whether point + direction still satisfies every bound and row; with floors=False,
+        of the system without the rule's floors (LinearSystem.without_floors)."""
         for v, d in direction.items():
             value = self.point[v] + d
-            if value < self.system.lower[v] - _INTEGER_SLACK:
+            lower = self.system.lower[v] if floors else min(self.system.lower[v], 0.0)
+            if value < lower - _INTEGER_SLACK:
                 return False
             if value > self.system.upper[v] + _INTEGER_SLACK:
                 return False
@@ -293,6 +367,8 @@ class FeasiblePoint:
                 change[r] = change.get(r, 0.0) + c * d
         for r, delta in change.items():
             row = self.system.rows[r]
+            if row.is_floor and not floors:
+                continue
             value = self.row_value[r] + delta
             if value < row.lower - _INTEGER_SLACK or value > row.upper + _INTEGER_SLACK:
                 return False

@@ -297,3 +297,28 @@ def test_a_lone_small_cell_is_found_without_the_engine_and_protected_with_it(
     found = release(tmp_path / "off.duckdb", cells, primaries_only(table).codes)
     assert {f.count for f in found.findings} >= {3, 1, 2}
     assert release(tmp_path / "on.duckdb", cells, protect(table, RULE).codes).passed
+
+
+def test_withheld_values_that_add_up_to_a_third_bound_it_only_by_the_rule(
+    tmp_path: Path,
+) -> None:
+    """X = {a} and Y = {b} each hold one person of group g1, Z = {a, b} holds two: all three
+    are under 5 and withheld. A zero is published as "no data", so X and Y each hold at least
+    one person, and Z, their sum, at least two: its lower end is its true count, below the
+    required 2 - 1 = 1. No complement can widen that, and none needs to: the bound is the
+    rule's own (what publishing zeros costs), so the lower end counts only what the published
+    figures give, and here they give nothing (both municipalities' groups are free within
+    their adults, 42 and 50)."""
+    cells = [
+        CellSpec("a", "1", "25-34", 20, 10),
+        CellSpec("a", "2", "25-34", 22, 11),
+        CellSpec("b", "1", "25-34", 24, 12),
+        CellSpec("b", "2", "25-34", 26, 13),
+    ]
+    clusters = {"X": ("a",), "Y": ("b",), "Z": ("a", "b")}
+    education = {("a", "g1"): (1, 0), ("a", "g2"): (41, 21), ("b", "g1"): (1, 0),
+                 ("b", "g2"): (49, 25)}  # fmt: skip
+    protection = protect(describe(cells, clusters, education), RULE)
+    for cluster in clusters:
+        assert protection.codes[f"cluster {cluster} cell of g1"] == "primary"
+    assert release(tmp_path / "on.duckdb", cells, protection.codes, clusters, education).passed

@@ -23,7 +23,11 @@ from dagster_project.quality.disclosure_audit import (
     ProtectionRule,
     audit_connection,
 )
-from dagster_project.quality.feasibility import LinearSystem, feasibility_intervals
+from dagster_project.quality.feasibility import (
+    LinearSystem,
+    feasibility_intervals,
+    protection_intervals,
+)
 from tests.conftest import Refreshed
 from tests.quality.releases import CellSpec, write_publication
 
@@ -49,6 +53,23 @@ def test_the_intervals_of_a_hand_solved_system() -> None:
     half.equation("total", {x: 1, y: 2}, 5)
     (iy,) = feasibility_intervals(half, [{y: 1}])
     assert (iy.lower, iy.upper) == (1, 2)
+
+
+def test_the_rules_floors_bound_the_other_counts_from_above_only() -> None:
+    # x is a withheld cell (at least one person by its bound), g a count never published whose
+    # withheld value is g alone (at least one person by a floor row), w a free count, and
+    # x + g + w = 10 is published. By hand, feasibility: x in [1, 9] and g in [1, 9] (the other
+    # at least 1), x + g in [2, 10]. Every lower end there is the floors' alone, so the interval
+    # the rule judges starts at 0; the upper ends keep the floors: x at most 10 - 1 = 9.
+    system = LinearSystem()
+    x, g, w = system.variable("x", lower=1), system.variable("g"), system.variable("w")
+    system.equation("total", {x: 1, g: 1, w: 1}, 10)
+    system.floor("g withheld, so at least one person", {g: 1}, 1)
+    targets = [{x: 1}, {g: 1}, {x: 1, g: 1}]
+    feasible = feasibility_intervals(system, targets)
+    assert [(i.lower, i.upper) for i in feasible] == [(1, 9), (1, 9), (2, 10)]
+    judged = protection_intervals(system, targets)
+    assert [(i.lower, i.upper) for i in judged] == [(0, 9), (0, 9), (0, 10)]
 
 
 def test_hoeje_taastrup_a_note_saying_a_cell_passed_the_rule_gives_its_neighbour_away() -> None:
