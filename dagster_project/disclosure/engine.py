@@ -25,7 +25,8 @@ It withholds in three steps, as τ-ARGUS's modular method and sdcTable's heurist
    region give away the one municipality in two of them) takes, as a complement, the cheapest
    published value of the sums that bind its interval that makes it protected, each tried in
    turn; where none is enough alone, the one that widens it most. Then step 2 again, because a
-   new complement needs partners of its own.
+   new complement needs partners of its own. The interval is the one the rule judges
+   (protection_intervals): the floors of withheld values bound it from above only.
 
 The disclosure audit (quality/disclosure_audit.py) then checks the release a reader will see,
 from the marts, with code of its own: the engine is the design, the audit the proof.
