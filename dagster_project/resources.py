@@ -44,6 +44,9 @@ class PostgresTarget(ConfigurableResource):
 # RefreshLock). The instance limits it to one run at a time (operations/instance.py), so a
 # second refresh waits in Dagster's queue; the lock stays the guard for runs outside it.
 WAREHOUSE_POOL = "warehouse"
+# The run tag that forces a night to build everything again, the disclosure engine's decisions
+# included, even where nothing it reads has changed.
+FORCE_TAG = "sundhedsdata/force"
 
 
 class RefreshLock(ConfigurableResource):

@@ -11,7 +11,7 @@ from dagster import AssetCheckKey, AssetKey
 from dagster_project.operations.refresh_command import remove_derived_layers
 from dagster_project.publication.digest import publication_digest
 from dagster_project.reference_data import read_seed
-from dagster_project.transform.assets import FORCE_TAG
+from dagster_project.resources import FORCE_TAG
 
 from .conftest import SAMPLE_DIR, Refreshed, run_nightly
 

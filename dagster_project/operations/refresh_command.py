@@ -27,9 +27,9 @@ from dagster_project.disclosure.assets import COMPLEMENTS_KEY
 from dagster_project.locking import warehouse_lock
 from dagster_project.operations.alerts import failure_reason
 from dagster_project.quality.scorecard import SCORECARD_ASSET, describe_protection_cost
+from dagster_project.resources import FORCE_TAG
 from dagster_project.settings import Settings
 from dagster_project.sources.deliveries import source_deliveries
-from dagster_project.transform.assets import FORCE_TAG
 
 JOB = "nightly_refresh"
 ENGINE_ASSET = COMPLEMENTS_KEY.to_user_string()
@@ -153,7 +153,9 @@ def describe(name: str, stage: Stage) -> str:
             return "nothing changed since the last publication: no model built"
         engine = [
             f"disclosure engine: {_value(m, 'dagster/row_count')} complements in "
-            f"{_value(m, 'indicator_years')} indicator-years ({_value(m, 'seconds')} s)"
+            f"{_value(m, 'indicator_years')} indicator-years, "
+            f"{_value(m, 'indicator_years_as_decided_before')} as decided before "
+            f"({_value(m, 'seconds')} s)"
             for k, m in stage.materialized
             if k == ENGINE_ASSET
         ]

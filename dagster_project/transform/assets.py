@@ -15,7 +15,7 @@ from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from dagster_project.disclosure.assets import declare_complements
 from dagster_project.publication.currency import confirmation
-from dagster_project.resources import WAREHOUSE_POOL, RefreshLock
+from dagster_project.resources import FORCE_TAG, WAREHOUSE_POOL, RefreshLock
 from dagster_project.settings import Settings
 from dagster_project.transform.plan import dbt_manifest, night_plan, record_built_files
 from dagster_project.transform.project import dbt_project
@@ -52,7 +52,6 @@ class DbtBuildConfig(Config):
 
 
 # A run with this tag set to "true" rebuilds every model, whatever the plan says.
-FORCE_TAG = "sundhedsdata/force"
 
 
 def is_forced(context: AssetExecutionContext, config: DbtBuildConfig) -> bool:

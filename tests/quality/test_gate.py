@@ -31,7 +31,7 @@ from dagster_project.quality.disclosure_audit import (
 )
 from dagster_project.quality.gate import GATED_MARTS, gate_check_key, validate_mart
 from dagster_project.quality.gx_adapter import KEEP_VALIDATIONS, SuiteRaisedError, load_suite
-from dagster_project.transform.assets import FORCE_TAG
+from dagster_project.resources import FORCE_TAG
 from tests.conftest import Refreshed, file_digest, run_nightly
 
 pytestmark = pytest.mark.slow
