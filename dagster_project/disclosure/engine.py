@@ -44,6 +44,7 @@ from dagster_project.quality.feasibility import (
     FeasiblePoint,
     Interval,
     LinearSystem,
+    RowTrials,
     protection_intervals,
 )
 
@@ -336,12 +337,17 @@ class _Engine:
     # --- step 3: the attacker's programs ---------------------------------------------------
 
     def _system(
-        self,
+        self, published: Iterable[str] = ()
     ) -> tuple[LinearSystem, dict[tuple[str, str], int], list[float], dict[str, int]]:
+        """The attacker's system: a variable per hidden count and measure, an equation per sum.
+        The values in published are variables too, each held to its value by rows of its own
+        (_published_rows), so that a trial can withhold one by leaving them out (RowTrials)."""
         system = LinearSystem()
         ids: dict[tuple[str, str], int] = {}
         truth: list[float] = []
-        for key in sorted(self.hidden):
+        published = sorted(set(published) - self.hidden)
+        as_variables = set(self.hidden) | set(published)
+        for key in sorted(as_variables):
             value = self.values[key]
             ids[(key, PERSONS)] = system.variable(f"{key} persons", self.own_floor(key))
             truth.append(float(value.persons))
@@ -360,7 +366,7 @@ class _Engine:
                 coefficients: dict[int, float] = {}
                 rest = 0.0
                 for key, sign in s.terms():
-                    if key in self.hidden:
+                    if key in as_variables:
                         coefficients[ids[(key, measure)]] = (
                             coefficients.get(ids[(key, measure)], 0.0) + sign
                         )
@@ -369,7 +375,14 @@ class _Engine:
                 name = f"sum {index} {measure}"
                 row_sum[name] = index
                 system.equation(name, coefficients, rest)
+        for key in published:
+            for measure, name in self._published_rows(key):
+                system.equation(name, {ids[(key, measure)]: 1.0}, self.values[key].count(measure))
         return system, ids, truth, row_sum
+
+    def _published_rows(self, key: str) -> list[tuple[str, str]]:
+        measures = (PERSONS, POSITIVE) if self.counts else (PERSONS,)
+        return [(measure, f"published {key} {measure}") for measure in measures]
 
     def _expression(self, ids: Mapping, key: str, measure: str) -> dict[int, float]:
         if measure == NEGATIVE:
@@ -520,12 +533,15 @@ class _Engine:
                     f"{key} {measure} = {count} lies in {interval.describe()}, which does not "
                     f"cover [{low}, {high}], and no published value of its sums can be withheld"
                 )
+            # One model for every trial: the candidates are published rows to leave out.
+            system, ids, _, _ = self._system(published=candidates)
+            trials = RowTrials(system)
+            target = self._expression(ids, key, measure)
             best, best_width = None, -1.0
             for candidate in candidates:
-                self.hide(candidate)
-                trial = self._interval(key, measure)
+                without = [name for _, name in self._published_rows(candidate)]
+                trial = trials.interval(target, without)
                 programs += 2
-                self.show(candidate)
                 if trial.covers(low, high):
                     best = candidate
                     break

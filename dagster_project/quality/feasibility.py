@@ -125,6 +125,7 @@ class _Part:
         self.local = {v: i for i, v in enumerate(variables)}
         self.row_names = [system.rows[r].name for r in rows]
         self.is_floor = [system.rows[r].is_floor for r in rows]
+        self.rows = list(rows)
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         # After an objective change the last basis is still feasible: primal simplex starts
@@ -145,21 +146,32 @@ class _Part:
         self.width = len(variables)
         self._costed: np.ndarray = np.zeros(0, dtype=np.int32)
 
-    def forget_floors(self, system: LinearSystem) -> None:
-        """Non-negativity instead of the rule's floors, for the minima (without_floors)."""
+    def set_floors(self, system: LinearSystem, on: bool) -> None:
+        """The rule's floors on, or non-negativity instead, for the minima (without_floors)."""
         floored = [v for v in self.local if system.lower[v] > 0]
         if floored:
             columns = np.array([self.local[v] for v in floored], dtype=np.int32)
             self.highs.changeColsBounds(
                 len(columns),
                 columns,
-                np.zeros(len(columns), dtype=np.float64),
+                np.array([system.lower[v] if on else 0.0 for v in floored], dtype=np.float64),
                 np.array([min(system.upper[v], highspy.kHighsInf) for v in floored]),
             )
-        rows = np.array([i for i, f in enumerate(self.is_floor) if f], dtype=np.int32)
-        if len(rows):
-            free = np.full(len(rows), highspy.kHighsInf, dtype=np.float64)
-            self.highs.changeRowsBounds(len(rows), rows, -free, free)
+        rows = [i for i, f in enumerate(self.is_floor) if f]
+        if rows:
+            self.set_rows(system, rows, on)
+
+    def set_rows(self, system: LinearSystem, rows: Sequence[int], on: bool) -> None:
+        """Rows (the part's own numbers) as the system states them, or left out."""
+        inf = highspy.kHighsInf
+        lower = [max(system.rows[self.rows[r]].lower, -inf) if on else -inf for r in rows]
+        upper = [min(system.rows[self.rows[r]].upper, inf) if on else inf for r in rows]
+        self.highs.changeRowsBounds(
+            len(rows),
+            np.array(rows, dtype=np.int32),
+            np.array(lower, dtype=np.float64),
+            np.array(upper, dtype=np.float64),
+        )
 
     def extreme(
         self, target: Mapping[int, float], maximise: bool, explain: bool
@@ -266,7 +278,7 @@ def feasibility_intervals(
         if p not in models:
             models[p] = _Part(system, part_variables[p], part_rows[p])
             if relaxed:
-                models[p].forget_floors(system)
+                models[p].set_floors(system, on=False)
         return models[p]
 
     pieces: list[dict[int, dict[int, float]]] = []
@@ -284,7 +296,7 @@ def feasibility_intervals(
         if side == 0 and not floors_below:
             relaxed = True
             for part in models.values():
-                part.forget_floors(system)
+                part.set_floors(system, on=False)
         for number, by_part in enumerate(pieces):
             if not sides[number][side]:
                 continue
@@ -321,6 +333,33 @@ def protection_intervals(
     give it, and the count's own floor still clips the protection interval.
     """
     return feasibility_intervals(system, targets, explain=explain, sides=sides, floors_below=False)
+
+
+class RowTrials:
+    """A target's protection interval while published rows are left out, one trial at a time.
+
+    The engine tries candidate complements in turn: each candidate is a published value, an
+    equation of the system, and withholding it is leaving its rows out. One HiGHS model of the
+    whole system serves every trial; a trial changes row bounds, and HiGHS keeps its basis.
+    """
+
+    def __init__(self, system: LinearSystem) -> None:
+        self.system = system
+        self.part = _Part(system, list(range(len(system.names))), list(range(len(system.rows))))
+        self.row_of = {row.name: r for r, row in enumerate(system.rows)}
+
+    def interval(self, target: Mapping[int, float], without: Sequence[str]) -> Interval:
+        """protection_intervals of the target, with the rows named in without left out."""
+        rows = [self.row_of[name] for name in without if name in self.row_of]
+        if rows:
+            self.part.set_rows(self.system, rows, on=False)
+        high, _ = self.part.extreme(target, maximise=True, explain=False)
+        self.part.set_floors(self.system, on=False)
+        low, _ = self.part.extreme(target, maximise=False, explain=False)
+        self.part.set_floors(self.system, on=True)
+        if rows:
+            self.part.set_rows(self.system, rows, on=True)
+        return Interval(_whole(low, up=True), _whole(high, up=False))
 
 
 class FeasiblePoint:
