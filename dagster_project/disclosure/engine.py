@@ -158,6 +158,28 @@ def protect(table: Table, rule: ProtectionRule, use_programs: bool = True) -> Pr
     return protection
 
 
+class _Generated:
+    """The items of an iterator, generated only as far as anyone has asked, then kept: the first
+    exchange usually proves an end, and the rest are never built."""
+
+    def __init__(self, items: Iterator) -> None:
+        self._items = items
+        self._kept: list = []
+
+    def __iter__(self) -> Iterator:
+        index = 0
+        while True:
+            if index < len(self._kept):
+                yield self._kept[index]
+            else:
+                item = next(self._items, None)
+                if item is None:
+                    return
+                self._kept.append(item)
+                yield item
+            index += 1
+
+
 class _Engine:
     def __init__(self, table: Table, rule: ProtectionRule) -> None:
         self.table = table
@@ -412,16 +434,21 @@ class _Engine:
             sensitive = self.sensitive(key)
             if not sensitive:
                 continue
-            moves = list(itertools.islice(self._exchanges(key), _MOST_EXCHANGES))
+            moves = _Generated(itertools.islice(self._exchanges(key), _MOST_EXCHANGES))
             for measure, count in sensitive:
                 low, high = self.rule.required(count, self.floor(key, measure))
                 on = PERSONS if measure == NEGATIVE else measure
-                shifted = [{ids[(k, on)]: c for k, c in move.items()} for move in moves]
-                up = any(point.allows({v: p * c for v, c in m.items()}) for m in shifted)
+
+                def shifted(
+                    steps: int, on: str = on, moves: _Generated = moves
+                ) -> Iterator[dict[int, int]]:
+                    for move in moves:
+                        yield {ids[(k, on)]: steps * c for k, c in move.items()}
+
+                up = any(point.allows(m) for m in shifted(p))
                 # Downwards the rule's floors do not count (protection_intervals).
                 down = count - low == 0 or any(
-                    point.allows({v: -(count - low) * c for v, c in m.items()}, floors=False)
-                    for m in shifted
+                    point.allows(m, floors=False) for m in shifted(-(count - low))
                 )
                 if up and down:
                     continue
