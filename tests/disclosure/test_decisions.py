@@ -60,7 +60,9 @@ def _describe(conn: duckdb.DuckDBPyConnection, boys_2025: int) -> None:
         )
 
 
-def _counting_protect(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+@pytest.fixture
+def night(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A build database described as in _describe, its raw folder, and the engine's calls."""
     calls: list[int] = []
     protect = engine_asset.protect
 
@@ -69,43 +71,37 @@ def _counting_protect(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return protect(table, rule)
 
     monkeypatch.setattr(engine_asset, "protect", counted)
-    return calls
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as conn:
+        _describe(conn, boys_2025=3)
+        yield conn, tmp_path / "raw", calls
 
 
 def test_a_table_described_as_before_keeps_its_decision_and_a_changed_one_is_decided_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    night,
 ) -> None:
-    calls = _counting_protect(monkeypatch)
-    raw = tmp_path / "raw"
-    with duckdb.connect(str(tmp_path / "build.duckdb")) as conn:
-        _describe(conn, boys_2025=3)
-        first = decide(conn, RULE, earlier=earlier_decisions(raw))
-        assert len(calls) == 2 and first.reused == 0
-        # Each year's lone small cell takes one complement: the cheapest published cell.
-        assert sorted(first.rows) == [("a", 2024, "cell 661 1 ud"), ("a", 2025, "cell 661 1 ud")]
-        write_complements(conn, raw, first.rows, first.digests)
+    conn, raw, calls = night
+    first = decide(conn, RULE, earlier=earlier_decisions(raw))
+    assert len(calls) == 2 and first.reused == 0
+    # Each year's lone small cell takes one complement: the cheapest published cell.
+    assert sorted(first.rows) == [("a", 2024, "cell 661 1 ud"), ("a", 2025, "cell 661 1 ud")]
+    write_complements(conn, raw, first.rows, first.digests)
 
-        again = decide(conn, RULE, earlier=earlier_decisions(raw))
-        assert len(calls) == 2 and again.reused == 2  # no program solved
-        assert sorted(again.rows) == sorted(first.rows)
+    again = decide(conn, RULE, earlier=earlier_decisions(raw))
+    assert len(calls) == 2 and again.reused == 2  # no program solved
+    assert sorted(again.rows) == sorted(first.rows)
 
-        # 2025's boys now hold 20 in the numerator: nothing is small there, nothing withheld.
-        _describe(conn, boys_2025=20)
-        changed = decide(conn, RULE, earlier=earlier_decisions(raw))
-        assert len(calls) == 3 and changed.reused == 1
-        assert changed.rows == [("a", 2024, "cell 661 1 ud")]
+    # 2025's boys now hold 20 in the numerator: nothing is small there, nothing withheld.
+    _describe(conn, boys_2025=20)
+    changed = decide(conn, RULE, earlier=earlier_decisions(raw))
+    assert len(calls) == 3 and changed.reused == 1
+    assert changed.rows == [("a", 2024, "cell 661 1 ud")]
 
 
-def test_without_a_readable_record_every_table_is_decided_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls = _counting_protect(monkeypatch)
-    raw = tmp_path / "raw"
-    with duckdb.connect(str(tmp_path / "build.duckdb")) as conn:
-        _describe(conn, boys_2025=3)
-        first = decide(conn, RULE)
-        write_complements(conn, raw, first.rows, first.digests)
-        (raw / COMPLEMENTS_TABLE / DIGESTS_FILE).write_text("{ not json")
-        again = decide(conn, RULE, earlier=earlier_decisions(raw))
+def test_without_a_readable_record_every_table_is_decided_again(night) -> None:
+    conn, raw, calls = night
+    first = decide(conn, RULE)
+    write_complements(conn, raw, first.rows, first.digests)
+    (raw / COMPLEMENTS_TABLE / DIGESTS_FILE).write_text("{ not json")
+    again = decide(conn, RULE, earlier=earlier_decisions(raw))
     assert len(calls) == 4 and again.reused == 0
     assert sorted(again.rows) == sorted(first.rows)
