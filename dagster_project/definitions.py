@@ -25,7 +25,7 @@ from dagster_project.report.assets import status_report
 from dagster_project.resources import CprKey, DbtCli, PostgresTarget, RefreshLock, dbt_executable
 from dagster_project.settings import Settings
 from dagster_project.sources.assets import INGESTION_ASSETS
-from dagster_project.transform.assets import sundhedsdata_dbt_models
+from dagster_project.transform.assets import DBT_ASSETS
 from dagster_project.transform.project import dbt_project
 
 
@@ -34,10 +34,12 @@ def build_definitions(
 ) -> Definitions:
     """Everything the code location serves. audit_check is the disclosure audit; a test of the
     publication's own refusal gives a check with its key that ran and failed as it says."""
-    mart_keys = [key for key in sundhedsdata_dbt_models.keys if key.path[0] == MART_SCHEMA]
+    mart_keys = [
+        key for assets_def in DBT_ASSETS for key in assets_def.keys if key.path[0] == MART_SCHEMA
+    ]
     assets = [
         *INGESTION_ASSETS,
-        sundhedsdata_dbt_models,
+        *DBT_ASSETS,
         disclosure_complements,
         published_warehouse_asset(mart_keys),
         scorecard_asset(mart_keys),

@@ -7,9 +7,9 @@ indicator-year, and writes them to the raw layer as the source raw.disclosure_co
 Parquet folder like every landing source, so DuckDB, Spark and PostgreSQL's copy read it the same
 way. int_disclosure__decisions then applies the complements to every published table.
 
-Dagster runs the dbt project in two steps around this asset (the dbt multi-asset is subsettable,
-and its second half depends on this asset through the source), so the engine sees exactly what
-the first half built.
+The dbt project is two multi-assets around this asset (transform/assets.py): the first builds
+what the engine reads, the second what reads the complements, so the engine sees exactly what
+the first built.
 """
 
 import hashlib

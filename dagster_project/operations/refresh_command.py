@@ -75,7 +75,7 @@ def _value(metadata: dict, name: str):
 
 def stage_of(step: str, stages_by_step: dict[str, str]) -> str:
     """A step's stage. Dagster runs a multi-asset that another asset splits (the dbt project
-    around the disclosure engine) as steps named <node>, <node>_2, <node>_3."""
+    on both sides of another asset) as steps named <node>, <node>_2, <node>_3."""
     if step in stages_by_step:
         return stages_by_step[step]
     base, _, number = step.rpartition("_")

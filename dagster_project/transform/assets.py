@@ -1,10 +1,12 @@
 """The dbt project as Dagster assets (dagster-dbt): seeds, models and their tests as checks.
 
-The project is one subsettable multi-asset. Its second half reads the disclosure engine's
-complements (the source raw.disclosure_complements, an asset of its own that the first half
-feeds), so Dagster runs it as steps with the engine between them. Each step is a subset,
-which dbt builds with the tests of the checks Dagster put in that step (a test is a check of the
-model it is defined on, so it runs once that model is built).
+The project is two multi-assets, either side of the disclosure engine: what the engine reads
+(everything but what depends on the source raw.disclosure_complements) and what reads its
+complements (that source and everything downstream). As one multi-asset on both sides of the
+engine, Dagster had to break the cycle and split it by each model's distance from the job's
+roots, into three steps, each a dbt process of its own; two definitions are two steps with no
+split. A test downstream of the source is selected with the second, so each runs once every
+model it reads is built.
 """
 
 import json
@@ -45,8 +47,9 @@ def dbt_build_args(settings: Settings) -> list[str]:
 
 class DbtBuildConfig(Config):
     """force: a full refresh although nothing changed since the last publication (for example
-    after the build database was edited by hand). The dbt project runs as several steps (ops
-    sundhedsdata_dbt_models, _2, _3); the run tag FORCE_TAG forces them all at once."""
+    after the build database was edited by hand). It reaches one op; the dbt project runs as two
+    (sundhedsdata_dbt_models, sundhedsdata_dbt_decisions), which the run tag FORCE_TAG forces
+    at once."""
 
     force: bool = False
 
@@ -58,14 +61,14 @@ def is_forced(context: AssetExecutionContext, config: DbtBuildConfig) -> bool:
     return config.force or context.run.tags.get(FORCE_TAG, "").lower() == "true"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL)
-def sundhedsdata_dbt_models(
-    context: AssetExecutionContext,
-    dbt: DbtCliResource,
-    settings: Settings,
-    refresh_lock: RefreshLock,
-    config: DbtBuildConfig,
-):
+# What reads the engine's complements, as dbt selects it.
+DECISIONS_SELECTION = "source:raw.disclosure_complements+"
+
+
+def build_step(
+    context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings, config: DbtBuildConfig
+) -> Iterator:
+    """Tonight's dbt build of this step's models (the plan says which need building)."""
     plan = night_plan(settings, is_forced(context, config))
     if not plan.to_build:
         # Nothing is yielded: the models, their checks and everything downstream (gate,
@@ -87,7 +90,8 @@ def sundhedsdata_dbt_models(
     with settings.connect() as conn:
         # The engine's source exists before its first night (empty), for Spark's views.
         declare_complements(conn, settings.raw_dir)
-    unchanged = list(plan.unaffected_models)
+    own = {key.path[-1] for key in context.assets_def.keys}
+    unchanged = [name for name in plan.unaffected_models if name in own]
     args = dbt_build_args(settings) + plan.dbt_args() + test_selection_args(context, unchanged)
     events = dbt.cli(args, context=context, target_path=target).stream()
     yield from with_unchanged_models(context, events, unchanged, plan.reason)
@@ -98,13 +102,50 @@ def sundhedsdata_dbt_models(
         left_out = [
             node["name"] for node in dbt_manifest()["nodes"].values() if node["name"] not in built
         ]
-        tables = tables_outside_staging(dbt_manifest(), unchanged + left_out)
+        tables = tables_outside_staging(dbt_manifest(), list(plan.unaffected_models) + left_out)
         count = read_back_tables(settings, tables)
         context.log.info(f"read back {count} tables Spark built into {settings.build_db}")
     if whole_build_done(context):
         # Only a build of the whole project may say "built from these files": after a partial
         # materialisation from the UI, the next night must still build what it left out.
         record_built_files(settings)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    pool=WAREHOUSE_POOL,
+    exclude=DECISIONS_SELECTION,
+)
+def sundhedsdata_dbt_models(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    settings: Settings,
+    refresh_lock: RefreshLock,
+    config: DbtBuildConfig,
+):
+    """Everything the disclosure engine reads, and everything that does not read the engine."""
+    yield from build_step(context, dbt, settings, config)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    pool=WAREHOUSE_POOL,
+    select=DECISIONS_SELECTION,
+)
+def sundhedsdata_dbt_decisions(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    settings: Settings,
+    refresh_lock: RefreshLock,
+    config: DbtBuildConfig,
+):
+    """int_disclosure__decisions and everything that reads it: the published tables."""
+    yield from build_step(context, dbt, settings, config)
+
+
+DBT_ASSETS = [sundhedsdata_dbt_models, sundhedsdata_dbt_decisions]
 
 
 def test_selection_args(context: AssetExecutionContext, left_out: list[str]) -> list[str]:
@@ -124,14 +165,14 @@ def test_selection_args(context: AssetExecutionContext, left_out: list[str]) -> 
 
 
 def whole_build_done(context: AssetExecutionContext) -> bool:
-    """True in the step that ends a run materialising every dbt asset: the run's selection (if
-    it has one) holds them all and this step builds what reads the engine's complements."""
-    if not context.is_subset:
-        return True
-    run_selection = context.run.asset_selection
-    if run_selection and not set(sundhedsdata_dbt_models.keys) <= set(run_selection):
+    """True in the step that ends a run materialising every dbt asset: the step that builds
+    what reads the engine's complements, whole, in a run whose selection (if it has one) holds
+    every dbt asset."""
+    if context.is_subset or DECISIONS_KEY not in set(context.selected_asset_keys):
         return False
-    return DECISIONS_KEY in set(context.selected_asset_keys)
+    run_selection = context.run.asset_selection
+    every = {key for assets_def in DBT_ASSETS for key in assets_def.keys}
+    return not run_selection or every <= set(run_selection)
 
 
 def with_unchanged_models(
