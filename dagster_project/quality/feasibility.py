@@ -63,7 +63,8 @@ class LinearSystem:
 
     def variable(self, name: str, lower: float = 0.0, upper: float = INF) -> int:
         """A hidden count. Counts are never negative; a lower bound above zero is always the
-        rule's own floor (a withheld count holds a person), which without_floors() forgets."""
+        rule's own floor (a withheld count holds a person), which the minima of
+        protection_intervals leave out."""
         self.names.append(name)
         self.lower.append(lower)
         self.upper.append(upper)
@@ -90,15 +91,6 @@ class LinearSystem:
     def floor(self, name: str, coefficients: Mapping[int, float], at_least: float) -> None:
         """The rule's own floor of a sum of hidden counts (a withheld value holds a person)."""
         self.constraint(name, coefficients, at_least, INF, is_floor=True)
-
-    def without_floors(self) -> LinearSystem:
-        """The same published figures with only non-negativity for the hidden counts."""
-        return LinearSystem(
-            list(self.names),
-            [min(lower, 0.0) for lower in self.lower],
-            list(self.upper),
-            [row for row in self.rows if not row.is_floor],
-        )
 
 
 @dataclass(frozen=True)
@@ -147,7 +139,8 @@ class _Part:
         self._costed: np.ndarray = np.zeros(0, dtype=np.int32)
 
     def set_floors(self, system: LinearSystem, on: bool) -> None:
-        """The rule's floors on, or non-negativity instead, for the minima (without_floors)."""
+        """The rule's floors on, or non-negativity instead, for the minima: the floors' bounds and
+        floor rows freed."""
         floored = [v for v in self.local if system.lower[v] > 0]
         if floored:
             columns = np.array([self.local[v] for v in floored], dtype=np.int32)
@@ -392,7 +385,7 @@ class FeasiblePoint:
 
     def allows(self, direction: Mapping[int, float], floors: bool = True) -> bool:
         """Whether point + direction still satisfies every bound and row; with floors=False,
-        of the system without the rule's floors (LinearSystem.without_floors)."""
+        of the system with only non-negativity in place of the rule's floors."""
         for v, d in direction.items():
             value = self.point[v] + d
             lower = self.system.lower[v] if floors else min(self.system.lower[v], 0.0)
