@@ -224,6 +224,10 @@ def generate_extracts(
     def write(frame: pd.DataFrame, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".parquet":
+            # Whole numbers as 32-bit integers, the type the landing contract declares for them
+            # (INTEGER): a typed file that matches the raw layer's types is stored as delivered.
+            whole = frame.select_dtypes("int64").columns
+            frame = frame.astype(dict.fromkeys(whole, "int32"))
             frame.to_parquet(path, index=False, compression="zstd")
         else:
             frame.to_csv(path, index=False, lineterminator="\n")

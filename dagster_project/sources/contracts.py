@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+import numpy as np
 
 from dagster_project.reference_data import (
     calendar_years,
@@ -77,11 +78,7 @@ def one_of(column: str, allowed: list[str], words: str) -> ColumnRule:
     values = ", ".join(literals)
     # On an integer column: the allowed values an integer prints as ('1', not '01' or '').
     numbers = [a for a in allowed if re.fullmatch(r"0|-?[1-9][0-9]*", a)]
-    typed = (
-        f"{{v}} is not null and {{v}} not in ({', '.join(numbers)})"
-        if numbers
-        else "{v} is not null"
-    )
+    typed = _not_among("{v}", [int(n) for n in numbers]) if numbers else "{v} is not null"
     if len(allowed) > 10:
         # A map lookup beats a chain of comparisons and a list search (98 municipality codes on a
         # register year of 3.3 M rows: 0.08 s, against 0.17 s for `in` and list_contains).
@@ -95,6 +92,19 @@ def one_of(column: str, allowed: list[str], words: str) -> ColumnRule:
     return ColumnRule(
         column, f"must be {words}", f"{{v}} is not null and {{v}} not in ({values})", typed=typed
     )
+
+
+def _not_among(value: str, allowed: list[int]) -> str:
+    """SQL true for a non-null integer ``value`` that is none of ``allowed``.
+
+    Consecutive integers are written as a range: the same verdict for an integer, and a range
+    is what a Parquet reader can judge a row group by from its minimum and maximum alone
+    (check_rules), where it has to read every value to test a list.
+    """
+    ordered = sorted(set(allowed))
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{value} is not null and ({value} < {ordered[0]} or {value} > {ordered[-1]})"
+    return f"{value} is not null and {value} not in ({', '.join(map(str, ordered))})"
 
 
 def municipality(column: str = "kommune_kode") -> ColumnRule:
@@ -145,11 +155,21 @@ def require_columns(
 
 
 def check_rules(
-    conn: duckdb.DuckDBPyConnection, table: str, rules: list[ColumnRule], file: str
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    rules: list[ColumnRule],
+    file: str,
+    each_as_filter: bool = False,
 ) -> None:
-    """Evaluate every rule in one scan; raise for the earliest bad row.
+    """Evaluate every rule; raise for the earliest bad row.
 
     A column of an integer type is checked with the rule's typed predicate where it has one.
+    A table in memory is judged in one scan. With ``each_as_filter`` (a view straight over a
+    Parquet file) each rule is a query of its own that filters for its breaches: the reader
+    then skips every row group whose statistics (null count, minimum, maximum) show that no
+    row breaks the rule, so a required value, a range or a year costs next to nothing and only
+    the code lists are read (a register year of 3.3 M rows: 0.34 s in one scan, about 0.1 s
+    so). Either way the earliest bad row, and the first rule it breaks, is reported.
     """
     if not rules:
         return
@@ -159,8 +179,14 @@ def check_rules(
         typed = rule.typed is not None and types.get(rule.column) in INTEGER_TYPES
         return (rule.typed if typed else rule.violation).replace("{v}", quoted(rule.column))
 
-    selects = ", ".join(f"min(case when {predicate(r)} then source_row end)" for r in rules)
-    first_bad_rows = conn.execute(f"select {selects} from {table}").fetchone()
+    if each_as_filter:
+        first_bad_rows = tuple(
+            conn.execute(f"select min(source_row) from {table} where {predicate(r)}").fetchone()[0]
+            for r in rules
+        )
+    else:
+        selects = ", ".join(f"min(case when {predicate(r)} then source_row end)" for r in rules)
+        first_bad_rows = conn.execute(f"select {selects} from {table}").fetchone()
     broken = [
         (row, rule) for row, rule in zip(first_bad_rows, rules, strict=True) if row is not None
     ]
@@ -219,18 +245,37 @@ class TableContract:
         return tuple(c for c in self.columns if c not in self.optional)
 
 
+def key_hash_sql(key: tuple[str, ...]) -> str:
+    """The 64-bit hash of a row's key (check_unique), as SQL."""
+    return f"hash({', '.join(quoted(c) for c in key)})"
+
+
+def hashes_distinct(hashes: np.ndarray) -> bool:
+    """Whether no two of the hashes are equal: sorted, each differs from the next."""
+    ordered = np.sort(hashes)
+    return not bool((ordered[1:] == ordered[:-1]).any())
+
+
 def check_unique(
-    conn: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...], file: str
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    key: tuple[str, ...],
+    file: str,
+    hashes: np.ndarray | None = None,
 ) -> None:
+    """No two rows share the key; else the error names the first duplicate and its original.
+
+    Equal keys hash equal, so as many distinct 64-bit hashes as rows proves every key unique.
+    The hashes are sorted and compared with their neighbours: for a register year of 3.3 M
+    rows 0.26 s, where DuckDB's count(distinct) over them builds a hash table of 3.3 M entries
+    (0.53 s) and grouping the keys themselves costs more still. Two equal hashes mean a
+    duplicate, or two keys sharing a hash, and the exact search below tells which. ``hashes``:
+    the key's hashes (key_hash_sql) where the caller read them in a scan of its own.
+    """
     columns = ", ".join(quoted(c) for c in key)
-    # Equal keys hash equal, so as many distinct 64-bit hashes as rows proves every key unique:
-    # an aggregate over integers, half the cost of grouping the keys themselves (0.37 s against
-    # 0.74 s for a register year of 3.3 M rows). Fewer means a duplicate, or two keys sharing a
-    # hash, and the exact search below tells which.
-    distinct_hashes, rows = conn.execute(
-        f"select count(distinct hash({columns})), count(*) from {table}"
-    ).fetchone()
-    if distinct_hashes == rows:
+    if hashes is None:
+        hashes = conn.execute(f"select {key_hash_sql(key)} as h from {table}").fetchnumpy()["h"]
+    if hashes_distinct(hashes):
         return
     as_text = ", ".join(f"{quoted(c)}::varchar" for c in key)  # as the file has it (check_rules)
     duplicate = conn.execute(
@@ -255,12 +300,22 @@ def check_has_rows(conn: duckdb.DuckDBPyConnection, table: str, file: str) -> No
 
 
 def check_contract(
-    conn: duckdb.DuckDBPyConnection, table: str, contract: TableContract, file: str
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    contract: TableContract,
+    file: str,
+    key_hashes: np.ndarray | None = None,
+    on_parquet: bool = False,
 ) -> None:
+    """Columns, rows, rules, key: the first breach raises.
+
+    ``key_hashes``: see check_unique; ``on_parquet``: the table is a view over a Parquet file
+    (check_rules' each_as_filter).
+    """
     require_columns(conn, table, list(contract.columns), file)
     check_has_rows(conn, table, file)
-    check_rules(conn, table, contract.rules(), file)
-    check_unique(conn, table, contract.unique_key, file)
+    check_rules(conn, table, contract.rules(), file, each_as_filter=on_parquet)
+    check_unique(conn, table, contract.unique_key, file, key_hashes)
 
 
 def reporting_years(today: date | None = None) -> list[int]:
@@ -278,7 +333,7 @@ def _reporting_year_rule(column: str, what: str, year_of: str, typed: bool = Fal
         column,
         f"must be {what} from {first} to {last} (a year of dim_year, not after the current year)",
         f"{{v}} is not null and coalesce({year_of} not in ({years}), true)",
-        typed=f"{{v}} is not null and {{v}} not in ({years})" if typed else None,
+        typed=_not_among("{v}", reporting_years()) if typed else None,
     )
 
 

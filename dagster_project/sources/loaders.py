@@ -9,13 +9,27 @@ write with ``write_raw_rows``.
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 
-from dagster_project.sources.contracts import TableContract, check_contract, quoted
-from dagster_project.sources.landing import LandingFile
-from dagster_project.sources.pseudonymise import pseudonymise_cpr
-from dagster_project.sources.raw_layer import STAMPS, FileLoader, LoadOptions, RawSource
-from dagster_project.sources.readers import read_landing_file
+from dagster_project.sources.contracts import (
+    TableContract,
+    check_contract,
+    key_hash_sql,
+    quoted,
+)
+from dagster_project.sources.landing import LandingFile, LandingFileError
+from dagster_project.sources.pseudonymise import cpr_sql, pseudonymise_cpr
+from dagster_project.sources.raw_layer import (
+    DELIVERED_SUFFIX,
+    STAMPS,
+    FileLoader,
+    LoadOptions,
+    RawSource,
+    RawTarget,
+)
+from dagster_project.sources.readers import DAMAGED_PARQUET, NOT_PARQUET, read_landing_file
 from dagster_project.sources.structure import TextLayout
 
 
@@ -32,6 +46,9 @@ def contract_loader(contract: TableContract, delimiter: str = ",") -> FileLoader
     )
 
     def load(conn: duckdb.DuckDBPyConnection, file: LandingFile, options: LoadOptions) -> int:
+        stored = store_as_delivered(conn, file, contract, options)
+        if stored is not None:
+            return stored
         read_landing_file(conn, file, layout, contract.columns)
         present = {row[0] for row in conn.execute("describe _landing").fetchall()}
         for column in contract.optional:
@@ -48,6 +65,97 @@ def contract_loader(contract: TableContract, delimiter: str = ",") -> FileLoader
         return write_raw_rows(conn, select_list, file, options, columns=columns)
 
     return load
+
+
+def _delivered_year(
+    conn: duckdb.DuckDBPyConnection, file: LandingFile, contract: TableContract, target: RawTarget
+) -> int | None:
+    """The year folder a typed Parquet file can be stored in as delivered, 0 for a source
+    without year folders, or None when the file must be rewritten.
+
+    It can when its columns are exactly the contract's, each of the raw layer's type, there is
+    nothing to derive, and the rows hold one year (a register year). Anything else (another
+    integer width, a column as text, an extra column, several years) is read and written anew.
+    """
+    if file.path.suffix.lower() != ".parquet" or contract.derived:
+        return None
+    try:
+        found = dict(
+            conn.execute(
+                "select column_name, column_type from (describe select * from read_parquet(?))",
+                [str(file.path)],
+            ).fetchall()
+        )
+    except duckdb.Error:  # the error ends the night's transaction: no reader can follow
+        raise LandingFileError(file.name, NOT_PARQUET) from None
+    if found != {c: t.upper() for c, t in contract.columns.items()}:
+        return None
+    if not target.partition:
+        return 0
+    if target.partition not in found:
+        return None
+    query = f"select * from read_parquet({_literal(str(file.path))})"
+    try:
+        return _single_partition(conn, query, target.partition)
+    except duckdb.Error:
+        raise LandingFileError(file.name, DAMAGED_PARQUET) from None
+
+
+def store_as_delivered(
+    conn: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    contract: TableContract,
+    options: LoadOptions,
+) -> int | None:
+    """Store a typed Parquet file of the raw layer's own schema as it was delivered: its bytes
+    copied into the raw folder and checked there, never decoded and encoded again.
+
+    Returns the row count, or None where the file has to be rewritten (``_delivered_year``, or
+    CPR numbers in its key column, which are replaced in a rewritten copy): then nothing of it
+    is left in the raw folder. The contract is checked on the copy, the bytes that stay, so a
+    landing file changed after the check cannot reach the raw layer. The copy holds none of the
+    stamps a rewritten file carries: the raw view gives its landing file and synthetic flag
+    from the folder's stamps table and its row numbers from the file's own (raw_layer.py).
+    A copy, not a hard link: a supplier overwriting the landing file in place must not change
+    what was checked and published.
+    """
+    target = options.target
+    if target is None:
+        return None
+    year = _delivered_year(conn, file, contract, target)
+    if year is None:
+        return None
+    folder = target.folder / f"{target.partition}={year}" if target.partition else target.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{target.stem}{DELIVERED_SUFFIX}"
+    shutil.copyfile(file.path, path)
+    conn.execute("drop table if exists _landing")
+    conn.execute(
+        "create or replace temp view _landing as select file_row_number + 1 as source_row, "
+        + ", ".join(quoted(c) for c in contract.columns)
+        + f" from read_parquet({_literal(path.as_posix())}, file_row_number = true)"
+    )
+    try:
+        # The key column is decoded once for the CPR test and the key's hashes (check_unique).
+        scanned = {"key_hash": key_hash_sql(contract.unique_key)}
+        if contract.person_key:
+            scanned["is_cpr"] = cpr_sql(quoted(contract.person_key))
+        arrays = conn.execute(
+            f"select {', '.join(f'{sql} as {name}' for name, sql in scanned.items())} from _landing"
+        ).fetchnumpy()
+        if "is_cpr" in arrays and arrays["is_cpr"].any():
+            path.unlink()
+            conn.execute("drop view _landing")
+            return None
+        check_contract(
+            conn, "_landing", contract, file.name, key_hashes=arrays["key_hash"], on_parquet=True
+        )
+        rows = conn.execute("select count(*) from _landing").fetchone()[0]
+    except duckdb.Error:  # a data page the footer did not show to be damaged
+        raise LandingFileError(file.name, DAMAGED_PARQUET) from None
+    # (A rejected file leaves the view to the night's rollback, which takes it with it.)
+    conn.execute("drop view _landing")
+    return rows
 
 
 def columns_ddl(columns: dict[str, str]) -> str:

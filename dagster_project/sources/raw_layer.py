@@ -162,6 +162,13 @@ STAMPS = {
     "_loaded_at": "timestamp",
 }
 LAYOUT_FILE = ".layout"  # a dot file: neither DuckDB's glob nor Spark reads it as data
+# A landing file stored as delivered (loaders.store_as_delivered) is named <stem> + this.
+DELIVERED_SUFFIX = ".delivered.parquet"
+# The folder's stamps table: one row per landing file in it (its raw file stem, name, synthetic
+# flag and load time), so the views give a file stored as delivered the stamps it does not
+# carry. A folder whose name starts with an underscore and a file without the .parquet suffix:
+# neither DuckDB's glob of the data files nor Spark's listing of the folder reads it as rows.
+LANDING_FILES = "_landing_files/part-0"
 
 
 def raw_columns(source: RawSource) -> dict[str, str]:
@@ -186,24 +193,105 @@ def raw_dir_of(conn: duckdb.DuckDBPyConnection) -> Path:
 def file_stem(file: LandingFile) -> str:
     """A landing file's name in the raw folder: from its name and its bytes, so a changed file
     gets another and two files with the same bytes under two names do not collide."""
-    return "f" + hashlib.sha256(f"{file.name}\0{file.sha256}".encode()).hexdigest()[:16]
+    return stem_of(file.name, file.sha256)
+
+
+def stem_of(name: str, sha256: str) -> str:
+    """file_stem from a landing file's name and checksum (as raw._ingested_files has them)."""
+    return "f" + hashlib.sha256(f"{name}\0{sha256}".encode()).hexdigest()[:16]
+
+
+STEM_LENGTH = len(stem_of("", ""))
+
+
+def _write_landing_files(conn: duckdb.DuckDBPyConnection, source: RawSource, folder: Path) -> None:
+    """The folder's stamps table (LANDING_FILES) from the manifest's rows of the source."""
+    path = folder / LANDING_FILES
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = conn.execute(
+        "select file_name, sha256, is_synthetic, loaded_at from raw._ingested_files "
+        "where source = ? order by file_name",
+        [source.name],
+    ).fetchall()
+    conn.execute(
+        "create or replace temp table _landing_files (stem varchar, source_file varchar, "
+        "is_synthetic boolean, loaded_at timestamp)"
+    )
+    if rows:
+        conn.executemany(
+            "insert into _landing_files values (?, ?, ?, ?)",
+            [(stem_of(name, sha), name, synthetic, at) for name, sha, synthetic, at in rows],
+        )
+    conn.execute(f"copy _landing_files to '{_escaped(path)}' (format parquet)")
+    conn.execute("drop table _landing_files")
+
+
+def _escaped(path: Path) -> str:
+    return path.as_posix().replace("'", "''")
+
+
+def _stamps_sql(conn: duckdb.DuckDBPyConnection, folder: Path, present: set[str]) -> dict[str, str]:
+    """The stamp columns' SQL in a view over a folder holding files stored as delivered.
+
+    A rewritten file carries its stamps; a delivered one gets them from the stamps table, read
+    now into a literal map keyed by the file's stem (no join at query time, so a query that
+    does not ask for the stamps pays nothing), and its row numbers from the reader's own.
+    ``present``: the columns the folder's files hold (none of the stamps where every file was
+    stored as delivered).
+    """
+    entries = conn.execute(
+        f"select stem, source_file, is_synthetic, loaded_at from read_parquet("
+        f"'{_escaped(folder / LANDING_FILES)}')"
+    ).fetchall()
+
+    def literal(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    stamps = ", ".join(
+        f"{literal(stem)}: {{source_file: {literal(name)}, is_synthetic: {str(synthetic).lower()}, "
+        f"loaded_at: timestamp '{at.isoformat(sep=' ')}'}}"
+        for stem, name, synthetic, at in entries
+    )
+    entry = f"(map {{{stamps}}})[left(parse_filename(filename), {STEM_LENGTH})]"
+    derived = {
+        "_source_file": f"{entry}.source_file",
+        "_source_row": "file_row_number + 1",
+        "_is_synthetic": f"{entry}.is_synthetic",
+        "_loaded_at": f"{entry}.loaded_at",
+    }
+    return {
+        column: f"coalesce({column}, {sql})" if column in present else sql
+        for column, sql in derived.items()
+    }
 
 
 def _layout(source: RawSource) -> str:
     return repr((raw_columns(source), source.year_column))
 
 
-def _view_sql(source: RawSource, folder: Path) -> str:
-    """raw.<table> over a raw folder, the columns in the table's order and types."""
+def _view_sql(conn: duckdb.DuckDBPyConnection, source: RawSource, folder: Path) -> str:
+    """raw.<table> over a raw folder, the columns in the table's order and types.
+
+    Where the folder holds files stored as delivered, their stamps come from the folder's
+    stamps table (_stamps_sql) and the files are read by column name, since they lack the
+    stamp columns (and hold the year that the folder name holds for a rewritten file).
+    """
     partitioned = any(folder.glob(f"{source.year_column}=*")) if source.year_column else False
+    delivered = any(folder.glob(f"**/*{DELIVERED_SUFFIX}"))
+    files = (
+        f"read_parquet('{_escaped(folder)}/**/*.parquet', "
+        f"hive_partitioning = {str(partitioned).lower()}"
+        + (", union_by_name = true, filename = true, file_row_number = true)" if delivered else ")")
+    )
+    stamps = {}
+    if delivered:
+        present = {row[0] for row in conn.execute(f"describe select * from {files}").fetchall()}
+        stamps = _stamps_sql(conn, folder, present)
     select = ", ".join(
-        f"cast({quoted(c)} as {t}) as {quoted(c)}" for c, t in raw_columns(source).items()
+        f"cast({stamps.get(c, quoted(c))} as {t}) as {quoted(c)}"
+        for c, t in raw_columns(source).items()
     )
-    return (
-        f"create or replace view raw.{source.table} as select {select} from read_parquet("
-        f"'{folder.as_posix().replace(chr(39), chr(39) * 2)}/**/*.parquet', "
-        f"hive_partitioning = {str(partitioned).lower()})"
-    )
+    return f"create or replace view raw.{source.table} as select {select} from {files}"
 
 
 def _ensure_schema_file(source: RawSource, conn: duckdb.DuckDBPyConnection, folder: Path) -> None:
@@ -211,9 +299,8 @@ def _ensure_schema_file(source: RawSource, conn: duckdb.DuckDBPyConnection, fold
     if any(folder.glob("**/*.parquet")):
         return
     select = ", ".join(f"cast(null as {t}) as {quoted(c)}" for c, t in raw_columns(source).items())
-    conn.execute(
-        f"copy (select {select} limit 0) to '{folder / 'part-0.parquet'}' (format parquet)"
-    )
+    path = _escaped(folder / "part-0.parquet")
+    conn.execute(f"copy (select {select} limit 0) to '{path}' (format parquet)")
 
 
 def _heal(folder: Path) -> None:
@@ -263,7 +350,8 @@ def sync_source(
         _ensure_schema_file(source, conn, folder)
         (folder / LAYOUT_FILE).write_text(_layout(source))
         conn.execute("delete from raw._ingested_files where source = ?", [source.name])
-        conn.execute(_view_sql(source, folder))
+        _write_landing_files(conn, source, folder)
+        conn.execute(_view_sql(conn, source, folder))
         existing = "VIEW"
     layout_file = folder / LAYOUT_FILE
     current = (
@@ -342,10 +430,11 @@ def sync_source(
                         )
                     )
             _ensure_schema_file(source, conn, incoming)
+            _write_landing_files(conn, source, incoming)
             (incoming / LAYOUT_FILE).write_text(_layout(source))
-            conn.execute(_view_sql(source, incoming))
+            conn.execute(_view_sql(conn, source, incoming))
             if source.unique_key and to_load:
-                check_key_across_files(conn, source, to_load)
+                check_key_across_files(conn, source, to_load, incoming)
             if source.check_loaded and to_load:
                 source.check_loaded(conn, to_load)
             previous = folder.with_name(folder.name + ".previous")
@@ -353,7 +442,7 @@ def sync_source(
                 folder.rename(previous)
             incoming.rename(folder)
             switched = True
-            conn.execute(_view_sql(source, folder))
+            conn.execute(_view_sql(conn, source, folder))
             conn.execute("commit")
             shutil.rmtree(previous, ignore_errors=True)
         except Exception as error:
@@ -375,7 +464,9 @@ def sync_source(
     else:
         # Nothing to load: the view is declared again all the same, so a build database moved
         # or copied with its warehouse reads the raw folder beside it, not the one it came from.
-        conn.execute(_view_sql(source, folder))
+        if not (folder / LANDING_FILES).exists():  # a folder written before the stamps table
+            _write_landing_files(conn, source, folder)
+        conn.execute(_view_sql(conn, source, folder))
     report.total_rows = conn.execute(f"select count(*) from raw.{source.table}").fetchone()[0]
     report.is_delivered = bool(files)
     if source.skipped:
@@ -384,31 +475,49 @@ def sync_source(
 
 
 def check_key_across_files(
-    conn: duckdb.DuckDBPyConnection, source: RawSource, loaded: list[LandingFile]
+    conn: duckdb.DuckDBPyConnection, source: RawSource, loaded: list[LandingFile], folder: Path
 ) -> None:
     """No row of a file loaded tonight has the key of a row in another file of the source.
 
-    One join per loaded file, against the other files' rows within the file's own range of
-    each key column: a register year clashes only with rows of that year, and the range lets
+    One test per loaded file, on the raw files of the folder (read by path: a filter on the
+    view's stamps would read every file): the other files' rows within the file's own range of
+    each key column. A register year clashes only with rows of that year, the range lets
     DuckDB skip every other year's row groups instead of joining the whole table (at national
     scale a self-join of 33 M rows took 7 s), and a file with no other row in its range, the
-    usual case, needs no join at all (0.2 s a register year instead of 0.4 s).
+    usual case, needs no join at all. Only a clash is looked up in the view, for the message.
     """
     key = ", ".join(quoted(c) for c in source.unique_key)
     bounds = ", ".join(f"min({quoted(c)}), max({quoted(c)})" for c in source.unique_key)
     in_range = " and ".join(f"{quoted(c)} between ? and ?" for c in source.unique_key)
+    files = sorted(folder.glob("**/*.parquet"))
+    partitioned = any(folder.glob(f"{source.year_column}=*")) if source.year_column else False
+
+    def rows_of(paths: list[Path]) -> str:
+        listed = ", ".join(f"'{_escaped(p)}'" for p in paths)
+        return (
+            f"read_parquet([{listed}], hive_partitioning = {str(partitioned).lower()}, "
+            "union_by_name = true)"
+        )
+
     for file in sorted(loaded, key=lambda f: f.name, reverse=True):
-        ranges = conn.execute(
-            f"select {bounds} from raw.{source.table} where _source_file = ?", [file.name]
-        ).fetchone()
-        others = f"from raw.{source.table} where _source_file <> ? and {in_range}"
-        if not conn.execute(f"select count(*) {others}", [file.name, *ranges]).fetchone()[0]:
+        own = [p for p in files if p.name.startswith(file_stem(file))]
+        others = [p for p in files if p not in own]
+        if not own or not others:
+            continue
+        ranges = conn.execute(f"select {bounds} from {rows_of(own)}").fetchone()
+        if ranges[0] is None:
+            continue  # a file without rows
+        if not conn.execute(
+            f"select count(*) from {rows_of(others)} where {in_range}", list(ranges)
+        ).fetchone()[0]:
             continue  # no other row in the file's key range (the usual case): nothing to join
         clash = conn.execute(
             f"""
             select new._source_row, other._source_file, other._source_row
             from (select * from raw.{source.table} where _source_file = ?) as new
-            inner join (select * {others}) as other using ({key})
+            inner join (
+                select * from raw.{source.table} where _source_file <> ? and {in_range}
+            ) as other using ({key})
             order by new._source_row, other._source_file
             limit 1
             """,

@@ -119,6 +119,11 @@ def parquet_select(found: dict[str, str], types: dict[str, str] | None) -> str:
     return ", ".join(items)
 
 
+# What a Parquet file DuckDB cannot read is called, here and where one is checked in place.
+NOT_PARQUET = "cannot be read as Parquet (not a Parquet file, or cut short)"
+DAMAGED_PARQUET = "cannot be read as Parquet (a damaged data page or column chunk)"
+
+
 def read_parquet_file(
     conn: duckdb.DuckDBPyConnection,
     file: LandingFile,
@@ -143,9 +148,7 @@ def read_parquet_file(
             ).fetchall()
         )
     except duckdb.Error:
-        raise LandingFileError(
-            file.name, "cannot be read as Parquet (not a Parquet file, or cut short)"
-        ) from None
+        raise LandingFileError(file.name, NOT_PARQUET) from None
     missing = [c for c in required if c not in found]
     if missing:
         raise missing_columns_error(file.name, missing, required, list(found))
@@ -156,9 +159,7 @@ def read_parquet_file(
             [str(file.path)],
         )
     except duckdb.Error:
-        raise LandingFileError(
-            file.name, "cannot be read as Parquet (a damaged data page or column chunk)"
-        ) from None
+        raise LandingFileError(file.name, DAMAGED_PARQUET) from None
     return "_landing"
 
 

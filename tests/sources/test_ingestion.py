@@ -376,6 +376,7 @@ def test_a_school_year_is_stored_as_the_year_it_ends_also_in_a_raw_layer_from_be
     assert kind == ("VIEW",)
     assert sorted(p.name for p in (tmp_path / "raw" / "trivsel_wellbeing").iterdir()) == [
         ".layout",
+        "_landing_files",
         "year=2022",
         "year=2024",
     ]

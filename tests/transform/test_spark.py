@@ -105,7 +105,18 @@ def test_spark_read_the_raw_layer_ingestion_wrote_one_folder_per_table_by_year(
     assert not (on_spark.settings.warehouse_dir / "raw_parquet").exists()
     labour = folder / "labour_person_years"
     # The sample holds the labour register for 2024 and 2025 (Makefile: sample).
-    assert sorted(p.name for p in labour.iterdir()) == [".layout", "year=2024", "year=2025"]
+    assert sorted(p.name for p in labour.iterdir()) == [
+        ".layout",
+        "_landing_files",
+        "year=2024",
+        "year=2025",
+    ]
+    # The sample's labour files are of the raw layer's types, stored as delivered: Spark read
+    # their stamps from the folder's stamps table, not from the files.
+    assert sorted(p.name.split(".", 1)[1] for p in labour.glob("year=*/*")) == [
+        "delivered.parquet",
+        "delivered.parquet",
+    ]
     with duckdb.connect() as conn:
         stored = conn.execute(
             f"select count(*), count(distinct year) from read_parquet('{labour}/**/*.parquet', "
@@ -124,8 +135,8 @@ def test_spark_read_the_raw_layer_ingestion_wrote_one_folder_per_table_by_year(
     # A table without a year column of its own is one folder of files, one a landing file.
     folk1a = sorted(p.name for p in (folder / "folk1a_population").iterdir())
     landed = list((on_spark.root / "landing" / "folk1a").glob("*.csv"))
-    assert len(folk1a) == 1 + len(landed) and folk1a[0] == ".layout"
-    assert all(name.endswith(".parquet") for name in folk1a[1:])
+    assert len(folk1a) == 2 + len(landed) and folk1a[:2] == [".layout", "_landing_files"]
+    assert all(name.endswith(".parquet") for name in folk1a[2:])
 
 
 def test_the_spark_night_builds_with_the_spark_target_and_the_next_night_builds_nothing(
