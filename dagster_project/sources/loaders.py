@@ -29,7 +29,7 @@ from dagster_project.sources.raw_layer import (
     RawSource,
     RawTarget,
 )
-from dagster_project.sources.readers import DAMAGED_PARQUET, NOT_PARQUET, read_landing_file
+from dagster_project.sources.readers import DAMAGED_PARQUET, parquet_columns, read_landing_file
 from dagster_project.sources.structure import TextLayout
 
 
@@ -79,15 +79,8 @@ def _delivered_year(
     """
     if file.path.suffix.lower() != ".parquet" or contract.derived:
         return None
-    try:
-        found = dict(
-            conn.execute(
-                "select column_name, column_type from (describe select * from read_parquet(?))",
-                [str(file.path)],
-            ).fetchall()
-        )
-    except duckdb.Error:  # the error ends the night's transaction: no reader can follow
-        raise LandingFileError(file.name, NOT_PARQUET) from None
+    # An unreadable file is rejected here: DuckDB's error ends the night's transaction.
+    found = parquet_columns(conn, file)
     if found != {c: t.upper() for c, t in contract.columns.items()}:
         return None
     if not target.partition:

@@ -124,6 +124,19 @@ NOT_PARQUET = "cannot be read as Parquet (not a Parquet file, or cut short)"
 DAMAGED_PARQUET = "cannot be read as Parquet (a damaged data page or column chunk)"
 
 
+def parquet_columns(conn: duckdb.DuckDBPyConnection, file: LandingFile) -> dict[str, str]:
+    """{column: DuckDB type} of a Parquet file, from its footer; unreadable: LandingFileError."""
+    try:
+        return dict(
+            conn.execute(
+                "select column_name, column_type from (describe select * from read_parquet(?))",
+                [str(file.path)],
+            ).fetchall()
+        )
+    except duckdb.Error:
+        raise LandingFileError(file.name, NOT_PARQUET) from None
+
+
 def read_parquet_file(
     conn: duckdb.DuckDBPyConnection,
     file: LandingFile,
@@ -140,15 +153,7 @@ def read_parquet_file(
     the reader's own (1-based like a CSV's data lines), not a window over it.
     """
     conn.execute("drop table if exists _landing")
-    try:
-        found = dict(
-            conn.execute(
-                "select column_name, column_type from (describe select * from read_parquet(?))",
-                [str(file.path)],
-            ).fetchall()
-        )
-    except duckdb.Error:
-        raise LandingFileError(file.name, NOT_PARQUET) from None
+    found = parquet_columns(conn, file)
     missing = [c for c in required if c not in found]
     if missing:
         raise missing_columns_error(file.name, missing, required, list(found))
