@@ -20,7 +20,7 @@ from dagster import (
 )
 
 from dagster_project.disclosure import assets as engine_asset
-from dagster_project.disclosure.assets import described_tables
+from dagster_project.disclosure.assets import COMPLEMENTS_KEY, described_tables
 from dagster_project.disclosure.engine import Protection, Table
 from dagster_project.disclosure.rule import ProtectionRule
 from dagster_project.operations.alerts import refresh_failure_alert
@@ -331,11 +331,13 @@ def test_a_leaking_release_fails_the_audit_names_the_cell_and_keeps_the_publicat
     published = fresh_copy.settings.published_db
     before = file_digest(published)
     monkeypatch.setattr(engine_asset, *switch_off)
-    # Nothing changed since the copy's night: forced, it builds everything again, the engine
-    # included.
-    result = run_nightly(
-        build_definitions(fresh_copy.settings), fresh_copy.instance, tags={FORCE_TAG: "true"}
+    # The night from the engine on: what the engine reads is the copy's, built by the nightly
+    # job; forced, the engine decides every indicator-year again and dbt applies its decisions.
+    job = define_asset_job(
+        "from_the_engine_on", selection=AssetSelection.assets(COMPLEMENTS_KEY).downstream()
     )
+    defs = Definitions.merge(build_definitions(fresh_copy.settings), Definitions(jobs=[job]))
+    result = run_nightly(defs, fresh_copy.instance, "from_the_engine_on", {FORCE_TAG: "true"})
 
     assert not result.success
     (audit,) = [

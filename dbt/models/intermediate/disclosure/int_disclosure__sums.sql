@@ -16,21 +16,6 @@
 -#}
 with
 
-values_ as (
-
-    select
-        indicator_code,
-        year,
-        value_kind,
-        value_key,
-        geography_level,
-        geography_code,
-        age_band_code,
-        education_group_code
-    from {{ ref('int_disclosure__values') }}
-
-),
-
 memberships as (
 
     select
@@ -49,8 +34,8 @@ municipality_cells as (
         'municipality_cells' as sum_kind,
         totals.value_key as total_key,
         cells.value_key as member_key
-    from values_ as totals
-    inner join values_ as cells
+    from {{ ref('int_disclosure__values') }} as totals
+    inner join {{ ref('int_disclosure__values') }} as cells
         on
             totals.indicator_code = cells.indicator_code
             and totals.year = cells.year
@@ -70,12 +55,12 @@ geography_municipalities as (
         'geography_municipalities' as sum_kind,
         totals.value_key as total_key,
         municipalities.value_key as member_key
-    from values_ as totals
+    from {{ ref('int_disclosure__values') }} as totals
     inner join memberships
         on
             totals.geography_level = memberships.parent_level
             and totals.geography_code = memberships.parent_code
-    inner join values_ as municipalities
+    inner join {{ ref('int_disclosure__values') }} as municipalities
         on
             totals.indicator_code = municipalities.indicator_code
             and totals.year = municipalities.year
@@ -103,8 +88,8 @@ adult_cells as (
         'adult_cells' as sum_kind,
         adults.value_key as total_key,
         cells.value_key as member_key
-    from values_ as adults
-    inner join values_ as cells
+    from {{ ref('int_disclosure__values') }} as adults
+    inner join {{ ref('int_disclosure__values') }} as cells
         on
             adults.indicator_code = cells.indicator_code
             and adults.year = cells.year
@@ -125,8 +110,8 @@ adult_groups as (
         'adult_groups' as sum_kind,
         adults.value_key as total_key,
         education_groups.value_key as member_key
-    from values_ as adults
-    inner join values_ as education_groups
+    from {{ ref('int_disclosure__values') }} as adults
+    inner join {{ ref('int_disclosure__values') }} as education_groups
         on
             adults.indicator_code = education_groups.indicator_code
             and adults.year = education_groups.year
@@ -145,12 +130,12 @@ education_groups as (
         'education_groups' as sum_kind,
         education.value_key as total_key,
         education_groups.value_key as member_key
-    from values_ as education
+    from {{ ref('int_disclosure__values') }} as education
     inner join memberships
         on
             education.geography_level = memberships.parent_level
             and education.geography_code = memberships.parent_code
-    inner join values_ as education_groups
+    inner join {{ ref('int_disclosure__values') }} as education_groups
         on
             education.indicator_code = education_groups.indicator_code
             and education.year = education_groups.year
