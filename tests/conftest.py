@@ -23,7 +23,7 @@ SAMPLE_DIR = REPO_ROOT / "data"
 # The modules that run whole nights, longest first (fresh-clone CI's durations). pytest-xdist
 # hands each worker one module at a time in collection order (--no-loadscope-reorder in
 # pyproject.toml): started first, the Spark night runs beside the rest instead of after it,
-# which is what keeps the two workers finishing together.
+# which is what keeps the workers finishing together.
 SLOWEST_FIRST = (
     "tests/transform/test_spark.py",
     "tests/operations/test_soak.py",
