@@ -36,28 +36,43 @@
     group by year
 {%- endmacro %}
 
-{#- A predicate on year: every year when building from scratch, else the changed years. -#}
+{#- A predicate on year: every year when building from scratch, else the changed years.
+    The changed years are found first, by a query of their own, and written into the model as
+    a list of literals: a filter on a subquery keeps the reader from skipping the other years'
+    files, and the model then read every year's rows to keep one (2.1 s against 0.16 s for a
+    new labour year at national scale). -#}
 {% macro year_needs_build(relation) -%}
     {%- if is_incremental() -%}
-        year in (
-            select versions.year
-            from ({{ year_versions(relation) }}) as versions
-            left join (
-                select distinct
-                    year,
-                    source_rows,
-                    source_loaded_at
-                from {{ this }}
-            ) as built
-                on versions.year = built.year
-            where
-                built.year is null
-                or built.source_rows <> versions.source_rows
-                or built.source_loaded_at <> versions.source_loaded_at
-        )
+        {%- set years = [] -%}
+        {%- if execute -%}
+            {%- set years = run_query(changed_years(relation)).columns[0].values() | map('int') | list -%}
+        {%- endif -%}
+        {%- if years -%}
+            year in ({{ years | join(', ') }})
+        {%- else -%}
+            1 = 0
+        {%- endif -%}
     {%- else -%}
         1 = 1
     {%- endif -%}
+{%- endmacro %}
+
+{#- The years whose version in staging differs from the one built into this model. -#}
+{% macro changed_years(relation) -%}
+    select versions.year
+    from ({{ year_versions(relation) }}) as versions
+    left join (
+        select distinct
+            year,
+            source_rows,
+            source_loaded_at
+        from {{ this }}
+    ) as built
+        on versions.year = built.year
+    where
+        built.year is null
+        or built.source_rows <> versions.source_rows
+        or built.source_loaded_at <> versions.source_loaded_at
 {%- endmacro %}
 
 {% macro delete_vanished_years(relation) -%}

@@ -34,14 +34,20 @@ EDUCATION_GROUPS = (
 )
 
 
-def _summed_at(refreshed: Refreshed) -> dict[int, object]:
+# The labour models incremental by year: each keeps the years it did not re-sum as they were.
+INCREMENTAL = ("int_labour__indicator_cells", "int_labour__education_cells")
+
+
+def _summed_at(refreshed: Refreshed) -> dict[tuple[str, int], object]:
+    """(model, year) -> when that year was summed, for each incremental labour model."""
     with duckdb.connect(str(refreshed.settings.build_db), read_only=True) as conn:
-        return dict(
-            conn.execute(
-                "select year, max(summed_at) from intermediate.int_labour__indicator_cells "
-                "group by year"
+        return {
+            (model, year): summed_at
+            for model in INCREMENTAL
+            for year, summed_at in conn.execute(
+                f"select year, max(summed_at) from intermediate.{model} group by year"
             ).fetchall()
-        )
+        }
 
 
 def _agrees_with_floor(refreshed: Refreshed, work: Path) -> None:
@@ -103,9 +109,10 @@ def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_rem
 
     assert result.success
     after = _summed_at(fresh_copy)
-    assert set(after) == set(before) | {year}
-    assert {y: after[y] for y in before} == before, "an unchanged year was summed again"
+    assert set(after) == set(before) | {(model, year) for model in INCREMENTAL}
+    assert {key: after[key] for key in before} == before, "an unchanged year was summed again"
     assert _rebuilt(result, "intermediate/int_labour__indicator_cells")
+    assert _rebuilt(result, "intermediate/int_labour__education_cells")
     assert _rebuilt(result, "marts/mart_indicator_cluster_year")
     assert not _rebuilt(result, "intermediate/int_sundhedsprofilen__indicator_cells")
     assert not _rebuilt(result, "marts/mart_cluster_activity_status")
@@ -139,7 +146,9 @@ def test_a_new_or_redelivered_labour_year_re_sums_that_year_only_and_removal_rem
     assert result.success
     resummed = _summed_at(fresh_copy)
     assert set(resummed) == set(before), "the withdrawn year is gone"
-    assert {y for y in before if resummed[y] != after[y]} == {redelivered}
+    assert {key for key in before if resummed[key] != after[key]} == {
+        (model, redelivered) for model in INCREMENTAL
+    }
     _agrees_with_floor(fresh_copy, tmp_path)
 
 
