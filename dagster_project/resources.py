@@ -76,14 +76,24 @@ def dbt_executable() -> str:
 
 
 class DbtCli(DbtCliResource):
-    """dagster-dbt's DbtCliResource, told the version of the dbt beside it instead of asking.
+    """dagster-dbt's DbtCliResource, told the version of the dbt beside it instead of asking,
+    and without a dbt adapter in this process.
 
     DbtCliResource learns dbt's version by running `dbt --version` once per run, and that
     command imports dbt and asks PyPI for the newest dbt-core and adapters (three requests with
     a one-second timeout each): about 3 s of every nightly run, more on a server without
     internet. The dbt beside this Python is the dbt-core package installed with it, so its
     version is that package's; any other executable is asked as before.
+
+    Before each dbt command DbtCliResource also loads the dbt project and profile and opens
+    the adapter in this process, which only its row counts and column metadata use
+    (fetch_row_counts, fetch_column_metadata): this project asks for neither, and it cost 1.8 s
+    in the first dbt step of a night and 0.5 s in the second. Without it, dagster-dbt runs the
+    command as before, with no adapter handle.
     """
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
 
     @cached_property
     def _cli_version(self) -> Version:
